@@ -1,0 +1,90 @@
+"""Schema registry: every JSON Schema under schemas/<vendor>/, compiled once, refs resolved offline.
+
+A schema's `$id` is `https://wsconform.dev/schemas/<vendor>/<file>`; `$ref`s between files use
+those ids (or paths relative to them) and are resolved through `referencing`, never the network.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SCHEMA_ROOT = Path(__file__).resolve().parent.parent / "schemas"
+ID_PREFIX = "https://wsconform.dev/schemas/"
+
+
+class SchemaError(Exception):
+    """A schema file is missing or broken: a defect of the suite, not of the server."""
+
+
+def schema_id(vendor: str, name: str) -> str:
+    return f"{ID_PREFIX}{vendor}/{name}.json"
+
+
+class SchemaRegistry:
+    """All schemas of one root directory; `validator(vendor, name)` compiles on first use, once."""
+
+    def __init__(self, root: Path = SCHEMA_ROOT) -> None:
+        self.root = root
+        self._documents: dict[str, dict[str, Any]] = {}
+        for path in sorted(root.glob("*/*.json")):
+            document = json.loads(path.read_text(encoding="utf-8"))
+            expected = schema_id(path.parent.name, path.stem)
+            if document.get("$id") != expected:
+                raise SchemaError(f"{path}: $id must be {expected!r}, found {document.get('$id')!r}")
+            Draft202012Validator.check_schema(document)
+            self._documents[expected] = document
+        self._registry: Registry = Registry().with_resources(
+            (uri, Resource.from_contents(doc, default_specification=DRAFT202012))
+            for uri, doc in self._documents.items()
+        )
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    def names(self, vendor: str) -> list[str]:
+        prefix = f"{ID_PREFIX}{vendor}/"
+        return sorted(uri[len(prefix) : -len(".json")] for uri in self._documents if uri.startswith(prefix))
+
+    def document(self, vendor: str, name: str) -> dict[str, Any]:
+        try:
+            return self._documents[schema_id(vendor, name)]
+        except KeyError:
+            raise SchemaError(f"no schema {vendor}/{name}.json under {self.root}") from None
+
+    def validator(self, vendor: str, name: str) -> Draft202012Validator:
+        uri = schema_id(vendor, name)
+        if uri not in self._validators:
+            self._validators[uri] = Draft202012Validator(
+                self.document(vendor, name), registry=self._registry
+            )
+        return self._validators[uri]
+
+    def errors(self, vendor: str, name: str, instance: Any) -> list[str]:
+        """Human-readable violations, empty when `instance` is valid."""
+        found = sorted(self.validator(vendor, name).iter_errors(instance), key=lambda e: list(e.path))
+        return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in found]
+
+    def is_valid(self, vendor: str, name: str, instance: Any) -> bool:
+        return self.validator(vendor, name).is_valid(instance)
+
+    def examples(self, vendor: str) -> Iterator[tuple[str, Any]]:
+        """Every (schema name, example) the schemas carry: the docs' own examples."""
+        for name in self.names(vendor):
+            for example in self.document(vendor, name).get("examples", []):
+                yield name, example
+
+    def digest_inputs(self) -> dict[str, bytes]:
+        """Raw bytes of every schema file, for manifests that hash what a verdict relied on."""
+        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.glob("*/*.json"))}
+
+
+@cache
+def registry() -> SchemaRegistry:
+    """The process-wide registry over the project's schemas/ directory."""
+    return SchemaRegistry()
