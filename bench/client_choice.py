@@ -51,9 +51,11 @@ def main() -> None:
     url = f"ws://127.0.0.1:{port}"
 
     with sync_connect(url, compression=None) as ws:
+
         def sync_rtt() -> None:
             ws.send("x")
             ws.recv(timeout=5)
+
         sync_rtt_us = per_op_us(sync_rtt, N_RTT)
 
     def sync_conn() -> None:
@@ -90,8 +92,10 @@ def main() -> None:
     print(f"{'sync':38} {sync_rtt_us:14.1f} {sync_conn_us:17.1f}")
     print(f"{'asyncio, run_until_complete per op':38} {driven_rtt_us:14.1f} {driven_conn_us:17.1f}")
     print(f"{'asyncio, pure loop (floor)':38} {pure_rtt_us:14.1f} {'':>17}")
-    print(f"ratio driven/sync round trip: {driven_rtt_us / sync_rtt_us:.2f}; "
-          f"connect: {driven_conn_us / sync_conn_us:.2f}")
+    print(
+        f"ratio driven/sync round trip: {driven_rtt_us / sync_rtt_us:.2f}; "
+        f"connect: {driven_conn_us / sync_conn_us:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,9 @@ class SchemaRegistry:
             document = json.loads(path.read_text(encoding="utf-8"))
             expected = schema_id(path.parent.name, path.stem)
             if document.get("$id") != expected:
-                raise SchemaError(f"{path}: $id must be {expected!r}, found {document.get('$id')!r}")
+                raise SchemaError(
+                    f"{path}: $id must be {expected!r}, found {document.get('$id')!r}"
+                )
             Draft202012Validator.check_schema(document)
             self._documents[expected] = document
         self._registry: Registry = Registry().with_resources(
@@ -49,7 +51,9 @@ class SchemaRegistry:
 
     def names(self, vendor: str) -> list[str]:
         prefix = f"{ID_PREFIX}{vendor}/"
-        return sorted(uri[len(prefix) : -len(".json")] for uri in self._documents if uri.startswith(prefix))
+        return sorted(
+            uri[len(prefix) : -len(".json")] for uri in self._documents if uri.startswith(prefix)
+        )
 
     def document(self, vendor: str, name: str) -> dict[str, Any]:
         try:
@@ -67,7 +71,9 @@ class SchemaRegistry:
 
     def errors(self, vendor: str, name: str, instance: Any) -> list[str]:
         """Human-readable violations, empty when `instance` is valid."""
-        found = sorted(self.validator(vendor, name).iter_errors(instance), key=lambda e: list(e.path))
+        found = sorted(
+            self.validator(vendor, name).iter_errors(instance), key=lambda e: list(e.path)
+        )
         return [f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message}" for e in found]
 
     def is_valid(self, vendor: str, name: str, instance: Any) -> bool:
@@ -81,7 +87,10 @@ class SchemaRegistry:
 
     def digest_inputs(self) -> dict[str, bytes]:
         """Raw bytes of every schema file, for manifests that hash what a verdict relied on."""
-        return {str(p.relative_to(self.root)): p.read_bytes() for p in sorted(self.root.glob("*/*.json"))}
+        return {
+            str(p.relative_to(self.root)): p.read_bytes()
+            for p in sorted(self.root.glob("*/*.json"))
+        }
 
 
 @cache

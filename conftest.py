@@ -1,0 +1,31 @@
+"""Root conftest: the wsconform plugin and the hypothesis profiles.
+
+Hypothesis profiles: `ci` (derandomized, fixed example counts; the default when CI=true), `dev`
+(the default elsewhere: random, a failing example is saved and replayed), `thorough` (many more
+examples). Choose one with HYPOTHESIS_PROFILE=<name> or pytest's --hypothesis-profile.
+"""
+
+import os
+
+from hypothesis import HealthCheck, Phase, Verbosity, settings
+
+pytest_plugins = ["wsconform.plugin"]
+
+# Fixtures of a fuzz test (its connection, its transcript) are meant to live across examples.
+_common = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    "print_blob": True,  # a failure prints @reproduce_failure(...) to replay it exactly
+}
+settings.register_profile("ci", max_examples=100, derandomize=True, database=None, **_common)
+settings.register_profile("dev", max_examples=100, **_common)
+settings.register_profile(
+    "thorough",
+    max_examples=2000,
+    verbosity=Verbosity.normal,
+    phases=list(Phase),
+    **_common,
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)

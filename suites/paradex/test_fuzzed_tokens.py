@@ -1,0 +1,59 @@
+"""Fuzzed tokens (hypothesis): none authenticates, each gets a documented error in time, and the
+server keeps serving other connections. Strategies: wsconform.fuzz (structural JWT mutations,
+opaque text up to 64 KiB, wrong JSON types for `bearer`)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wsconform import fuzz
+from wsconform.profiles.paradex import DOCUMENTED_CODES, ParadexClient, error_code
+
+
+@pytest.fixture
+def fuzz_client(client):
+    """One connection for all examples, as a client reuses one; reopened if the server closes it."""
+    current: list[ParadexClient] = []
+
+    def get() -> ParadexClient:
+        if not current or current[-1].session.closed:
+            current.append(client())
+        return current[-1]
+
+    return get
+
+
+def _strategy(base: str, target) -> st.SearchStrategy[fuzz.FuzzToken]:
+    strategies = [fuzz.tokens(base)]
+    public_key = getattr(target, "public_key_pem", None)
+    if public_key is not None:  # known for the embedded mock: try HS256-with-the-public-key too
+        strategies.append(fuzz.alg_confusion_tokens(base, public_key))
+    return st.one_of(strategies)
+
+
+@pytest.mark.req("PDX-REJ-06", "PDX-REJ-07", "PDX-REJ-08")
+@given(data=st.data())
+def test_no_fuzzed_token_authenticates(data, fuzz_client, client, tokens, target, check):
+    base = tokens.get("valid").value
+    token = data.draw(_strategy(base, target), label="token")
+    reply = fuzz_client().auth(token.value)
+    check.true(
+        "PDX-REJ-06",
+        "error" in reply and "result" not in reply,
+        f"{token.family} token is refused",
+        expected="an error response",
+        actual=reply,
+    )
+    check.schema("PDX-REJ-06", reply, "error", what="the refusal is a schema-valid error")
+    code = error_code(reply)
+    check.one_of("PDX-REJ-06", code, list(DOCUMENTED_CODES), what="the error code is documented")
+    if isinstance(token.value, str):
+        check.one_of(
+            "PDX-REJ-07", code, [40110, 40111], what="a string token gets an auth error code"
+        )
+    with check.scope("PDX-REJ-08", "another connection is served after the fuzzed auth"):
+        bystander = client()
+        bystander.session.barrier()
+        bystander.session.close()

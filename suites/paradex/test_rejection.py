@@ -1,0 +1,66 @@
+"""Rejection: malformed tokens get 40110, invalid and expired ones 40111.
+
+Page § Authentication Errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from wsconform import jwt_forge
+from wsconform.profiles.paradex import ParadexClient
+
+MALFORMED = {
+    "not-a-jwt": "not-a-jwt",
+    "two-segments": "eyJhbGciOiJFUzI1NiJ9.e30",
+    "bad-base64": "!!!.???.***",
+    "single-char-segments": "a.b.c",
+}
+
+FORGERIES = {
+    "bad-signature": jwt_forge.bad_signature,
+    "alg-none": jwt_forge.alg_none,
+    "wrong-key": jwt_forge.wrong_key,
+    "escalated-claims": lambda t: jwt_forge.tampered_claims(t, sub="admin", exp=2**31 - 1),
+}
+
+
+@pytest.mark.req("PDX-REJ-01", "PDX-REJ-04", "PDX-ENV-07")
+@pytest.mark.parametrize("bearer", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_token_is_rejected_with_40110(client, expect_error, bearer):
+    reply = client().auth(bearer)
+    expect_error("PDX-REJ-04", reply, (40110, 40111), "a malformed token is refused")
+    expect_error("PDX-REJ-01", reply, (40110,), "a malformed token gets 40110")
+
+
+@pytest.mark.req("PDX-REJ-02", "PDX-REJ-04", "PDX-ENV-07")
+@pytest.mark.parametrize("forge", FORGERIES.values(), ids=FORGERIES.keys())
+def test_invalid_token_is_rejected_with_40111(client, tokens, expect_error, forge):
+    reply = client().auth(forge(tokens.get("valid").value))
+    expect_error("PDX-REJ-04", reply, (40110, 40111), "a forged token is refused")
+    expect_error("PDX-REJ-02", reply, (40111,), "a forged token gets 40111")
+
+
+@pytest.mark.req("PDX-REJ-03", "PDX-REJ-04")
+def test_expired_token_is_rejected_with_40111(client, tokens, expect_error):
+    reply = client().auth(tokens.get("expired").value)
+    expect_error("PDX-REJ-03", reply, (40111,), "an expired JWT gets 40111")
+
+
+@pytest.mark.req("PDX-REJ-05", "PDX-AUTH-01")
+def test_connection_stays_usable_after_rejection(client, tokens, check):
+    c = client()
+    c.auth(jwt_forge.bad_signature(tokens.get("valid").value))
+    with check.scope("PDX-REJ-05", "a valid auth on the same connection after a rejection"):
+        reply = c.auth(tokens.get("valid").value)
+        check.schema("PDX-REJ-05", reply, "auth-success", what="the retry authenticates")
+
+
+@pytest.mark.req("PDX-REJ-09")
+def test_geo_blocked_client_gets_40112(connect, target, tokens, expect_error):
+    if target.geo_blocked_url is None:
+        pytest.skip(
+            "40112 (Geo IP blocked) cannot be provoked from this network: "
+            "give --geo-blocked-endpoint, an endpoint that geo-blocks this client"
+        )
+    reply = ParadexClient(connect(url=target.geo_blocked_url)).auth(tokens.get("valid").value)
+    expect_error("PDX-REJ-09", reply, (40112,), "a geo-blocked client gets 40112")

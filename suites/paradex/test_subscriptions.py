@@ -1,0 +1,77 @@
+"""Subscriptions: subscribe/unsubscribe replies, their errors, and what a reconnect keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from wsconform.profiles.paradex import error_code, is_notification
+
+
+@pytest.mark.req("PDX-SUB-02", "PDX-SUB-03")
+def test_unsubscribe_is_answered_and_ends_the_data(client, target, check):
+    c = client()
+    c.subscribe(target.public_channel)
+    reply = c.unsubscribe(target.public_channel)
+    check.schema("PDX-SUB-02", reply, "unsubscribe-result")
+    check.equal(
+        "PDX-SUB-02", reply["result"].get("channel"), target.public_channel, what="result.channel"
+    )
+    c.session.barrier()
+    c.session.drain()
+    target.settle(c.session)
+    late = c.session.pending(is_notification(target.public_channel))
+    check.true(
+        "PDX-SUB-03",
+        not late,
+        "no data after the unsubscribe reply",
+        expected="no data",
+        actual=late[0].data if late else None,
+    )
+
+
+@pytest.mark.req("PDX-SUB-04", "PDX-SUB-08")
+def test_duplicate_subscribe_is_an_error(client, target, expect_error, check):
+    c = client()
+    c.subscribe(target.public_channel)
+    reply = c.subscribe(target.public_channel)
+    check.info("PDX-SUB-08", f"duplicate subscribe: error {error_code(reply)}")
+    expect_error(
+        "PDX-SUB-04", reply, (-32602, 100, -32600, -32603), "a second subscribe to one channel"
+    )
+
+
+@pytest.mark.req("PDX-SUB-05", "PDX-SUB-08")
+def test_unsubscribe_without_subscription_is_an_error(client, target, expect_error, check):
+    reply = client().unsubscribe(target.public_channel)
+    check.info("PDX-SUB-08", f"unsubscribe when not subscribed: error {error_code(reply)}")
+    expect_error(
+        "PDX-SUB-05",
+        reply,
+        (-32602, 100, -32600, -32603),
+        "unsubscribe from a channel not subscribed",
+    )
+
+
+@pytest.mark.req("PDX-SUB-06", "PDX-SUB-07", "PDX-AUTH-01")
+def test_reconnect_needs_a_new_subscription(client, authenticate, target, check):
+    first = client()
+    authenticate(first)
+    first.subscribe(target.private_channel)
+    with check.scope("PDX-SUB-06", "private data on the first connection"):
+        first.data(target.private_channel)
+    first.session.close()
+    second = client()
+    authenticate(second)  # a fresh JWT
+    target.settle(second.session)
+    replayed = second.session.pending(is_notification(target.private_channel))
+    check.info(
+        "PDX-SUB-07",
+        "new connection got data without subscribing: "
+        + ("yes (subscriptions replayed)" if replayed else "no (subscriptions per connection)"),
+    )
+    reply = second.subscribe(target.private_channel)
+    check.schema(
+        "PDX-SUB-06", reply, "subscribe-result", what="subscribing again on the new connection"
+    )
+    with check.scope("PDX-SUB-06", "data back after subscribing again"):
+        second.data(target.private_channel)

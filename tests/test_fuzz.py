@@ -1,0 +1,263 @@
+"""wsconform.fuzz: no fuzzed token is accepted by a strict verifier, and none is ever printed."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from hypothesis import HealthCheck, Phase, given, reporting, settings
+from hypothesis import strategies as st
+from hypothesis.vendor.pretty import pretty
+
+from wsconform import fuzz, jwt_forge
+
+STRICT_SHAPE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+FUZZ_SETTINGS = settings(
+    max_examples=300,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def strict_verify(token: object, public_key: Any) -> bool:
+    """What a correct server does: strict compact shape, ES256 only, exp and sub required."""
+    if not isinstance(token, str) or not STRICT_SHAPE.fullmatch(token):
+        return False
+    try:
+        jwt.decode(token, public_key, algorithms=["ES256"], options={"require": ["exp", "sub"]})
+    except jwt.InvalidTokenError:
+        return False
+    return True
+
+
+def lenient_verify(token: object, public_key: Any) -> bool:
+    """A sloppy server: strips whitespace and padding anywhere, no shape check, plain PyJWT."""
+    if not isinstance(token, str):
+        return False
+    try:
+        jwt.decode(
+            re.sub(r"[\s=]+", "", token),
+            public_key,
+            algorithms=["ES256"],
+            options={"require": ["exp", "sub"]},
+        )
+    except (jwt.InvalidTokenError, ValueError):
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+@pytest.fixture(scope="module")
+def public_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+@pytest.fixture(scope="module")
+def base(key: ec.EllipticCurvePrivateKey) -> str:
+    now = int(time.time())
+    return jwt.encode(
+        {"sub": "user-1", "iat": now, "exp": now + 3600},
+        key,
+        algorithm="ES256",
+        headers={"kid": "k1"},
+    )
+
+
+def check_refused(token: fuzz.FuzzToken, base: str, key: ec.EllipticCurvePrivateKey) -> None:
+    # Results go through plain variables: pytest's assertion rewriting would print the token.
+    assert isinstance(token, fuzz.FuzzToken)
+    assert token.family in fuzz.FAMILIES
+    is_base = token.value == base
+    assert not is_base, repr(token)
+    same_but_whitespace = isinstance(token.value, str) and (
+        re.sub(r"[\s=]+", "", token.value) == re.sub(r"[\s=]+", "", base)
+    )
+    assert not same_but_whitespace, repr(token)
+    accepted = strict_verify(token.value, key.public_key())
+    assert not accepted, repr(token)
+    if token.family == fuzz.STRUCTURAL:
+        accepted_by_sloppy_server = lenient_verify(token.value, key.public_key())
+        assert not accepted_by_sloppy_server, repr(token)
+
+
+def check_redacted(token: fuzz.FuzzToken) -> None:
+    shown = repr(token)
+    assert pretty(token) == shown  # what Hypothesis prints for a falsifying example
+    summary = token.summary()
+    # Only the summary depends on the value; family and description are the suite's own labels.
+    assert shown == (
+        f"FuzzToken(family={token.family!r}, description={token.description!r}, value=<{summary}>)"
+    )
+    value = token.value
+    if not isinstance(value, str):
+        assert re.fullmatch(r"[a-z]+( len=\d+)? sha256:[0-9a-f]{8}", summary), shown
+        return
+    parts = re.fullmatch(r"string len=(\d+)(?: (.*)…)? sha256:[0-9a-f]{8}", summary)
+    assert parts, shown
+    assert int(parts[1]) == len(value)
+    assert parts[2] == (repr(value[:4]) if len(value) >= 12 else None)  # at most 4 characters
+    if len(value) >= 8:
+        # The value may only turn up inside the fixed text around the summary (Hypothesis does
+        # generate the module's own constants, e.g. "FuzzToke"), never through the summary.
+        leaked = value in shown and value not in shown.replace(summary, "\0")
+        assert not leaked, shown
+
+
+def test_base_token_verifies(base: str, key: ec.EllipticCurvePrivateKey) -> None:
+    assert strict_verify(base, key.public_key())
+    assert lenient_verify(" " + base + "==\n", key.public_key())  # why the guard exists
+
+
+# --- nothing drawn is ever accepted --------------------------------------------------------------
+
+
+@FUZZ_SETTINGS
+@given(data=st.data())
+def test_no_token_verifies(data: st.DataObject, base: str, key: ec.EllipticCurvePrivateKey) -> None:
+    token = data.draw(fuzz.tokens(base))
+    check_refused(token, base, key)
+    check_redacted(token)
+
+
+@FUZZ_SETTINGS
+@given(data=st.data())
+def test_no_structural_mutation_verifies(
+    data: st.DataObject, base: str, key: ec.EllipticCurvePrivateKey
+) -> None:
+    token = data.draw(fuzz.jwt_mutations(base))
+    assert token.family == fuzz.STRUCTURAL
+    check_refused(token, base, key)
+    check_redacted(token)
+
+
+@settings(FUZZ_SETTINGS, max_examples=50)
+@given(data=st.data())
+def test_no_alg_confusion_token_verifies(
+    data: st.DataObject, base: str, key: ec.EllipticCurvePrivateKey, public_pem: bytes
+) -> None:
+    token = data.draw(fuzz.alg_confusion_tokens(base, public_pem))
+    assert token.family == fuzz.STRUCTURAL
+    assert jwt_forge.split(token.value)[0]["alg"] in ("HS256", "HS384", "HS512")
+    check_refused(token, base, key)
+    check_redacted(token)
+
+
+def test_every_fixed_mutation_is_refused(base: str, key: ec.EllipticCurvePrivateKey) -> None:
+    fixed = fuzz._fixed_mutations(base)
+    descriptions = [token.description for token in fixed]
+    assert len(set(descriptions)) == len(descriptions) > 50
+    for token in fixed:
+        check_refused(token, base, key)
+
+
+@settings(FUZZ_SETTINGS, max_examples=150)
+@given(token=fuzz.opaque_text())
+def test_opaque_text(token: fuzz.FuzzToken) -> None:
+    assert token.family == fuzz.OPAQUE
+    assert isinstance(token.value, str)
+    assert len(token.value) <= fuzz.HUGE_LENGTH
+    json.dumps(token.value)  # sendable in a JSON frame
+    check_redacted(token)
+
+
+@settings(FUZZ_SETTINGS, max_examples=150)
+@given(token=fuzz.wrong_json_types())
+def test_wrong_json_types(token: fuzz.FuzzToken) -> None:
+    assert token.family == fuzz.WRONG_TYPE
+    assert not isinstance(token.value, str)
+    json.dumps(token.value, allow_nan=False)  # valid JSON, just not a string
+    assert len(repr(token)) < 300
+    check_redacted(token)
+
+
+def test_opaque_fixed_cases() -> None:
+    huge = [value for value, _ in fuzz.OPAQUE_FIXED if len(value) > 1000]
+    assert huge and all(len(value) == 65536 for value in huge)
+    assert all(len(value.encode()) == 65536 for value in huge)
+    assert "" in [value for value, _ in fuzz.OPAQUE_FIXED]
+
+
+# --- nothing is ever shown in full ---------------------------------------------------------------
+
+
+@settings(FUZZ_SETTINGS)
+@given(value=st.text(min_size=8, max_size=200), family=st.sampled_from(fuzz.FAMILIES))
+def test_repr_never_shows_a_string_value(value: str, family: str) -> None:
+    token = fuzz.FuzzToken(value, family, "a description")
+    check_redacted(token)
+    if len(value) >= 12:
+        assert repr(value[:4]) in repr(token)
+
+
+def test_repr_format() -> None:
+    token = fuzz.FuzzToken("eyJhbGciOiJFUzI1NiJ9.e30.c2ln", fuzz.STRUCTURAL, "example")
+    assert re.fullmatch(
+        r"FuzzToken\(family='jwt-structural', description='example', "
+        r"value=<string len=29 'eyJh'… sha256:[0-9a-f]{8}>\)",
+        repr(token),
+    )
+    short = fuzz.FuzzToken("abcdefgh", fuzz.OPAQUE, "x")
+    assert "abcd" not in repr(short)  # no prefix under 12 characters
+    surrogate = fuzz.FuzzToken("\ud800" * 20, fuzz.OPAQUE, "x")
+    assert "sha256:" in repr(surrogate)
+    assert "sha256:" in repr(fuzz.FuzzToken({"token": "a.b.c"}, fuzz.WRONG_TYPE, "x"))
+    assert "a.b.c" not in repr(fuzz.FuzzToken({"token": "a.b.c"}, fuzz.WRONG_TYPE, "x"))
+
+
+def test_strategy_reprs_hide_the_base_token(base: str, public_pem: bytes) -> None:
+    signature = jwt_forge.segments(base)[2]
+    for strategy in (
+        fuzz.tokens(base),
+        fuzz.jwt_mutations(base),
+        fuzz.alg_confusion_tokens(base, public_pem),
+    ):
+        shown = repr(strategy)
+        assert base not in shown
+        assert signature not in shown
+
+
+def test_falsifying_example_output_hides_tokens(base: str) -> None:
+    drawn: list[str] = []
+
+    @settings(
+        max_examples=20,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate, Phase.shrink],
+        print_blob=False,
+    )
+    @given(data=st.data())
+    def always_fails(data: st.DataObject) -> None:
+        token = data.draw(fuzz.jwt_mutations(base))
+        drawn.append(str(token.value))
+        raise AssertionError("deliberate")
+
+    reported: list[str] = []
+    with reporting.with_reporter(reported.append), pytest.raises(AssertionError) as failure:
+        always_fails()
+    output = "\n".join([*map(str, reported), *getattr(failure.value, "__notes__", [])])
+    assert "Draw 1: FuzzToken(family='jwt-structural'" in output
+    assert base not in output
+    assert jwt_forge.segments(base)[2] not in output
+    leaked = [value for value in drawn if value in output]
+    assert not leaked
+
+
+def test_structural_mutations_refuse_a_non_jws_base() -> None:
+    with pytest.raises(ValueError):
+        fuzz.jwt_mutations("not-a-token")

@@ -1,0 +1,164 @@
+"""Checks: each one names a requirement, and the requirement's level decides what a miss means.
+
+    check.equal("PDX-ENV-02", reply.get("id"), 7, what="id echoed")
+
+A MUST miss raises ConformanceFailure at once (the test fails, h2spec-style: the requirement, the
+doc clause quoted, expected and actual). A SHOULD miss is recorded as WARN and the test goes on,
+unless --strict. INFO records what the server did where the docs are silent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from wsconform.redact import Redactor
+from wsconform.requirements import Catalogue, Level, Requirement, Verdict
+from wsconform.schemas import SchemaRegistry
+
+
+class ConformanceFailure(AssertionError):
+    """A MUST requirement (or a SHOULD under --strict) was violated."""
+
+    def __init__(self, requirement: Requirement, message: str) -> None:
+        super().__init__(message)
+        self.requirement = requirement
+
+
+@dataclass(frozen=True)
+class CheckRecord:
+    req_id: str
+    verdict: Verdict
+    what: str
+    detail: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "req": self.req_id,
+            "verdict": str(self.verdict),
+            "what": self.what,
+            "detail": self.detail,
+        }
+
+
+def show(value: Any, limit: int = 600) -> str:
+    """A value as it would look on the wire, shortened."""
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} chars)"
+
+
+class Checker:
+    """The verdict recorder of one test, bound to its profile's catalogue."""
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        schemas: SchemaRegistry,
+        redactor: Redactor,
+        *,
+        vendor: str,
+        strict: bool = False,
+        transcript_tail: Callable[[], str] = lambda: "",
+    ) -> None:
+        self.catalogue = catalogue
+        self.schemas = schemas
+        self.redactor = redactor
+        self.vendor = vendor
+        self.strict = strict
+        self.transcript_tail = transcript_tail
+        self.records: list[CheckRecord] = []
+        self._passes: set[tuple[str, str]] = set()
+
+    # -- outcomes -----------------------------------------------------------------------------
+
+    def passed(self, req_id: str, what: str) -> None:
+        self.catalogue[req_id]  # unknown IDs are a bug of the suite: fail loudly
+        if (req_id, what) not in self._passes:  # a fuzz test passes one check per example
+            self._passes.add((req_id, what))
+            self.records.append(CheckRecord(req_id, Verdict.PASS, what))
+
+    def info(self, req_id: str, observed: str) -> None:
+        """Record what the server did where the docs are silent (never fails)."""
+        self.catalogue[req_id]
+        self.records.append(
+            CheckRecord(req_id, Verdict.INFO, "observed", self.redactor.text(observed))
+        )
+
+    def failed(self, req_id: str, what: str, expected: str, actual: str) -> None:
+        """A miss: FAIL for MUST (raises), WARN for SHOULD (raises under --strict)."""
+        req = self.catalogue[req_id]
+        actual = self.redactor.text(actual)
+        expected = self.redactor.text(expected)
+        if req.level is Level.INFO:
+            self.records.append(CheckRecord(req_id, Verdict.INFO, what, f"observed: {actual}"))
+            return
+        verdict = Verdict.FAIL if req.level is Level.MUST or self.strict else Verdict.WARN
+        self.records.append(
+            CheckRecord(req_id, verdict, what, f"expected {expected}; got {actual}")
+        )
+        if verdict is Verdict.FAIL:
+            raise ConformanceFailure(req, self._message(req, what, expected, actual))
+
+    def _message(self, req: Requirement, what: str, expected: str, actual: str) -> str:
+        tail = self.transcript_tail()
+        lines = [
+            f"{req.id} [{req.level}] {req.title}",
+            f"  clause:   {req.source}",
+            f'  quote:    "{req.quote}"',
+            f"  check:    {what}",
+            f"  expected: {expected}",
+            f"  actual:   {actual}",
+        ]
+        if tail:
+            lines += ["  wire (latest entries):", *("    " + ln for ln in tail.splitlines())]
+        return "\n".join(lines)
+
+    # -- checks ----------------------------------------------------------------------------------
+
+    def true(self, req_id: str, condition: bool, what: str, *, expected: str, actual: Any) -> bool:
+        if condition:
+            self.passed(req_id, what)
+        else:
+            self.failed(req_id, what, expected, show(actual))
+        return condition
+
+    def equal(self, req_id: str, actual: Any, expected: Any, *, what: str) -> bool:
+        # JSON equality keeps types apart: 1 != "1" and 1 != True, as on the wire.
+        same = type(actual) is type(expected) and actual == expected
+        return self.true(req_id, same, what, expected=show(expected), actual=actual)
+
+    def one_of(self, req_id: str, actual: Any, allowed: list[Any], *, what: str) -> bool:
+        ok = any(type(actual) is type(a) and actual == a for a in allowed)
+        return self.true(req_id, ok, what, expected=f"one of {show(allowed)}", actual=actual)
+
+    def schema(self, req_id: str, message: Any, schema: str, *, what: str = "") -> bool:
+        errors = self.schemas.errors(self.vendor, schema, message)
+        what = what or f"message is valid against schemas/{self.vendor}/{schema}.json"
+        if errors:
+            self.failed(
+                req_id, what, f"valid {schema}", f"{show(message)} — " + "; ".join(errors[:3])
+            )
+            return False
+        self.passed(req_id, what)
+        return True
+
+    @contextlib.contextmanager
+    def scope(self, req_id: str, what: str) -> Iterator[None]:
+        """Attribute a failure inside (timeout, closed connection) to `req_id`, at its level."""
+        try:
+            yield
+        except ConformanceFailure:
+            raise
+        except (AssertionError, TimeoutError, ConnectionError) as exc:
+            self.failed(req_id, what, "the exchange to complete", f"{type(exc).__name__}: {exc}")
+
+    def worst(self) -> Verdict | None:
+        order = [Verdict.FAIL, Verdict.WARN, Verdict.PASS, Verdict.INFO]
+        present = {r.verdict for r in self.records}
+        return next((v for v in order if v in present), None)

@@ -1,0 +1,249 @@
+"""Paradex reference mock: JSON-RPC 2.0 over WebSocket, `auth` with a JWT bearer.
+
+As documented (vendor-docs/paradex-websocket-authentication.txt, facts §3): 40110 for a malformed
+bearer, 40111 for an invalid one (bad signature, wrong algorithm, expired); `id` echoed with its
+JSON type; usIn/usOut/usDiff on replies; private channels need auth; a JWT that expires after
+auth does not end the connection's private data. Where the docs are silent the mock picks the
+behaviour the fact sheet calls likely, and the suite records rather than asserts it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import time
+from typing import Any, ClassVar
+
+from wsconform.mock.issuer import PRIVATE_RIGHT, Rejected
+from wsconform.mock.server import Connection, MockApp, withhold_pongs
+
+PUBLIC_CHANNEL = re.compile(
+    r"^(bbo|trades)\.[A-Za-z0-9_-]+$|^markets_summary(\.[A-Za-z0-9_-]+)?$|^markets(\.[A-Za-z0-9_-]+)?$"
+    r"|^funding_data\.[A-Za-z0-9_-]+$|^order_book\.[A-Za-z0-9_-]+\.(snapshot|deltas|interactive)@15@(50|100)ms(@[0-9.]+)?$"
+)
+PRIVATE_CHANNEL = re.compile(
+    r"^(account|balance_events|positions|tradebusts|transaction|transfers|block_trades)$"
+    r"|^(fills|orders|funding_payments)\.[A-Za-z0-9_-]+$|^rfq(\.[A-Za-z0-9_-]+)?$"
+)
+
+GEO_BLOCKED_PATH = "/geo-blocked/v1"  # every auth here is refused 40112, as from a blocked region
+
+# Lower case, as the live server sends them (facts §3.2: paradex-py issue #116).
+MESSAGES = {
+    -32700: "parse error",
+    -32600: "invalid request",
+    -32601: "method not found",
+    -32602: "invalid method parameters",
+    -32603: "internal error",
+    40110: "malformed bearer token",
+    40111: "invalid bearer token",
+    40112: "geo ip blocked",
+}
+
+
+class RpcError(Exception):
+    def __init__(self, code: int, data: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.data = data
+
+
+def is_private(channel: str) -> bool:
+    return bool(PRIVATE_CHANNEL.match(channel))
+
+
+class ParadexMock(MockApp):
+    profile = "paradex"
+    DEFECTS: ClassVar[dict[str, str]] = {
+        "accept-alg-none": "an unsigned token (alg none) authenticates",
+        "accept-forged-signature": "the signature is not checked",
+        "accept-expired": "an expired token authenticates",
+        "accept-any-bearer": "any bearer string authenticates",
+        "malformed-as-invalid": "a malformed token is answered 40111 instead of 40110",
+        "id-not-echoed": "replies carry no id",
+        "id-coerced-to-int": "a string id comes back as an integer",
+        "private-without-auth": "private channels are served without auth",
+        "private-data-stops-at-expiry": "private data stops when the JWT's exp passes",
+        "auth-result-not-object": "the auth result is `true`, not an object",
+        "no-jsonrpc-member": 'replies lack "jsonrpc": "2.0"',
+        "close-on-non-json": "the socket is closed on non-JSON input",
+        "duplicate-subscribe-accepted": "subscribing twice to a channel succeeds",
+        "unsubscribe-unknown-accepted": "unsubscribing from a channel never subscribed succeeds",
+        "unsubscribe-keeps-data": "data keeps flowing after an unsubscribe",
+        "no-parse-error": "non-JSON input is ignored instead of answered -32700",
+        "unknown-method-ignored": "an unknown method gets no reply",
+        "wrong-error-code-for-invalid-params": "invalid params are answered -32603",
+        "close-after-rejected-auth": "the connection is closed after a rejected auth",
+        "pong-withheld": "client pings are not answered",
+    }
+    VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "auth-result": ("node_id", "empty"),  # current docs / the seed page
+        "error-messages": ("lower", "title"),  # the live server / the page's table
+    }
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.node_id = secrets.token_hex(8)
+
+    def geo_blocked_url(self, url: str) -> str | None:
+        return url.rsplit("/", 1)[0] + GEO_BLOCKED_PATH
+
+    # -- connection ----------------------------------------------------------------------------
+
+    async def serve_connection(self, conn: Connection) -> None:
+        if self.defect("pong-withheld"):
+            withhold_pongs(conn)
+        async for raw in conn.ws:
+            us_in = time.time_ns() // 1000
+            reply, close_after = self.handle(conn, raw)
+            if reply is not None:
+                reply.setdefault("usIn", us_in)
+                us_out = time.time_ns() // 1000
+                reply.setdefault("usOut", us_out)
+                reply.setdefault("usDiff", us_out - us_in)
+                await conn.ws.send(json.dumps(reply))
+            if close_after:
+                await conn.ws.close(1008, "authentication failed")
+                return
+
+    def handle(self, conn: Connection, raw: str | bytes) -> tuple[dict[str, Any] | None, bool]:
+        """The reply to one frame, and whether to close the connection afterwards."""
+        try:
+            request = json.loads(raw)
+        except ValueError:
+            if self.defect("close-on-non-json"):
+                return None, True
+            if self.defect("no-parse-error"):
+                return None, False
+            return self.error(None, RpcError(-32700)), False
+        request_id = request.get("id") if isinstance(request, dict) else None
+        if not isinstance(request_id, int | str) or isinstance(request_id, bool):
+            request_id = None
+        if (
+            not isinstance(request, dict)
+            or request.get("jsonrpc") != "2.0"
+            or not isinstance(request.get("method"), str)
+        ):
+            return self.error(request_id, RpcError(-32600)), False
+        method, params = request["method"], request.get("params", {})
+        handlers = {"auth": self.auth, "subscribe": self.subscribe, "unsubscribe": self.unsubscribe}
+        if method not in handlers:
+            if self.defect("unknown-method-ignored"):
+                return None, False
+            return self.error(
+                request_id, RpcError(-32601, f"method {method!r} does not exist")
+            ), False
+        try:
+            if not isinstance(params, dict):
+                raise RpcError(-32602, "params must be an object")
+            result = handlers[method](conn, params)
+        except RpcError as exc:
+            close = (
+                method == "auth"
+                and exc.code in (40110, 40111)
+                and self.defect("close-after-rejected-auth")
+            )
+            return self.error(request_id, exc), close
+        return self.envelope(request_id, {"result": result}), False
+
+    # -- methods -------------------------------------------------------------------------------
+
+    def auth(self, conn: Connection, params: dict[str, Any]) -> Any:
+        if "bearer" not in params:
+            raise RpcError(-32602, "params.bearer is required")
+        bearer = params["bearer"]
+        if not isinstance(bearer, str):
+            raise RpcError(-32602, "params.bearer must be a string")
+        if conn.ws.request is not None and conn.ws.request.path == GEO_BLOCKED_PATH:
+            raise RpcError(40112)
+        if self.defect("accept-any-bearer"):
+            conn.identity = ("anyone", (PRIVATE_RIGHT,), float("inf"))
+        else:
+            try:
+                identity = self.issuer.verify(
+                    bearer,
+                    accept_alg_none=self.defect("accept-alg-none"),
+                    check_expiry=not self.defect("accept-expired"),
+                    check_signature=not self.defect("accept-forged-signature"),
+                )
+            except Rejected as exc:
+                code = 40111 if exc.malformed and self.defect("malformed-as-invalid") else None
+                raise RpcError(code or (40110 if exc.malformed else 40111), str(exc)) from None
+            conn.identity = (identity.subject, identity.rights, identity.expires_at)
+        if self.defect("auth-result-not-object"):
+            return True
+        if self.ctx.variant.get("auth-result") == "empty":
+            return {}
+        return {"node_id": self.node_id}
+
+    def subscribe(self, conn: Connection, params: dict[str, Any]) -> Any:
+        channel = params.get("channel")
+        if not isinstance(channel, str) or not channel:
+            raise RpcError(
+                -32602 if not self.defect("wrong-error-code-for-invalid-params") else -32603,
+                "params.channel must be a non-empty string",
+            )
+        if not (PUBLIC_CHANNEL.match(channel) or is_private(channel)):
+            raise RpcError(-32602, f"unknown channel {channel!r}")
+        if (
+            is_private(channel)
+            and conn.identity is None
+            and not self.defect("private-without-auth")
+        ):
+            raise RpcError(40111, f"channel {channel!r} requires authentication")
+        if channel in conn.subscriptions and not self.defect("duplicate-subscribe-accepted"):
+            raise RpcError(-32602, f"already subscribed to {channel!r}")
+        conn.subscriptions[channel] = True
+        return {"channel": channel}
+
+    def unsubscribe(self, conn: Connection, params: dict[str, Any]) -> Any:
+        channel = params.get("channel")
+        if not isinstance(channel, str) or not channel:
+            raise RpcError(-32602, "params.channel must be a non-empty string")
+        if channel not in conn.subscriptions:
+            if not self.defect("unsubscribe-unknown-accepted"):
+                raise RpcError(-32602, f"not subscribed to {channel!r}")
+        elif not self.defect("unsubscribe-keeps-data"):
+            del conn.subscriptions[channel]
+        return {"channel": channel}
+
+    # -- frames --------------------------------------------------------------------------------
+
+    def envelope(self, request_id: Any, body: dict[str, Any]) -> dict[str, Any]:
+        reply: dict[str, Any] = {} if self.defect("no-jsonrpc-member") else {"jsonrpc": "2.0"}
+        reply.update(body)
+        if (
+            self.defect("id-coerced-to-int")
+            and isinstance(request_id, str)
+            and request_id.isdigit()
+        ):
+            request_id = int(request_id)
+        if not self.defect("id-not-echoed"):
+            reply["id"] = request_id
+        return reply
+
+    def error(self, request_id: Any, exc: RpcError) -> dict[str, Any]:
+        message = MESSAGES[exc.code]
+        if self.ctx.variant.get("error-messages") == "title":
+            message = message.title()
+        error: dict[str, Any] = {"code": exc.code, "message": message}
+        if exc.data:
+            error["data"] = exc.data
+        return self.envelope(request_id, {"error": error})
+
+    def data_frame(self, conn: Connection, channel: str) -> str | None:
+        if is_private(channel):
+            if conn.identity is None and not self.defect("private-without-auth"):
+                return None
+            expires_at = conn.identity[2] if conn.identity else float("inf")
+            if self.defect("private-data-stops-at-expiry") and expires_at <= self.clock.now():
+                return None
+        data = {"seq": conn.seq, "channel": channel, "created_at": int(self.clock.now() * 1000)}
+        return json.dumps(
+            {
+                "jsonrpc": "2.0",
+                "method": "subscription",
+                "params": {"channel": channel, "data": data},
+            }
+        )

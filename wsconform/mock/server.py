@@ -1,0 +1,241 @@
+"""The reference-mock core: an asyncio websockets server, its clock, issuer, data pump and defect.
+
+A vendor module subclasses MockApp (protocol handling only); MockServer runs it either on a
+background thread (the embedded mock of a pytest run) or in the foreground (`wsconform mock`).
+Control calls from the tests (advance the clock, pump now) run *on the mock's loop* and return
+only once the mock has acted, so frames they cause are on the wire before the call returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import ssl as ssl_module
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from websockets.asyncio.server import Request, Response, Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import Frame, Opcode
+
+from wsconform.mock.clock import MockClock
+from wsconform.mock.issuer import TokenIssuer
+
+log = logging.getLogger("wsconform.mock")
+
+
+class UnknownDefect(ValueError):
+    pass
+
+
+@dataclass
+class MockContext:
+    clock: MockClock = field(default_factory=MockClock)
+    issuer: TokenIssuer | None = None
+    defect: str | None = None
+    variant: dict[str, str] = field(
+        default_factory=dict
+    )  # conforming choices where docs allow several
+
+    def __post_init__(self) -> None:
+        if self.issuer is None:
+            self.issuer = TokenIssuer(self.clock)
+
+
+@dataclass(eq=False)
+class Connection:
+    """What a mock knows about one client connection."""
+
+    ws: ServerConnection
+    subscriptions: dict[str, Any] = field(default_factory=dict)  # channel → vendor data, in order
+    identity: Any = None
+    seq: int = 0
+
+
+def withhold_pongs(conn: Connection) -> None:
+    """Defect mode: drop the pongs websockets sends by itself (RFC 6455 §5.5.2 violated)."""
+    protocol = conn.ws.protocol
+    send_frame = protocol.send_frame
+
+    def send_all_but_pongs(frame: Frame) -> None:
+        if frame.opcode is not Opcode.PONG:
+            send_frame(frame)
+
+    protocol.send_frame = send_all_but_pongs  # type: ignore[method-assign]
+
+
+class MockApp:
+    """One vendor's protocol. Subclasses define DEFECTS and implement `serve_connection`."""
+
+    profile: ClassVar[str]
+    DEFECTS: ClassVar[dict[str, str]] = {}
+    VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {}  # conforming choices; first is the default
+    subprotocols: ClassVar[list[str] | None] = None
+
+    def __init__(self, ctx: MockContext) -> None:
+        if ctx.defect is not None and ctx.defect not in self.DEFECTS:
+            raise UnknownDefect(
+                f"{self.profile} has no defect {ctx.defect!r}; "
+                f"defects: {', '.join(sorted(self.DEFECTS))}"
+            )
+        for key, value in ctx.variant.items():
+            if value not in self.VARIANTS.get(key, ()):
+                raise UnknownDefect(f"{self.profile} has no variant {key}={value}")
+        self.ctx = ctx
+        self.clock = ctx.clock
+        assert ctx.issuer is not None
+        self.issuer: TokenIssuer = ctx.issuer
+        self.connections: set[Connection] = set()
+
+    def defect(self, name: str) -> bool:
+        assert name in self.DEFECTS, (
+            f"defect {name!r} is not declared"
+        )  # typos must not pass silently
+        return self.ctx.defect == name
+
+    async def handler(self, ws: ServerConnection) -> None:
+        conn = Connection(ws)
+        self.connections.add(conn)
+        try:
+            await self.serve_connection(conn)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.connections.discard(conn)
+
+    async def serve_connection(self, conn: Connection) -> None:
+        raise NotImplementedError
+
+    def process_request(self, ws: ServerConnection, request: Request) -> Response | None:
+        """Handshake hook: return a Response to refuse the upgrade."""
+        return None
+
+    def geo_blocked_url(self, url: str) -> str | None:
+        """Where this mock refuses every client as geo-blocked, if the protocol has such a rule."""
+        return None
+
+    def data_frame(self, conn: Connection, channel: str) -> str | None:
+        """The synthetic frame for one subscription, or None when the connection may not have it."""
+        return None
+
+    async def pump(self) -> None:
+        """Push one synthetic frame to every active subscription."""
+        for conn in list(self.connections):
+            for channel in list(conn.subscriptions):
+                frame = self.data_frame(conn, channel)
+                if frame is not None:
+                    conn.seq += 1
+                    with contextlib.suppress(ConnectionClosed):
+                        await conn.ws.send(frame)
+
+    async def clock_advanced(self) -> None:
+        """Called on the mock's loop after the clock moved (expiry events go out from here)."""
+
+
+class MockServer:
+    def __init__(
+        self,
+        app_factory: Callable[[MockContext], MockApp],
+        ctx: MockContext | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl: ssl_module.SSLContext | None = None,
+        pump_interval: float = 0.02,
+        compression: str | None = None,
+    ) -> None:
+        self.ctx = ctx or MockContext()
+        self.app = app_factory(self.ctx)
+        self.host, self.port, self.ssl = host, port, ssl
+        self.pump_interval = pump_interval
+        self.compression = compression
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        scheme = "wss" if self.ssl else "ws"
+        return f"{scheme}://{self.host}:{self.port}/v1"
+
+    async def serve(self, on_ready: Callable[[], None] = lambda: None) -> None:
+        self._stop = asyncio.Event()
+        server: Server
+        async with serve(
+            self.app.handler,
+            self.host,
+            self.port,
+            ssl=self.ssl,
+            process_request=self.app.process_request,
+            subprotocols=self.app.subprotocols,  # type: ignore[arg-type]
+            compression=self.compression,
+            max_size=2**20,
+            backlog=2048,
+            ping_interval=None,
+        ) as server:
+            self.port = server.sockets[0].getsockname()[1]
+            pump = asyncio.create_task(self._pump_forever())
+            on_ready()
+            await self._stop.wait()
+            pump.cancel()
+
+    async def _pump_forever(self) -> None:
+        while True:
+            await asyncio.sleep(
+                self.pump_interval
+            )  # the mock's own data rate, not test synchronisation
+            await self.app.pump()
+
+    # -- embedded (background thread) --------------------------------------------------------
+
+    def start(self, timeout: float = 10.0) -> MockServer:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._run_thread, name=f"mock-{self.app.profile}", daemon=True
+        )
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise RuntimeError(f"{self.app.profile} mock did not start within {timeout} s")
+        if self._failure is not None:
+            raise RuntimeError(f"{self.app.profile} mock failed to start: {self._failure}")
+        return self
+
+    def _run_thread(self) -> None:
+        assert self._loop is not None
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self.serve(self._ready.set))
+        except BaseException as exc:  # reported by start(); the thread must not die silently
+            self._failure = exc
+            self._ready.set()
+        finally:
+            self._loop.close()
+
+    def call(self, coro: Any, timeout: float = 10.0) -> Any:
+        """Run a coroutine on the mock's loop and wait for it."""
+        assert self._loop is not None, "the mock is not running on a background thread"
+        future: Future[Any] = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        return future.result(timeout)
+
+    def advance(self, seconds: float) -> None:
+        async def advance() -> None:
+            self.ctx.clock.advance(seconds)
+            await self.app.clock_advanced()
+
+        self.call(advance())
+
+    def pump_now(self) -> None:
+        self.call(self.app.pump())
+
+    def stop(self) -> None:
+        if self._loop is None or self._stop is None or self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self._stop.set)
+        if self._thread is not None:
+            self._thread.join(10)

@@ -1,0 +1,21 @@
+"""What every profile declares: where its suite, schemas and mock live, and its defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wsconform.mock.server import MockApp, MockContext
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str  # the --profile value
+    title: str
+    suite_dir: str  # suites/<suite_dir>/ holds the tests and requirements.toml
+    schema_vendor: str  # schemas/<schema_vendor>/
+    mock: Callable[[MockContext], MockApp]
+    public_channel: str  # defaults for --public-channel / --private-channel
+    private_channel: str
+    token_lifetime: float  # what the vendor's docs say a fresh token lives, in seconds
+    subprotocols: tuple[str, ...] = ()

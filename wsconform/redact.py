@@ -1,0 +1,68 @@
+"""Secret redaction: no token or signature ever leaves the suite in full.
+
+A secret shows as its first 4 characters (only when it is long enough for that to reveal nothing
+useful) and a short hash, so two occurrences of one token can still be matched up in a transcript.
+Registered secrets are replaced wherever they appear (raw or JSON-escaped); anything shaped like a
+JWT and any Authorization/Cookie header value is redacted even if nobody registered it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+
+MIN_SECRET_LENGTH = 8  # shorter strings (fuzzed "a", " ") are not secrets and would shred text
+SHOWN_PREFIX = 4
+SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
+
+_JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.?[A-Za-z0-9_-]*")
+
+
+def mask(secret: str) -> str:
+    """The redacted form of one secret: `eyJh…[sha256:1a2b3c4d]`."""
+    digest = hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    prefix = secret[:SHOWN_PREFIX] if len(secret) >= 3 * SHOWN_PREFIX else ""
+    return f"{prefix}…[sha256:{digest}]"
+
+
+class Redactor:
+    """Knows the secrets of a run; thread-safe because mocks and probes share it."""
+
+    def __init__(self) -> None:
+        self._masks: dict[str, str] = {}  # every registered form → its mask
+        self._longest_first: list[str] = []
+        self._lock = threading.Lock()
+
+    def add(self, secret: object) -> None:
+        """Register a secret (non-strings and short strings are ignored)."""
+        if not isinstance(secret, str) or len(secret) < MIN_SECRET_LENGTH:
+            return
+        forms = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+        with self._lock:
+            new = [f for f in forms if f not in self._masks and len(f) >= MIN_SECRET_LENGTH]
+            if not new:
+                return
+            shown = mask(secret)  # every form of one secret masks alike
+            self._masks.update(dict.fromkeys(new, shown))
+            # Longest first, so a secret that contains another is replaced whole.
+            self._longest_first = sorted(self._masks, key=len, reverse=True)
+
+    def text(self, text: str) -> str:
+        # Substring tests, not one regex alternation: a fuzz run registers thousands of
+        # secrets, and recompiling an alternation of them per call dominated the run time.
+        with self._lock:
+            secrets = self._longest_first
+        for secret in secrets:
+            if secret in text:
+                text = text.replace(secret, self._masks[secret])
+        return _JWT_SHAPE.sub(lambda m: mask(m.group(0)), text)
+
+    def header(self, name: str, value: str) -> str:
+        if name.lower() not in SENSITIVE_HEADERS:
+            return self.text(value)
+        scheme, _, credential = value.partition(" ")
+        if credential:
+            return f"{scheme} {mask(credential)}"
+        return mask(value)

@@ -1,0 +1,1 @@
+"""Reports: the per-requirement roll-up and its renderings."""

@@ -1,0 +1,101 @@
+"""Roll test outcomes up into one verdict per requirement of the catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from wsconform.requirements import Catalogue, Level, Requirement, Verdict
+
+# Which verdict wins when several tests speak of one requirement.
+PRECEDENCE = (Verdict.FAIL, Verdict.ERROR, Verdict.WARN, Verdict.PASS, Verdict.INFO, Verdict.SKIP)
+MISS = {Level.MUST: Verdict.FAIL, Level.SHOULD: Verdict.WARN, Level.INFO: Verdict.INFO}
+
+
+@dataclass
+class TestResult:
+    nodeid: str
+    profile: str
+    reqs: list[str]
+    outcome: str  # passed | failed | skipped | error
+    duration: float = 0.0
+    checks: list[dict[str, str]] = field(default_factory=list)
+    failed_req: str | None = None  # the requirement a ConformanceFailure named
+    message: str = ""  # redacted failure text or skip reason
+    transcript: str | None = None  # path relative to the profile's report directory
+
+
+@dataclass
+class RequirementResult:
+    requirement: Requirement
+    verdict: Verdict
+    tests: list[str]
+    notes: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.requirement
+        return {
+            "id": r.id,
+            "level": str(r.level),
+            "family": r.family,
+            "title": r.title,
+            "source": r.source,
+            "quote": r.quote,
+            "verdict": str(self.verdict),
+            "tests": self.tests,
+            "notes": self.notes,
+        }
+
+
+def _verdict_in(test: TestResult, req: Requirement, strict: bool) -> tuple[Verdict, list[str]]:
+    records = [c for c in test.checks if c["req"] == req.id]
+    notes = [
+        f"{c['what']}: {c['detail']}"
+        for c in records
+        if c["verdict"] in ("INFO", "WARN", "FAIL") and c["detail"]
+    ]
+    if test.outcome == "skipped":
+        return Verdict.SKIP, [test.message]
+    if test.outcome == "error":
+        return Verdict.ERROR, [test.message]
+    found = {Verdict(c["verdict"]) for c in records}
+    if test.outcome == "failed" and Verdict.FAIL not in found:
+        passed_here = Verdict.PASS in found and test.failed_req not in (None, req.id)
+        if test.failed_req is None and not passed_here:
+            miss = MISS[req.level]
+            found.add(Verdict.FAIL if strict and miss is Verdict.WARN else miss)
+            notes.append(test.message)
+    if not found:
+        found = {Verdict.INFO if req.level is Level.INFO else Verdict.PASS}
+    return next(v for v in PRECEDENCE if v in found), notes
+
+
+def roll_up(
+    catalogue: Catalogue, tests: list[TestResult], strict: bool = False
+) -> list[RequirementResult]:
+    results = []
+    for req in catalogue.requirements.values():
+        covering = [
+            t for t in tests if req.id in t.reqs or any(c["req"] == req.id for c in t.checks)
+        ]
+        if not covering:
+            results.append(
+                RequirementResult(req, Verdict.UNTESTED, [], ["no test names this requirement"])
+            )
+            continue
+        verdicts, notes = [], []
+        for test in covering:
+            verdict, test_notes = _verdict_in(test, req, strict)
+            verdicts.append(verdict)
+            notes += [f"{test.nodeid.split('::')[-1]}: {n}" for n in test_notes if n]
+        worst = next(v for v in PRECEDENCE if v in verdicts)
+        results.append(RequirementResult(req, worst, [t.nodeid for t in covering], notes))
+    return results
+
+
+def summary(results: list[RequirementResult]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for r in results:
+        level = counts.setdefault(str(r.requirement.level), {})
+        level[str(r.verdict)] = level.get(str(r.verdict), 0) + 1
+    return counts

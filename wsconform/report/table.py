@@ -1,0 +1,29 @@
+"""The per-requirement verdict table printed at the end of a run."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+LEVEL_ORDER = {"MUST": 0, "SHOULD": 1, "INFO": 2}
+
+
+def verdict_table(results: dict[str, Any], width: int = 100) -> str:
+    """Render one profile's results.json document as a fixed-width table."""
+    reqs = sorted(results["requirements"], key=lambda r: (LEVEL_ORDER[r["level"]], r["id"]))
+    id_w = max([len(r["id"]) for r in reqs] + [2])
+    lines = [
+        f"wsconform verdicts — {results['title']} — {results['target']}",
+        f"{'ID':{id_w}}  LEVEL   VERDICT   TITLE",
+    ]
+    title_w = max(20, width - id_w - 20)
+    for r in reqs:
+        title = textwrap.shorten(r["title"], title_w, placeholder="…")
+        lines.append(f"{r['id']:{id_w}}  {r['level']:6}  {r['verdict']:8}  {title}")
+    counts = []
+    for level, verdicts in sorted(results["summary"].items(), key=lambda kv: LEVEL_ORDER[kv[0]]):
+        counts.append(f"{level}: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
+    lines.append("; ".join(counts))
+    if results["untested"]:
+        lines.append("not covered by any test: " + ", ".join(results["untested"]))
+    return "\n".join(lines)

@@ -1,0 +1,311 @@
+"""The probe session: one WebSocket connection as a conformance test drives it.
+
+Synchronous to the test, asynchronous underneath: the websockets asyncio client runs on one event
+loop per process, driven by run_until_complete for each operation (bench/client_choice.py: as fast
+as the sync client, and free of its TLS 1.3 handshake deadlock). A reader task files every
+incoming frame in the transcript and in a pending list that `expect` searches, so replies and
+data frames can arrive in any order without being lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import ssl as ssl_module
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+from wsconform import __version__
+from wsconform.transcript import Transcript
+
+USER_AGENT = f"wsconform/{__version__} (+conformance suite)"
+MAX_FRAME_BYTES = 16 * 2**20
+
+_NOT_JSON = object()
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def event_loop() -> asyncio.AbstractEventLoop:
+    """The process's probe loop (each pytest-xdist worker is a process of its own)."""
+    global _loop
+    if _loop is None or _loop.is_closed():
+        _loop = asyncio.new_event_loop()
+    return _loop
+
+
+class ExpectTimeout(TimeoutError):
+    pass
+
+
+class PeerClosed(ConnectionError):
+    pass
+
+
+class TargetUnreachable(ConnectionError):
+    """The connection could not be opened at all (refused, DNS, TLS, handshake timeout)."""
+
+
+class HandshakeRejected(ConnectionError):
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        super().__init__(f"handshake refused with HTTP {status}")
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int
+    at: float
+    data: str | bytes
+    _parsed: Any = field(default=_NOT_JSON, repr=False)
+
+    @property
+    def is_json(self) -> bool:
+        return self._parsed is not _NOT_JSON
+
+    @property
+    def json(self) -> Any:
+        if self._parsed is _NOT_JSON:
+            raise ValueError(f"frame {self.index} is not JSON")
+        return self._parsed
+
+    @property
+    def obj(self) -> dict[str, Any]:
+        """The frame as a JSON object, or {} for anything else (so predicates stay simple)."""
+        return self._parsed if isinstance(self._parsed, dict) else {}
+
+
+def _parse(data: str | bytes) -> Any:
+    if isinstance(data, bytes):
+        return _NOT_JSON
+    try:
+        return json.loads(data)
+    except ValueError:
+        return _NOT_JSON
+
+
+Predicate = Callable[[Frame], bool]
+
+
+class ProbeSession:
+    def __init__(
+        self,
+        url: str,
+        transcript: Transcript,
+        *,
+        headers: Iterable[tuple[str, str]] = (),
+        subprotocols: list[str] | None = None,
+        ssl: ssl_module.SSLContext | None = None,
+        op_timeout: float = 5.0,
+        compression: str | None = None,
+    ) -> None:
+        self.url = url
+        self.transcript = transcript
+        self.headers = list(headers)
+        self.subprotocols = subprotocols
+        self.ssl = ssl
+        self.op_timeout = op_timeout
+        self.compression = compression
+        self.conn = transcript.new_connection()
+        self.subprotocol: str | None = None
+        self.close_code: int | None = None
+        self.close_reason: str = ""
+        self._ws: ClientConnection | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._pending: list[Frame] = []
+        self._arrived = asyncio.Event()
+        self._received = 0
+        self._closed = False
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def connect(self) -> ProbeSession:
+        event_loop().run_until_complete(self._connect())
+        return self
+
+    async def _connect(self) -> None:
+        self.transcript.record(self.conn, "connect", self.url)
+        for name, value in self.headers:
+            self.transcript.record(
+                self.conn, "header", f"{name}: {self.transcript.redactor.header(name, value)}"
+            )
+        try:
+            self._ws = await connect(
+                self.url,
+                additional_headers=self.headers,
+                subprotocols=self.subprotocols,  # type: ignore[arg-type]
+                ssl=self.ssl,
+                open_timeout=self.op_timeout,
+                close_timeout=min(self.op_timeout, 2.0),
+                ping_interval=None,  # the suite pings when it means to (barrier), no keepalive
+                user_agent_header=USER_AGENT,
+                compression=self.compression,
+                max_size=MAX_FRAME_BYTES,
+            )
+        except InvalidStatus as exc:
+            response = exc.response
+            headers = {
+                k: self.transcript.redactor.header(k, v) for k, v in response.headers.raw_items()
+            }
+            self.transcript.record(self.conn, "handshake", f"HTTP {response.status_code} {headers}")
+            self._closed = True
+            raise HandshakeRejected(response.status_code, headers, response.body or b"") from None
+        except (OSError, TimeoutError, InvalidHandshake) as exc:
+            self.transcript.record(self.conn, "unreachable", f"{type(exc).__name__}: {exc}")
+            self._closed = True
+            raise TargetUnreachable(
+                f"could not open {self.url} within {self.op_timeout:g} s: "
+                f"{type(exc).__name__}: {exc}"
+            ) from None
+        self.subprotocol = self._ws.subprotocol
+        response_headers = {
+            k: self.transcript.redactor.header(k, v)
+            for k, v in self._ws.response.headers.raw_items()
+        }
+        self.transcript.record(
+            self.conn, "handshake", f"HTTP {self._ws.response.status_code} {response_headers}"
+        )
+        self._reader = asyncio.ensure_future(self._read())
+
+    async def _read(self) -> None:
+        assert self._ws is not None
+        try:
+            async for data in self._ws:
+                self._file(data)
+        except ConnectionClosed:
+            pass
+        finally:
+            self._closed = True
+            self.close_code = self._ws.close_code
+            self.close_reason = self._ws.close_reason or ""
+            self.transcript.record(
+                self.conn, "close", f"code={self.close_code} reason={self.close_reason!r}"
+            )
+            self._arrived.set()
+
+    def _file(self, data: str | bytes) -> None:
+        text = data if isinstance(data, str) else f"<binary {len(data)} bytes> {data[:64].hex()}"
+        self.transcript.record(self.conn, "←", text)
+        frame = Frame(self._received, self.transcript.entries[-1].at, data, _parse(data))
+        self._received += 1
+        self._pending.append(frame)
+        self._arrived.set()
+
+    def close(self) -> None:
+        if self._ws is None:
+            return
+        ws, self._ws = self._ws, None
+        event_loop().run_until_complete(self._close(ws))
+
+    async def _close(self, ws: ClientConnection) -> None:
+        with contextlib.suppress(Exception):
+            await ws.close()
+        if self._reader is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._reader, self.op_timeout)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # -- traffic ---------------------------------------------------------------------------------
+
+    def send(self, message: Any) -> None:
+        """Send a JSON value (dict, list, number...) as text, or str/bytes as they are."""
+        if isinstance(message, str | bytes):
+            data = message
+        else:
+            data = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+        event_loop().run_until_complete(self._send(data))
+
+    async def _send(self, data: str | bytes) -> None:
+        if self._ws is None or self._closed:
+            raise PeerClosed(self._closed_text("sending"))
+        text = data if isinstance(data, str) else f"<binary {len(data)} bytes>"
+        self.transcript.record(self.conn, "→", text)
+        try:
+            await asyncio.wait_for(self._ws.send(data), self.op_timeout)
+        except ConnectionClosed:
+            raise PeerClosed(self._closed_text("sending")) from None
+        except TimeoutError:
+            raise ExpectTimeout(
+                f"the server did not accept a frame within {self.op_timeout:g} s"
+            ) from None
+
+    def expect(self, predicate: Predicate, what: str, timeout: float | None = None) -> Frame:
+        """The first pending frame matching `predicate`, waiting up to `timeout` (op timeout)."""
+        return event_loop().run_until_complete(self._expect(predicate, what, timeout))
+
+    async def _expect(self, predicate: Predicate, what: str, timeout: float | None) -> Frame:
+        timeout = self.op_timeout if timeout is None else timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        checked = 0
+        while True:
+            for i in range(checked, len(self._pending)):
+                if predicate(self._pending[i]):
+                    return self._pending.pop(i)
+            checked = len(self._pending)
+            if self._closed:
+                raise PeerClosed(self._closed_text(f"waiting for {what}"))
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise ExpectTimeout(f"no {what} within {timeout:g} s")
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+
+    def request(
+        self, message: Any, reply: Predicate, what: str, timeout: float | None = None
+    ) -> Frame:
+        self.send(message)
+        return self.expect(reply, what, timeout)
+
+    def pending(self, predicate: Predicate | None = None) -> list[Frame]:
+        """Frames received and not yet claimed by an expect (left in place)."""
+        return [f for f in self._pending if predicate is None or predicate(f)]
+
+    def drain(self) -> list[Frame]:
+        """Claim and return every pending frame."""
+        taken, self._pending = self._pending, []
+        return taken
+
+    def barrier(self, timeout: float | None = None) -> float:
+        """Ping and wait for the pong: afterwards every frame the server sent before it is pending.
+
+        TCP and RFC 6455 keep frames in order, so this is exact synchronisation with the server,
+        never a guess. Returns the round-trip time in seconds.
+        """
+        return event_loop().run_until_complete(self._barrier(timeout))
+
+    async def _barrier(self, timeout: float | None) -> float:
+        timeout = self.op_timeout if timeout is None else timeout
+        if self._ws is None or self._closed:
+            raise PeerClosed(self._closed_text("pinging"))
+        self.transcript.record(self.conn, "→", "<ping>")
+        try:
+            pong = await self._ws.ping()
+            latency = await asyncio.wait_for(pong, timeout)
+        except ConnectionClosed:
+            raise PeerClosed(self._closed_text("waiting for a pong")) from None
+        except TimeoutError:
+            raise ExpectTimeout(f"no pong to a ping within {timeout:g} s") from None
+        self.transcript.record(self.conn, "←", "<pong>")
+        # The pong was parsed after every earlier data frame; let the reader file those frames.
+        # (websockets' assembler queue; the attribute is internal, pinned by constraints.txt.)
+        queued = self._ws.recv_messages.frames
+        while len(queued) and not self._closed:
+            await asyncio.sleep(0)
+        return latency
+
+    def _closed_text(self, doing: str) -> str:
+        return (
+            f"connection closed by the peer (code={self.close_code}, "
+            f"reason={self.close_reason!r}) while {doing}"
+        )

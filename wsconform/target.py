@@ -1,0 +1,108 @@
+"""The target under test: an embedded reference mock, or a live endpoint.
+
+Tests speak to both the same way. Time is where they differ: on the embedded mock, expiry is a
+clock jump and "nothing more arrives" is exact (pump, then a ping barrier); on a live endpoint
+both are real, bounded waits.
+"""
+
+from __future__ import annotations
+
+import ssl as ssl_module
+import time
+from dataclasses import dataclass
+
+from wsconform.mock.server import MockContext, MockServer
+from wsconform.profiles.base import Profile
+from wsconform.session import ProbeSession
+
+
+class WaitTooLong(Exception):
+    """An expiry wait on a live target would exceed --max-expiry-wait (the test SKIPs)."""
+
+
+@dataclass
+class Target:
+    profile: Profile
+    url: str
+    public_channel: str
+    private_channel: str
+    ssl: ssl_module.SSLContext | None = None
+    observation_window: float = 2.0  # live only: how long "no more data" is watched for
+    max_expiry_wait: float = 30.0
+    geo_blocked_url: str | None = None  # paradex: where a valid auth must get 40112
+
+    @property
+    def embedded(self) -> bool:
+        return False
+
+    def describe(self) -> str:
+        return f"{self.url} (live)"
+
+    def clock(self) -> float:
+        return time.time()
+
+    def wait_past(self, instant: float, margin: float = 1.0) -> None:
+        """Return once the target's clock is past `instant` (a token's exp, say)."""
+        wait = instant + margin - time.time()
+        if wait > self.max_expiry_wait:
+            raise WaitTooLong(
+                f"waiting {wait:.0f} s for expiry exceeds "
+                f"--max-expiry-wait={self.max_expiry_wait:g}"
+            )
+        if wait > 0:
+            time.sleep(wait)  # a real expiry on a live server: the wait *is* the test
+
+    def settle(self, session: ProbeSession) -> None:
+        """Afterwards, data the server would send now has arrived (a bounded window on live)."""
+        session.barrier()
+        time.sleep(self.observation_window)  # live servers publish on their own schedule
+        session.barrier()
+
+
+@dataclass
+class EmbeddedTarget(Target):
+    server: MockServer | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return True
+
+    def describe(self) -> str:
+        defect = self.server.ctx.defect if self.server else None
+        switched = f", defect {defect}" if defect else ""
+        return f"{self.url} (embedded {self.profile.name} mock{switched})"
+
+    @property
+    def public_key_pem(self) -> bytes | None:
+        """The issuer's public key (lets the fuzzer try HS256 keyed with it: alg confusion)."""
+        assert self.server is not None and self.server.ctx.issuer is not None
+        return self.server.ctx.issuer.public_pem
+
+    def clock(self) -> float:
+        assert self.server is not None
+        return self.server.ctx.clock.now()
+
+    def wait_past(self, instant: float, margin: float = 1.0) -> None:
+        assert self.server is not None
+        jump = instant + margin - self.clock()
+        if jump > 0:
+            self.server.advance(jump)
+
+    def settle(self, session: ProbeSession) -> None:
+        assert self.server is not None
+        self.server.pump_now()
+        session.barrier()
+
+
+def start_embedded(
+    profile: Profile, ctx: MockContext, public: str | None = None, private: str | None = None
+) -> EmbeddedTarget:
+    server = MockServer(profile.mock, ctx).start()
+    return EmbeddedTarget(
+        profile,
+        server.url,
+        public or profile.public_channel,
+        private or profile.private_channel,
+        server=server,
+        geo_blocked_url=server.app.geo_blocked_url(server.url),
+    )

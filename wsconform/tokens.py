@@ -1,0 +1,118 @@
+"""Token sources: where a test's tokens come from.
+
+Kinds: `valid`, `expired`, `short-lived <seconds>`, `limited` (valid, without the private right).
+A source that cannot give a kind raises TokenUnavailable (the test SKIPs naming what would enable
+it); a source that breaks raises TokenSourceError (the test ERRORs, with redacted stderr).
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from wsconform import jwt_forge
+from wsconform.mock.issuer import TokenIssuer
+from wsconform.redact import Redactor
+
+KINDS = ("valid", "expired", "short-lived", "limited")
+UNAVAILABLE_EXIT = 3  # the token command's "this kind is not available"
+
+
+class TokenUnavailable(Exception):
+    pass
+
+
+class TokenSourceError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str
+    kind: str
+    expires_at: float | None  # seconds since the epoch on the target's clock, when known
+
+    def __repr__(self) -> str:  # tokens are secrets: never print one in full
+        from wsconform.redact import mask
+
+        return f"Token({self.kind}, {mask(self.value)})"
+
+
+class TokenSource(Protocol):
+    def get(self, kind: str, arg: str | None = None) -> Token: ...
+
+
+def _expiry(value: str, kind: str, arg: str | None, acquired: float) -> float | None:
+    try:
+        return jwt_forge.expires_at(value)
+    except ValueError:  # opaque token: all we know is what we asked for
+        return acquired + float(arg) if kind == "short-lived" and arg else None
+
+
+class IssuerTokens:
+    """Tokens minted by an embedded mock's own issuer."""
+
+    def __init__(self, issuer: TokenIssuer) -> None:
+        self.issuer = issuer
+
+    def get(self, kind: str, arg: str | None = None) -> Token:
+        value = self.issuer.mint(kind, arg)
+        return Token(value, kind, _expiry(value, kind, arg, self.issuer.clock.now()))
+
+
+class CommandTokens:
+    """`<command> <kind> [<arg>]` run through the shell; one token on stdout."""
+
+    def __init__(self, command: str, redactor: Redactor, timeout: float = 30.0) -> None:
+        self.command = command
+        self.redactor = redactor
+        self.timeout = timeout
+
+    def get(self, kind: str, arg: str | None = None) -> Token:
+        line = " ".join([self.command, shlex.quote(kind), *([shlex.quote(arg)] if arg else [])])
+        acquired = time.time()
+        try:
+            done = subprocess.run(
+                line,
+                shell=True,
+                capture_output=True,
+                text=True,
+                timeout=self.timeout,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            raise TokenSourceError(
+                f"token command gave no token for {kind!r} within {self.timeout:g} s"
+            ) from None
+        value = done.stdout.strip()
+        self.redactor.add(value)
+        stderr = self.redactor.text(done.stderr.strip())[-2000:]
+        if done.returncode == UNAVAILABLE_EXIT:
+            raise TokenUnavailable(
+                f"token command says kind {kind!r} is not available (exit 3): {stderr}"
+            )
+        if done.returncode != 0:
+            raise TokenSourceError(
+                f"token command failed for {kind!r} (exit {done.returncode}): {stderr}"
+            )
+        if not value or "\n" in value:
+            raise TokenSourceError(f"token command must print exactly one token for {kind!r}")
+        return Token(value, kind, _expiry(value, kind, arg, acquired))
+
+
+class RedactingSource:
+    """Wraps a source so that every token it hands out is known to the redactor."""
+
+    def __init__(self, source: TokenSource, redactor: Redactor) -> None:
+        self.source = source
+        self.redactor = redactor
+
+    def get(self, kind: str, arg: str | None = None) -> Token:
+        if kind not in KINDS:
+            raise ValueError(f"unknown token kind {kind!r}; kinds: {', '.join(KINDS)}")
+        token = self.source.get(kind, arg)
+        self.redactor.add(token.value)
+        return token
