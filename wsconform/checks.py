@@ -44,13 +44,19 @@ class CheckRecord:
         }
 
 
-def show(value: Any, limit: int = 600) -> str:
-    """A value as it would look on the wire, shortened."""
+SHOWN_CHARS = 600
+
+
+def show(value: Any) -> str:
+    """A value as it would look on the wire (shortened only after redaction, see `failed`)."""
     try:
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
-        text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} chars)"
+        return repr(value)
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else f"{text[:SHOWN_CHARS]}… ({len(text)} chars)"
 
 
 class Checker:
@@ -93,8 +99,10 @@ class Checker:
     def failed(self, req_id: str, what: str, expected: str, actual: str) -> None:
         """A miss: FAIL for MUST (raises), WARN for SHOULD (raises under --strict)."""
         req = self.catalogue[req_id]
-        actual = self.redactor.text(actual)
-        expected = self.redactor.text(expected)
+        # Redact whole texts first: a secret cut in two by shortening would escape the redactor.
+        actual = _shorten(self.redactor.text(actual))
+        expected = _shorten(self.redactor.text(expected))
+        what = self.redactor.text(what)
         if req.level is Level.INFO:
             self.records.append(CheckRecord(req_id, Verdict.INFO, what, f"observed: {actual}"))
             return

@@ -174,16 +174,17 @@ class ProbeSession:
         self._reader = asyncio.ensure_future(self._read())
 
     async def _read(self) -> None:
-        assert self._ws is not None
+        ws = self._ws  # close() clears self._ws while this task is still finishing
+        assert ws is not None
         try:
-            async for data in self._ws:
+            async for data in ws:
                 self._file(data)
         except ConnectionClosed:
             pass
         finally:
             self._closed = True
-            self.close_code = self._ws.close_code
-            self.close_reason = self._ws.close_reason or ""
+            self.close_code = ws.close_code
+            self.close_reason = ws.close_reason or ""
             self.transcript.record(
                 self.conn, "close", f"code={self.close_code} reason={self.close_reason!r}"
             )

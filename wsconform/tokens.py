@@ -7,7 +7,9 @@ it); a source that breaks raises TokenSourceError (the test ERRORs, with redacte
 
 from __future__ import annotations
 
+import os
 import shlex
+import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -74,29 +76,34 @@ class CommandTokens:
     def get(self, kind: str, arg: str | None = None) -> Token:
         line = " ".join([self.command, shlex.quote(kind), *([shlex.quote(arg)] if arg else [])])
         acquired = time.time()
+        # A session of its own, so a timeout kills the command's children too, not just the shell.
+        process = subprocess.Popen(
+            line,
+            shell=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
         try:
-            done = subprocess.run(
-                line,
-                shell=True,
-                capture_output=True,
-                text=True,
-                timeout=self.timeout,
-                stdin=subprocess.DEVNULL,
-            )
+            stdout, stderr_text = process.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
             raise TokenSourceError(
                 f"token command gave no token for {kind!r} within {self.timeout:g} s"
             ) from None
-        value = done.stdout.strip()
+        value = stdout.strip()
         self.redactor.add(value)
-        stderr = self.redactor.text(done.stderr.strip())[-2000:]
-        if done.returncode == UNAVAILABLE_EXIT:
+        stderr = self.redactor.text(stderr_text.strip())[-2000:]
+        if process.returncode == UNAVAILABLE_EXIT:
             raise TokenUnavailable(
                 f"token command says kind {kind!r} is not available (exit 3): {stderr}"
             )
-        if done.returncode != 0:
+        if process.returncode != 0:
             raise TokenSourceError(
-                f"token command failed for {kind!r} (exit {done.returncode}): {stderr}"
+                f"token command failed for {kind!r} (exit {process.returncode}): {stderr}"
             )
         if not value or "\n" in value:
             raise TokenSourceError(f"token command must print exactly one token for {kind!r}")

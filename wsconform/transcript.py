@@ -51,7 +51,7 @@ class Transcript:
 
     def render(self, last: int | None = None) -> str:
         """Redacted text, one line per entry; `last` keeps only the final entries."""
-        shown = self.entries if last is None else self.entries[-last:]
+        shown = self.entries if last is None else self.entries[len(self.entries) - last :]
         lines = []
         if last is not None and len(self.entries) > last:
             lines.append(f"  … {len(self.entries) - last} earlier entries")

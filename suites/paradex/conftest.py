@@ -37,10 +37,13 @@ def authenticate(check: Checker, tokens: Any) -> Callable[..., dict[str, Any]]:
 
 @pytest.fixture
 def expect_error(check: Checker) -> Callable[..., Any]:
-    """Check that `reply` is a schema-valid error with one of `codes`, attributed to `req`;
-    its message is compared with the documented texts (PDX-ENV-07, SHOULD). Returns the code."""
+    """Check that `reply` is an error with one of `codes`, attributed to `req`, and schema-valid
+    (attributed to `schema_req`, default `req`); its message is compared with the documented
+    texts (PDX-ENV-07, SHOULD). Returns the code."""
 
-    def expect(req: str, reply: dict[str, Any], codes: tuple[int, ...], what: str) -> Any:
+    def expect(
+        req: str, reply: dict[str, Any], codes: tuple[int, ...], what: str, schema_req: str = ""
+    ) -> Any:
         check.true(
             req,
             "error" in reply and "result" not in reply,
@@ -48,7 +51,7 @@ def expect_error(check: Checker) -> Callable[..., Any]:
             expected=f"an error response with code {' or '.join(map(str, codes))}",
             actual=reply,
         )
-        check.schema(req, reply, "error")
+        check.schema(schema_req or req, reply, "error")
         code = error_code(reply)
         check.one_of(req, code, list(codes), what=f"{what}: error code")
         message = reply["error"]["message"]

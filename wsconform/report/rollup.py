@@ -47,6 +47,13 @@ class RequirementResult:
         }
 
 
+def _blamed(test: TestResult) -> list[str]:
+    """Who a failure no check attributed (a timeout, a closed socket) falls on: the test's
+    requirements that recorded no PASS, or all of them, so that the failure is never lost."""
+    passed = {c["req"] for c in test.checks if c["verdict"] == "PASS"}
+    return [r for r in test.reqs if r not in passed] or test.reqs
+
+
 def _verdict_in(test: TestResult, req: Requirement, strict: bool) -> tuple[Verdict, list[str]]:
     records = [c for c in test.checks if c["req"] == req.id]
     notes = [
@@ -59,12 +66,10 @@ def _verdict_in(test: TestResult, req: Requirement, strict: bool) -> tuple[Verdi
     if test.outcome == "error":
         return Verdict.ERROR, [test.message]
     found = {Verdict(c["verdict"]) for c in records}
-    if test.outcome == "failed" and Verdict.FAIL not in found:
-        passed_here = Verdict.PASS in found and test.failed_req not in (None, req.id)
-        if test.failed_req is None and not passed_here:
-            miss = MISS[req.level]
-            found.add(Verdict.FAIL if strict and miss is Verdict.WARN else miss)
-            notes.append(test.message)
+    if test.outcome == "failed" and test.failed_req is None and req.id in _blamed(test):
+        miss = MISS[req.level]
+        found.add(Verdict.FAIL if strict and miss is Verdict.WARN else miss)
+        notes.append(test.message)
     if not found:
         found = {Verdict.INFO if req.level is Level.INFO else Verdict.PASS}
     return next(v for v in PRECEDENCE if v in found), notes
