@@ -1,0 +1,136 @@
+"""Paradex benchmark (figures, not a timed test). Prints, measured in one run:
+
+1. wall time of the Paradex suite on the embedded mock (a pytest process, as `make certify` does);
+2. fuzzed auth attempts per second through the suite's stack (probe session, transcript,
+   redaction, schema-validated checks), next to a bare hypothesis loop sending the same messages
+   over a raw websockets connection to the same mock, and their ratio.
+
+    .venv/bin/python bench/paradex.py [--examples N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from websockets.sync.client import connect as raw_connect
+
+from wsconform import fuzz
+from wsconform.checks import Checker
+from wsconform.mock.paradex import ParadexMock
+from wsconform.mock.server import MockContext, MockServer
+from wsconform.profiles.paradex import DOCUMENTED_CODES, ParadexClient, error_code
+from wsconform.redact import Redactor
+from wsconform.requirements import catalogue
+from wsconform.schemas import registry
+from wsconform.session import ProbeSession
+from wsconform.transcript import Transcript
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def suite_wall_time() -> tuple[float, float]:
+    """(process wall time, time inside the run) of `pytest suites/paradex` on the mock."""
+    with tempfile.TemporaryDirectory() as reports:
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites/paradex",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--report-dir",
+            reports,
+        ]
+        start = time.perf_counter()
+        done = subprocess.run(
+            command,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HYPOTHESIS_PROFILE": "ci"},
+        )
+        wall = time.perf_counter() - start
+        if done.returncode != 0:
+            sys.exit(f"the suite failed; no figure:\n{done.stdout[-2000:]}")
+        results = json.loads((Path(reports) / "paradex" / "results.json").read_text())
+        return wall, results["finished"] - results["started"]
+
+
+def rate(loop, examples: int) -> float:
+    """Examples per second of a hypothesis-driven loop (generation included, as in the suite)."""
+    run = settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )(given(data=st.data())(loop))
+    start = time.perf_counter()
+    run()
+    return examples / (time.perf_counter() - start)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--examples", type=int, default=500, help="fuzzed auth attempts per loop (500)")
+    examples = ap.parse_args().examples
+
+    wall, in_run = suite_wall_time()
+    print(f"paradex suite on the mock: {wall:.2f} s wall ({in_run:.2f} s inside pytest's run)")
+
+    server = MockServer(ParadexMock, MockContext()).start()
+    assert server.ctx.issuer is not None
+    base = server.ctx.issuer.mint("valid")
+    strategy = fuzz.tokens(base)
+
+    redactor = Redactor()
+    transcript = Transcript(redactor)
+    client = ParadexClient(ProbeSession(server.url, transcript).connect())
+    check = Checker(catalogue("paradex"), registry(), redactor, vendor="paradex")
+
+    def suite_loop(data: st.DataObject) -> None:  # the body of test_no_fuzzed_token_authenticates
+        token = data.draw(strategy)
+        reply = client.auth(token.value)
+        check.true("PDX-REJ-06", "error" in reply, "refused", expected="error", actual=reply)
+        check.schema("PDX-REJ-06", reply, "error")
+        check.one_of("PDX-REJ-06", error_code(reply), list(DOCUMENTED_CODES), what="code")
+
+    with raw_connect(server.url, compression=None) as raw:
+        ids = iter(range(1, 10**9))
+
+        def bare_loop(data: st.DataObject) -> None:
+            token = data.draw(strategy)
+            raw.send(
+                json.dumps(
+                    {
+                        "jsonrpc": "2.0",
+                        "method": "auth",
+                        "params": {"bearer": token.value},
+                        "id": next(ids),
+                    }
+                )
+            )
+            json.loads(raw.recv(timeout=5))
+
+        bare = rate(bare_loop, examples)
+    ours = rate(suite_loop, examples)
+    server.stop()
+    print(f"fuzzed auth attempts/s, bare hypothesis + raw websockets: {bare:8.0f}")
+    print(f"fuzzed auth attempts/s, wsconform probe + checks:        {ours:8.0f}")
+    print(f"ratio wsconform/bare: {ours / bare:.2f} (goal >= 0.6)")
+
+
+if __name__ == "__main__":
+    main()
