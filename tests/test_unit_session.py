@@ -165,7 +165,13 @@ def test_transcript_records_handshake_and_both_directions(
     s = open_session(paradex.url, transcript)
     s.request(subscribe(CHANNEL, 3), reply_to(3), "subscribe reply")
     kinds = [(e.conn, e.kind) for e in transcript.entries]
-    assert kinds[:4] == [("c1", "connect"), ("c1", "handshake"), ("c1", "→"), ("c1", "←")]
+    assert kinds[:5] == [
+        ("c1", "connect"),
+        ("c1", "request"),
+        ("c1", "handshake"),
+        ("c1", "→"),
+        ("c1", "←"),
+    ]
     rendered = transcript.render()
     assert "c1 handshake HTTP 101" in rendered
     sent = json.dumps(subscribe(CHANNEL, 3), separators=(",", ":"))

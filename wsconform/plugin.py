@@ -11,15 +11,18 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from wsconform import __version__
 from wsconform.checks import Checker, ConformanceFailure
+from wsconform.mock.issuer import TokenIssuer
 from wsconform.mock.server import MockContext
 from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
 from wsconform.profiles.base import Profile
@@ -84,6 +87,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="embedded mock: a conforming choice where the docs allow several",
     )
     g.addoption(
+        "--mock-key-file", help="embedded mock: the issuer's key file (as `wsconform mint`)"
+    )
+    g.addoption(
         "--report-dir", default="reports", help="where results and transcripts go (reports/)"
     )
     g.addoption("--run-slow", action="store_true", help="also run tests marked slow (minutes each)")
@@ -105,6 +111,7 @@ class Run:
         self.variants = dict(v.split("=", 1) for v in config.getoption("mock_variant"))
         # pytest's own --strict: with it, SHOULD violations (WARN) fail too.
         self.strict: bool = bool(config.getoption("strict", False))
+        self.hypothesis = ""  # profile and seed, for the header and results.json
         if self.endpoint and not self.profile:
             raise pytest.UsageError(
                 "--endpoint needs --profile: which protocol does the endpoint speak?"
@@ -127,6 +134,9 @@ class Run:
                 )
             else:
                 ctx = MockContext(defect=self.defect, variant=self.variants)
+                key_file = opt("mock_key_file")
+                if key_file:
+                    ctx.issuer = TokenIssuer.from_key_file(ctx.clock, Path(key_file))
                 self.targets[profile.name] = start_embedded(profile, ctx, public, private)
         return self.targets[profile.name]
 
@@ -159,6 +169,24 @@ def profile_of(node: pytest.Item | pytest.Collector) -> Profile | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN] = Run(config)
+    _fix_hypothesis_seed(config)
+
+
+def _fix_hypothesis_seed(config: pytest.Config) -> None:
+    """Give a random hypothesis run a seed that is printed, so any failure can be replayed.
+
+    Runs before hypothesis' own pytest_configure, which reads --hypothesis-seed."""
+    run = config.stash[RUN]
+    if settings.default.derandomize:
+        run.hypothesis = f"profile {settings.get_current_profile_name()}, derandomized"
+        return
+    if config.getoption("hypothesis_seed", None) is None:
+        config.option.hypothesis_seed = str(secrets.randbelow(2**32))
+    seed = config.getoption("hypothesis_seed")
+    run.hypothesis = (
+        f"profile {settings.get_current_profile_name()}, seed {seed} "
+        f"(replay: --hypothesis-seed={seed})"
+    )
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -169,7 +197,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> list[str]:
     run = config.stash[RUN]
     target = run.endpoint or "embedded reference mocks on 127.0.0.1"
-    lines = [f"wsconform {__version__}: target {target}" + (" (strict)" if run.strict else "")]
+    lines = [
+        f"wsconform {__version__}: target {target}" + (" (strict)" if run.strict else ""),
+        f"wsconform: hypothesis {run.hypothesis}",
+    ]
     if run.defect:
         lines.append(f"wsconform: mock defect {run.defect!r} switched on")
     return lines
@@ -414,6 +445,7 @@ def _write_results(run: Run, profile: Profile) -> None:
         "target": target.describe() if target else (run.endpoint or "embedded mock"),
         "strict": run.strict,
         "mock_defect": run.defect,
+        "hypothesis": run.hypothesis,
         "started": run.started,
         "finished": time.time(),
         "summary": rollup.summary(rolled),

@@ -3,7 +3,8 @@
 A secret shows as its first 4 characters (only when it is long enough for that to reveal nothing
 useful) and a short hash, so two occurrences of one token can still be matched up in a transcript.
 Registered secrets are replaced wherever they appear (raw or JSON-escaped); anything shaped like a
-JWT and any Authorization/Cookie header value is redacted even if nobody registered it.
+JWT, any base64url run as long as a signature, and any Authorization/Cookie header value is
+redacted even if nobody registered it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ SHOWN_PREFIX = 4
 SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
 
 _JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.?[A-Za-z0-9_-]*")
+# A base64url run as long as the shortest JWS signature (HS256: 43 chars). It catches pieces of
+# tokens that no longer match whole: pytest's saferepr shows a long string as `head...tail`.
+_LONG_BASE64URL = re.compile(r"[A-Za-z0-9_-]{43,}")
 
 
 def mask(secret: str) -> str:
@@ -57,7 +61,8 @@ class Redactor:
         for secret in secrets:
             if secret in text:
                 text = text.replace(secret, self._masks[secret])
-        return _JWT_SHAPE.sub(lambda m: mask(m.group(0)), text)
+        text = _JWT_SHAPE.sub(lambda m: mask(m.group(0)), text)
+        return _LONG_BASE64URL.sub(lambda m: mask(m.group(0)), text)
 
     def header(self, name: str, value: str) -> str:
         if name.lower() not in SENSITIVE_HEADERS:

@@ -164,6 +164,14 @@ class ProbeSession:
                 f"{type(exc).__name__}: {exc}"
             ) from None
         self.subprotocol = self._ws.subprotocol
+        assert self._ws.request is not None
+        request_headers = {
+            k: self.transcript.redactor.header(k, v)
+            for k, v in self._ws.request.headers.raw_items()
+        }
+        self.transcript.record(
+            self.conn, "request", f"GET {self._ws.request.path} {request_headers}"
+        )
         response_headers = {
             k: self.transcript.redactor.header(k, v)
             for k, v in self._ws.response.headers.raw_items()

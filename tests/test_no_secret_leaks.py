@@ -1,0 +1,47 @@
+"""No token or signature reaches any output in full: terminal, JUnit, results, transcripts.
+
+Known tokens are planted through a --token-command that logs every token it hands out; the
+suite runs with a defect switched on, so failure messages (which show wire values) are exercised
+too. Then every byte the run wrote is searched for those tokens and their signatures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from wsconform.killmatrix import ROOT
+
+
+def test_no_planted_token_appears_in_any_output(tmp_path: Path) -> None:
+    key, log, reports = tmp_path / "key.pem", tmp_path / "minted.log", tmp_path / "reports"
+    wsconform = Path(sys.executable).with_name("wsconform")
+    subprocess.run(
+        [wsconform, "mint", "paradex", "valid", "--key-file", key], check=False, capture_output=True
+    )  # creates the key file on first use
+    script = tmp_path / "token.sh"
+    script.write_text(
+        f'#!/bin/sh\nt=$("{wsconform}" mint paradex "$@" --key-file "{key}") || exit $?\n'
+        f'echo "$t" >> "{log}"\necho "$t"\n'
+    )
+    script.chmod(0o755)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "suites/paradex", "--profile", "paradex",
+         "--mock-defect", "accept-forged-signature", "--mock-key-file", str(key),
+         "--token-command", str(script),
+         "--report-dir", str(reports), "--junitxml", str(reports / "junit.xml"), "-p",
+         "no:cacheprovider", "-rA", "--tb=long"],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout[-3000:]  # the defect must show up as failures
+    planted = {line for line in log.read_text().split() if line}
+    assert len(planted) >= 10
+    secrets = planted | {
+        t.rsplit(".", 1)[1] for t in planted if t.count(".") == 2 and len(t.rsplit(".", 1)[1]) >= 8
+    }
+    outputs = {"stdout": done.stdout, "stderr": done.stderr}
+    outputs |= {str(p): p.read_text(errors="replace") for p in reports.rglob("*") if p.is_file()}
+    assert len(outputs) > 10
+    leaks = [(name, s[:8]) for name, text in outputs.items() for s in secrets if s in text]
+    assert not leaks, f"secrets in output: {leaks[:5]}"
