@@ -11,48 +11,12 @@ from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strict_jwt import strict_verify
 
 from wsconform import jwt_forge
-
-STRICT_SHAPE = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
-
-
-def strict_verify(token: object, public_key: Any) -> bool:
-    """What a correct server does: strict compact shape, ES256 only, exp and sub required."""
-    if not isinstance(token, str) or not STRICT_SHAPE.fullmatch(token):
-        return False
-    try:
-        jwt.decode(token, public_key, algorithms=["ES256"], options={"require": ["exp", "sub"]})
-    except jwt.InvalidTokenError:
-        return False
-    return True
-
-
-@pytest.fixture(scope="module")
-def key() -> ec.EllipticCurvePrivateKey:
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-@pytest.fixture(scope="module")
-def public_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-
-
-@pytest.fixture(scope="module")
-def base(key: ec.EllipticCurvePrivateKey) -> str:
-    now = int(time.time())
-    return jwt.encode(
-        {"sub": "user-1", "iat": now, "exp": now + 3600},
-        key,
-        algorithm="ES256",
-        headers={"kid": "k1"},
-    )
 
 
 def test_base_token_verifies(base: str, key: ec.EllipticCurvePrivateKey) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.paradex import error_code, is_notification
+from wsconform.profiles.paradex import error_code
 
 TIMING = ("usIn", "usOut", "usDiff")
 
@@ -30,7 +30,7 @@ def test_valid_jwt_gets_the_documented_success_reply(client, tokens, check):
 
 
 @pytest.mark.req("PDX-AUTH-03", "PDX-AUTH-06")
-def test_private_channel_is_refused_before_auth(client, target, check):
+def test_private_channel_is_refused_before_auth(client, target, check, expect_no_data):
     c = client()
     reply = c.subscribe(target.private_channel)
     check.true(
@@ -44,15 +44,7 @@ def test_private_channel_is_refused_before_auth(client, target, check):
         "PDX-AUTH-06",
         f"private subscribe before auth: error {error_code(reply)}: {reply.get('error')}",
     )
-    target.settle(c.session)
-    leaked = c.session.pending(is_notification(target.private_channel))
-    check.true(
-        "PDX-AUTH-03",
-        not leaked,
-        "no private data reaches an unauthenticated connection",
-        expected="no data",
-        actual=leaked[0].data if leaked else None,
-    )
+    expect_no_data("PDX-AUTH-03", c, target.private_channel, "no private data before auth")
 
 
 @pytest.mark.req("PDX-AUTH-04", "PDX-SUB-01")
@@ -84,7 +76,9 @@ def test_authenticated_connection_gets_private_data(client, authenticate, target
 
 
 @pytest.mark.req("PDX-AUTH-07", "PDX-AUTH-01")
-def test_auth_on_one_connection_does_not_authenticate_another(client, authenticate, target, check):
+def test_auth_on_one_connection_does_not_authenticate_another(
+    client, authenticate, target, check, expect_no_data
+):
     authenticate(client())
     other = client()
     reply = other.subscribe(target.private_channel)
@@ -95,12 +89,4 @@ def test_auth_on_one_connection_does_not_authenticate_another(client, authentica
         expected="an error response",
         actual=reply,
     )
-    target.settle(other.session)
-    leaked = other.session.pending(is_notification(target.private_channel))
-    check.true(
-        "PDX-AUTH-07",
-        not leaked,
-        "no private data on the unauthenticated connection",
-        expected="no data",
-        actual=leaked[0].data if leaked else None,
-    )
+    expect_no_data("PDX-AUTH-07", other, target.private_channel, "no private data on the other")
