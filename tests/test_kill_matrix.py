@@ -33,6 +33,15 @@ EXPECTED_KILLS = {
     "wrong-error-code-for-invalid-params": "PDX-ENV-06",
     "close-after-rejected-auth": "PDX-REJ-05",
     "pong-withheld": "PDX-HB-01",
+    "auth-result-extra-fields": "PDX-AUTH-02",
+    "undocumented-error-messages": "PDX-ENV-07",
+    "public-needs-auth": "PDX-AUTH-04",
+    "geo-block-ignored": "PDX-REJ-09",
+    "subscribe-result-without-channel": "PDX-SUB-01",
+    "unsubscribe-result-without-channel": "PDX-SUB-02",
+    "error-code-as-string": "PDX-REJ-04",
+    "string-token-as-invalid-params": "PDX-REJ-07",
+    "crash-on-huge-bearer": "PDX-REJ-08",
 }
 PROFILE = get_profile("paradex")
 

@@ -51,9 +51,14 @@ def test_private_channel_is_refused_before_auth(client, target, check, expect_no
 def test_public_channel_is_served_without_auth(client, target, check):
     c = client()
     reply = c.subscribe(target.public_channel)
-    check.schema(
-        "PDX-AUTH-04", reply, "subscribe-result", what="public subscribe without auth succeeds"
+    check.true(
+        "PDX-AUTH-04",
+        "result" in reply and "error" not in reply,
+        "public subscribe without auth succeeds",
+        expected="a result, not an error",
+        actual=reply,
     )
+    check.schema("PDX-SUB-01", reply, "subscribe-result")
     check.equal(
         "PDX-SUB-01", reply["result"].get("channel"), target.public_channel, what="result.channel"
     )
@@ -62,14 +67,19 @@ def test_public_channel_is_served_without_auth(client, target, check):
     check.schema("PDX-SUB-01", data, "subscription-notification")
 
 
-@pytest.mark.req("PDX-AUTH-05", "PDX-AUTH-01")
+@pytest.mark.req("PDX-AUTH-05", "PDX-AUTH-01", "PDX-SUB-01")
 def test_authenticated_connection_gets_private_data(client, authenticate, target, check):
     c = client()
     authenticate(c)
     reply = c.subscribe(target.private_channel)
-    check.schema(
-        "PDX-AUTH-05", reply, "subscribe-result", what="private subscribe after auth succeeds"
+    check.true(
+        "PDX-AUTH-05",
+        "result" in reply and "error" not in reply,
+        "private subscribe after auth succeeds",
+        expected="a result, not an error",
+        actual=reply,
     )
+    check.schema("PDX-SUB-01", reply, "subscribe-result")
     with check.scope("PDX-AUTH-05", "private data arrives after auth"):
         data = c.data(target.private_channel)
     check.schema("PDX-AUTH-05", data, "subscription-notification")

@@ -66,3 +66,19 @@ def test_no_fuzzed_token_authenticates(data, fuzz_client, bystander, base_token,
         )
     with check.scope("PDX-REJ-08", "another connection is served after the fuzzed auth"):
         bystander.call("unsubscribe", {"channel": target.public_channel})
+
+
+@pytest.mark.req("PDX-REJ-06", "PDX-REJ-08")
+def test_huge_bearer_is_refused_and_others_are_still_served(client, bystander, target, check):
+    """The fuzzer's 64 KiB case, always run: random draws need not reach it in a short budget."""
+    reply = client().auth("A." * (32 * 1024))
+    check.true(
+        "PDX-REJ-06",
+        "error" in reply and "result" not in reply,
+        "a 64 KiB bearer is refused",
+        expected="an error response",
+        actual=reply,
+    )
+    check.one_of("PDX-REJ-06", error_code(reply), list(DOCUMENTED_CODES), what="documented code")
+    with check.scope("PDX-REJ-08", "another connection is served after the 64 KiB auth"):
+        bystander.call("unsubscribe", {"channel": target.public_channel})

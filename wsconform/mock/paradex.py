@@ -76,6 +76,15 @@ class ParadexMock(MockApp):
         "wrong-error-code-for-invalid-params": "invalid params are answered -32603",
         "close-after-rejected-auth": "the connection is closed after a rejected auth",
         "pong-withheld": "client pings are not answered",
+        "auth-result-extra-fields": "the auth result carries members no document shows",
+        "undocumented-error-messages": "error messages are texts no document shows",
+        "public-needs-auth": "public channels are refused without auth",
+        "geo-block-ignored": "a geo-blocked client is authenticated",
+        "subscribe-result-without-channel": "the subscribe result omits the channel",
+        "unsubscribe-result-without-channel": "the unsubscribe result omits the channel",
+        "error-code-as-string": "error codes are sent as JSON strings",
+        "string-token-as-invalid-params": "a malformed string token is answered -32602, not 40110",
+        "crash-on-huge-bearer": "a bearer over 16 KiB drops every other connection",
     }
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "auth-result": ("node_id", "empty"),  # current docs / the seed page
@@ -155,7 +164,12 @@ class ParadexMock(MockApp):
         bearer = params["bearer"]
         if not isinstance(bearer, str):
             raise RpcError(-32602, "params.bearer must be a string")
-        if conn.ws.request is not None and conn.ws.request.path == GEO_BLOCKED_PATH:
+        if len(bearer) > 16 * 1024 and self.defect("crash-on-huge-bearer"):
+            for other in list(self.connections):
+                if other is not conn:
+                    other.ws.transport.abort()  # as if the worker serving them died
+        geo_path = conn.ws.request is not None and conn.ws.request.path == GEO_BLOCKED_PATH
+        if geo_path and not self.defect("geo-block-ignored"):
             raise RpcError(40112)
         if self.defect("accept-any-bearer"):
             conn.identity = ("anyone", (PRIVATE_RIGHT,), float("inf"))
@@ -168,13 +182,19 @@ class ParadexMock(MockApp):
                     check_signature=not self.defect("accept-forged-signature"),
                 )
             except Rejected as exc:
-                code = 40111 if exc.malformed and self.defect("malformed-as-invalid") else None
-                raise RpcError(code or (40110 if exc.malformed else 40111), str(exc)) from None
+                code = 40110 if exc.malformed else 40111
+                if exc.malformed and self.defect("malformed-as-invalid"):
+                    code = 40111
+                if exc.malformed and self.defect("string-token-as-invalid-params"):
+                    code = -32602
+                raise RpcError(code, str(exc)) from None
             conn.identity = (identity.subject, identity.rights, identity.expires_at)
         if self.defect("auth-result-not-object"):
             return True
         if self.ctx.variant.get("auth-result") == "empty":
             return {}
+        if self.defect("auth-result-extra-fields"):
+            return {"node_id": self.node_id, "session_ttl": 300}
         return {"node_id": self.node_id}
 
     def subscribe(self, conn: Connection, params: dict[str, Any]) -> Any:
@@ -186,6 +206,8 @@ class ParadexMock(MockApp):
             )
         if not (PUBLIC_CHANNEL.match(channel) or is_private(channel)):
             raise RpcError(-32602, f"unknown channel {channel!r}")
+        if not is_private(channel) and conn.identity is None and self.defect("public-needs-auth"):
+            raise RpcError(40111, f"channel {channel!r} requires authentication")
         if (
             is_private(channel)
             and conn.identity is None
@@ -195,7 +217,7 @@ class ParadexMock(MockApp):
         if channel in conn.subscriptions and not self.defect("duplicate-subscribe-accepted"):
             raise RpcError(-32602, f"already subscribed to {channel!r}")
         conn.subscriptions[channel] = True
-        return {"channel": channel}
+        return {} if self.defect("subscribe-result-without-channel") else {"channel": channel}
 
     def unsubscribe(self, conn: Connection, params: dict[str, Any]) -> Any:
         channel = params.get("channel")
@@ -206,7 +228,7 @@ class ParadexMock(MockApp):
                 raise RpcError(-32602, f"not subscribed to {channel!r}")
         elif not self.defect("unsubscribe-keeps-data"):
             del conn.subscriptions[channel]
-        return {"channel": channel}
+        return {} if self.defect("unsubscribe-result-without-channel") else {"channel": channel}
 
     # -- frames --------------------------------------------------------------------------------
 
@@ -227,7 +249,10 @@ class ParadexMock(MockApp):
         message = MESSAGES[exc.code]
         if self.ctx.variant.get("error-messages") == "title":
             message = message.title()
-        error: dict[str, Any] = {"code": exc.code, "message": message}
+        if self.defect("undocumented-error-messages"):
+            message = f"request failed ({exc.code})"
+        code: Any = str(exc.code) if self.defect("error-code-as-string") else exc.code
+        error: dict[str, Any] = {"code": code, "message": message}
         if exc.data:
             error["data"] = exc.data
         return self.envelope(request_id, {"error": error})
