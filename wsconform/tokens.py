@@ -3,6 +3,7 @@
 Kinds: `valid`, `expired`, `short-lived <seconds>`, `limited` (valid, without the private right).
 A source that cannot give a kind raises TokenUnavailable (the test SKIPs naming what would enable
 it); a source that breaks raises TokenSourceError (the test ERRORs, with redacted stderr).
+The OAuth 2.0 token endpoint source is in wsconform.oauth.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from wsconform.redact import Redactor
 
 KINDS = ("valid", "expired", "short-lived", "limited")
 UNAVAILABLE_EXIT = 3  # the token command's "this kind is not available"
+# For each kind, the options that would enable it: what a SKIP message tells the user to give.
+ENABLING: dict[str, str] = {
+    "valid": "--token, --token-command or --token-url",
+    "expired": "--expired-token or --token-command",
+    "short-lived": "--token-command",
+    "limited": "--limited-token, --token-command, or --token-url with --limited-scope",
+}
 
 
 class TokenUnavailable(Exception):
@@ -47,7 +55,7 @@ class TokenSource(Protocol):
     def get(self, kind: str, arg: str | None = None) -> Token: ...
 
 
-def _expiry(value: str, kind: str, arg: str | None, acquired: float) -> float | None:
+def token_expiry(value: str, kind: str, arg: str | None, acquired: float) -> float | None:
     try:
         return jwt_forge.expires_at(value)
     except ValueError:  # opaque token: all we know is what we asked for
@@ -62,7 +70,7 @@ class IssuerTokens:
 
     def get(self, kind: str, arg: str | None = None) -> Token:
         value = self.issuer.mint(kind, arg)
-        return Token(value, kind, _expiry(value, kind, arg, self.issuer.clock.now()))
+        return Token(value, kind, token_expiry(value, kind, arg, self.issuer.clock.now()))
 
 
 class CommandTokens:
@@ -107,7 +115,7 @@ class CommandTokens:
             )
         if not value or "\n" in value:
             raise TokenSourceError(f"token command must print exactly one token for {kind!r}")
-        return Token(value, kind, _expiry(value, kind, arg, acquired))
+        return Token(value, kind, token_expiry(value, kind, arg, acquired))
 
 
 class RedactingSource:
@@ -123,3 +131,52 @@ class RedactingSource:
         token = self.source.get(kind, arg)
         self.redactor.add(token.value)
         return token
+
+
+class StaticTokens:
+    """Tokens given on the command line: `--token` (valid), `--expired-token`, `--limited-token`.
+
+    A fixed string cannot be short-lived on demand, so that kind is never here.
+    """
+
+    GIVEN = ("valid", "expired", "limited")
+
+    def __init__(self, values: dict[str, str]) -> None:
+        unknown = sorted(set(values) - set(self.GIVEN))
+        if unknown:  # a caller's mistake, not a user's: fail loudly at start-up
+            raise ValueError(f"static tokens are only for kinds {self.GIVEN}, not {unknown}")
+        self.values = {kind: value for kind, value in values.items() if value}
+
+    def get(self, kind: str, arg: str | None = None) -> Token:
+        value = self.values.get(kind)
+        if value is None:
+            raise TokenUnavailable(
+                f"no static token for {kind!r}: give {ENABLING.get(kind, 'another source')}"
+            )
+        return Token(value, kind, token_expiry(value, kind, arg, time.time()))
+
+
+class ChainTokens:
+    """Several sources in order: the first that has the kind wins.
+
+    A broken source (TokenSourceError) stops the chain at once: falling through to the next would
+    hide the breakage behind tokens of another origin.
+    """
+
+    def __init__(self, sources: list[TokenSource]) -> None:
+        self.sources = sources
+
+    def get(self, kind: str, arg: str | None = None) -> Token:
+        enabling = ENABLING.get(kind, "a source for it")
+        reasons: list[str] = []
+        for source in self.sources:
+            try:
+                return source.get(kind, arg)
+            except TokenUnavailable as exc:
+                reason = str(exc)
+                # A reason naming the generic options says nothing the summary does not.
+                if reason and enabling not in reason and reason not in reasons:
+                    reasons.append(reason)
+        raise TokenUnavailable(
+            "; ".join([f"no token source gives {kind!r}: give {enabling}", *reasons])
+        )
