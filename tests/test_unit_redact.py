@@ -184,3 +184,13 @@ def test_property_registered_text_never_survives(s: str) -> None:
     redactor = Redactor()
     redactor.add(s)
     assert s not in redactor.text("pre" + s + "post")
+
+
+def test_signature_length_runs_are_masked_but_long_names_are_not(redactor: Redactor) -> None:
+    """A stray piece of a signature (saferepr's `head...tail`) is masked; a long snake_case test
+    name, which is no secret and must stay readable, is not."""
+    signature_piece = "Qm9ndXNTaWduYXR1cmVfX19fX19fX19fX19fX19fX19fX19fX19fX1"
+    name = "test_a_server_that_never_completes_the_handshake_fails_fast"
+    out = redactor.text(f"'{signature_piece}...' in {name}")
+    assert signature_piece not in out and mask(signature_piece) in out
+    assert name in out

@@ -21,7 +21,15 @@ SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-a
 _JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.?[A-Za-z0-9_-]*")
 # A base64url run as long as the shortest JWS signature (HS256: 43 chars). It catches pieces of
 # tokens that no longer match whole: pytest's saferepr shows a long string as `head...tail`.
+# Only mixed-case runs: random base64url of that length is mixed-case but for odds of ~1e-10,
+# while long snake_case names (test ids, which must stay readable) never are.
 _LONG_BASE64URL = re.compile(r"[A-Za-z0-9_-]{43,}")
+
+
+def _mask_if_random(match: re.Match[str]) -> str:
+    run = match.group(0)
+    mixed = any(c.isupper() for c in run) and any(c.islower() for c in run)
+    return mask(run) if mixed else run
 
 
 def mask(secret: str) -> str:
@@ -62,7 +70,7 @@ class Redactor:
             if secret in text:
                 text = text.replace(secret, self._masks[secret])
         text = _JWT_SHAPE.sub(lambda m: mask(m.group(0)), text)
-        return _LONG_BASE64URL.sub(lambda m: mask(m.group(0)), text)
+        return _LONG_BASE64URL.sub(_mask_if_random, text)
 
     def header(self, name: str, value: str) -> str:
         if name.lower() not in SENSITIVE_HEADERS:
