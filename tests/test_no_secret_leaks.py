@@ -2,16 +2,20 @@
 
 Known tokens are planted through a --token-command that logs every token it hands out; the
 suite runs with a defect switched on, so failure messages (which show wire values) are exercised
-too. Then every byte the run wrote is searched for those tokens and their signatures."""
+too, and every connection carries a --header credential. Then every byte the run wrote is
+searched for those tokens, their signatures and the header's value."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from standalone import clean_env
+
 from wsconform.killmatrix import ROOT
+
+API_KEY = "x-api-key-credential-0042"  # a credential header no redactor knows by name
 
 
 def test_no_planted_token_appears_in_any_output(tmp_path: Path) -> None:
@@ -29,17 +33,23 @@ def test_no_planted_token_appears_in_any_output(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "suites/paradex", "--profile", "paradex",
          "--mock-defect", "accept-forged-signature", "--mock-key-file", str(key),
-         "--token-command", str(script),
+         "--token-command", str(script), "--header", f"X-Api-Key:{API_KEY}",
          "--report-dir", str(reports), "--junitxml", str(reports / "junit.xml"), "-p",
          "no:cacheprovider", "-rA", "--tb=long"],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HYPOTHESIS_PROFILE": "ci"},
+        cwd=ROOT, capture_output=True, text=True, env=clean_env(),
     )  # fmt: skip
     assert done.returncode == 1, done.stdout[-3000:]  # the defect must show up as failures
     planted = {line for line in log.read_text().split() if line}
     assert len(planted) >= 10
-    secrets = planted | {
-        t.rsplit(".", 1)[1] for t in planted if t.count(".") == 2 and len(t.rsplit(".", 1)[1]) >= 8
-    }
+    secrets = (
+        planted
+        | {API_KEY}
+        | {
+            t.rsplit(".", 1)[1]
+            for t in planted
+            if t.count(".") == 2 and len(t.rsplit(".", 1)[1]) >= 8
+        }
+    )
     outputs = {"stdout": done.stdout, "stderr": done.stderr}
     outputs |= {str(p): p.read_text(errors="replace") for p in reports.rglob("*") if p.is_file()}
     assert len(outputs) > 10

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from wire import reply_to, subscribe
 
 from wsconform.mock.paradex import ParadexMock
 from wsconform.mock.server import Connection, MockApp, MockContext, MockServer
@@ -35,19 +36,6 @@ class EchoMock(MockApp):
     async def serve_connection(self, conn: Connection) -> None:
         async for raw in conn.ws:
             await conn.ws.send(raw)
-
-
-def subscribe(channel: str, request_id: int) -> dict[str, Any]:
-    return {
-        "jsonrpc": "2.0",
-        "id": request_id,
-        "method": "subscribe",
-        "params": {"channel": channel},
-    }
-
-
-def reply_to(request_id: int) -> Callable[[Frame], bool]:
-    return lambda f: f.obj.get("id") == request_id
 
 
 def is_data(f: Frame) -> bool:

@@ -19,6 +19,7 @@ from wsconform import __version__
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
 from wsconform.mock.server import MockContext, MockServer, UnknownDefect
+from wsconform.mock.tls import MockTLS
 from wsconform.profiles import PROFILES, get_profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,8 @@ def certify(args: argparse.Namespace) -> int:
 
 
 def mock(args: argparse.Namespace) -> int:
+    if args.plain_port is not None and not args.tls:
+        args.usage_error("--plain-port needs --tls (without TLS --port is already plain ws://)")
     profile = get_profile(args.profile)
     if args.list_defects:
         for name, description in sorted(profile.mock.DEFECTS.items()):  # type: ignore[attr-defined]
@@ -61,21 +64,38 @@ def mock(args: argparse.Namespace) -> int:
         issuer=TokenIssuer.from_key_file(clock, Path(args.key_file)),
         defect=args.defect,
     )
+    tls = MockTLS() if args.tls else None
     try:
-        server = MockServer(profile.mock, ctx, host=args.host, port=args.port)
+        server = MockServer(
+            profile.mock,
+            ctx,
+            host=args.host,
+            port=args.port,
+            ssl=tls.server_context() if tls else None,
+            plain_port=args.plain_port,
+        )
     except UnknownDefect as exc:
         print(f"wsconform mock: {exc}", file=sys.stderr)
         return EXIT_NOT_RUN
+    if tls is not None:
+        tls.write_ca(Path(args.ca_out))
 
     def ready() -> None:
-        print(
+        # One line each, flushed: scripts and tests read these to find the mock.
+        lines = [
             f"{profile.name} mock listening on {server.url}"
-            + (f" (defect: {args.defect})" if args.defect else ""),
-            flush=True,
-        )
-        print(
-            f"tokens: wsconform mint {profile.name} <kind> --key-file {args.key_file}", flush=True
-        )
+            + (f" (defect: {args.defect})" if args.defect else "")
+        ]
+        if server.plain_url is not None:
+            lines.append(f"also plain ws on {server.plain_url}")
+        if tls is not None:
+            lines.append(f"CA certificate: {args.ca_out} (give it to the suite as --ca-file)")
+        geo_blocked = server.app.geo_blocked_url(server.url)
+        if geo_blocked is not None:
+            lines.append(f"geo-blocked endpoint: {geo_blocked}")
+        lines.append(f"tokens: wsconform mint {profile.name} <kind> --key-file {args.key_file}")
+        for line in lines:
+            print(line, flush=True)
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve(ready))
@@ -125,9 +145,13 @@ def parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser(
         "mock",
-        help="run a reference mock standalone",
+        help="run a reference mock standalone (ws://, or wss:// with --tls)",
         description="Serve a profile's reference mock until interrupted. Tokens for "
-        "it come from `wsconform mint` with the same --key-file.",
+        "it come from `wsconform mint` with the same --key-file. With --tls it serves "
+        "wss:// on --port with a certificate from a fresh local CA made for this run; the "
+        "CA certificate is written to --ca-out, and the suite trusts the mock when given "
+        "that file as --ca-file. --plain-port adds a plain ws:// listener beside it, for "
+        "protocols that grant some rights only over TLS.",
     )
     m.add_argument("profile", choices=sorted(PROFILES))
     m.add_argument("--host", default="127.0.0.1")
@@ -135,11 +159,26 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--defect", help="switch on one named defect (see --list-defects)")
     m.add_argument("--list-defects", action="store_true", help="list the defect switches and exit")
     m.add_argument(
+        "--tls", action="store_true", help="serve wss:// on --port with a fresh local CA"
+    )
+    m.add_argument(
+        "--plain-port",
+        type=int,
+        metavar="N",
+        help="with --tls: also serve plain ws:// on port N (0 picks a free port)",
+    )
+    m.add_argument(
+        "--ca-out",
+        metavar="FILE",
+        default=".wsconform-mock-ca.pem",
+        help="with --tls: where the CA certificate is written (%(default)s)",
+    )
+    m.add_argument(
         "--key-file",
         default=str(DEFAULT_KEY_FILE),
         help=f"the issuer's EC key, created on first use ({DEFAULT_KEY_FILE})",
     )
-    m.set_defaults(run=mock)
+    m.set_defaults(run=mock, usage_error=m.error)  # option clashes are usage errors (exit 2)
 
     t = sub.add_parser(
         "mint",

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from wsconform.config import without_settings
 from wsconform.profiles.base import Profile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ def run_suite(
     ]  # fmt: skip
     if defect:
         command += ["--mock-defect", defect]
-    env = {**os.environ, "HYPOTHESIS_PROFILE": "ci"}
+    env = {**without_settings(os.environ), "HYPOTHESIS_PROFILE": "ci"}
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     results_file = report_dir / profile.name / "results.json"
     if not results_file.exists():

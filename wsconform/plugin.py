@@ -22,8 +22,12 @@ from hypothesis import settings
 
 from wsconform import __version__
 from wsconform.checks import Checker, ConformanceFailure
+from wsconform.config import ConfigError, add_options, resolve
 from wsconform.mock.issuer import TokenIssuer
 from wsconform.mock.server import MockContext
+from wsconform.oauth import OAuthTokens
+from wsconform.pacing import Pacer, TooManyConnections, worker_share
+from wsconform.preflight import RunImpossible, preflight
 from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor
@@ -31,12 +35,14 @@ from wsconform.report import rollup
 from wsconform.report.table import verdict_table
 from wsconform.requirements import CatalogueError, catalogue
 from wsconform.schemas import registry
-from wsconform.session import ProbeSession
-from wsconform.target import Target, WaitTooLong, start_embedded
+from wsconform.session import USER_AGENT, ProbeSession
+from wsconform.target import Target, WaitTooLong, client_tls, start_embedded
 from wsconform.tokens import (
+    ChainTokens,
     CommandTokens,
     IssuerTokens,
     RedactingSource,
+    StaticTokens,
     Token,
     TokenSource,
     TokenSourceError,
@@ -51,104 +57,114 @@ CHECKER = pytest.StashKey[Checker]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    g = parser.getgroup("wsconform", "wsconform conformance suite")
-    g.addoption(
-        "--profile",
-        choices=sorted(PROFILES),
-        help="the profile under test; with --endpoint "
-        "only its suite is collected (default: every profile, each on its embedded mock)",
-    )
-    g.addoption(
-        "--endpoint", help="a live ws:// or wss:// URL to test instead of the embedded mock"
-    )
-    g.addoption("--token-command", help="shell command printing one token for `<kind> [<arg>]`")
-    g.addoption("--public-channel", help="a channel any session may subscribe (profile default)")
-    g.addoption(
-        "--private-channel", help="a channel that needs the private right (profile default)"
-    )
-    g.addoption(
-        "--geo-blocked-endpoint", help="paradex: an endpoint that geo-blocks this client (40112)"
-    )
-    g.addoption(
-        "--op-timeout", type=float, default=5.0, help="seconds to wait for any one reply (5)"
-    )
-    g.addoption(
-        "--max-expiry-wait",
-        type=float,
-        default=30.0,
-        help="live targets: an expiry test that would wait longer SKIPs (30 s)",
-    )
-    g.addoption("--mock-defect", help="embedded mock: switch on one named defect (needs --profile)")
-    g.addoption(
-        "--mock-variant",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="embedded mock: a conforming choice where the docs allow several",
-    )
-    g.addoption(
-        "--mock-key-file", help="embedded mock: the issuer's key file (as `wsconform mint`)"
-    )
-    g.addoption(
-        "--report-dir", default="reports", help="where results and transcripts go (reports/)"
-    )
-    g.addoption("--run-slow", action="store_true", help="also run tests marked slow (minutes each)")
+    group = parser.getgroup("wsconform", "wsconform conformance suite")
+    add_options(group.addoption, sorted(PROFILES))
 
 
 class Run:
-    """What one pytest session shares: redactor, targets, collected results."""
+    """What one pytest session shares: settings, redactor, pacer, targets, collected results."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        try:
+            self.settings = resolve(lambda name: config.getoption(f"wsconform_{name}"))
+        except ConfigError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        s = self.settings
         self.redactor = Redactor()
-        self.report_dir = Path(config.getoption("report_dir"))
+        for secret in s.secrets():
+            self.redactor.add(secret)
+        self.pacer = Pacer(s.max_rate, s.max_connections, share=worker_share())
+        self.report_dir = Path(s.report_dir)
         self.targets: dict[str, Target] = {}
         self.results: list[rollup.TestResult] = []
         self.started = time.time()
-        self.endpoint: str | None = config.getoption("endpoint")
-        self.profile: str | None = config.getoption("profile")
-        self.defect: str | None = config.getoption("mock_defect")
-        self.variants = dict(v.split("=", 1) for v in config.getoption("mock_variant"))
+        self.endpoint: str | None = s.endpoint
+        self.profile: str | None = s.profile
+        self.defect: str | None = s.mock_defect
         # pytest's own --strict: with it, SHOULD violations (WARN) fail too.
         self.strict: bool = bool(config.getoption("strict", False))
         self.hypothesis = ""  # profile and seed, for the header and results.json
-        if self.endpoint and not self.profile:
-            raise pytest.UsageError(
-                "--endpoint needs --profile: which protocol does the endpoint speak?"
-            )
-        if (self.defect or self.variants) and (self.endpoint or not self.profile):
-            raise pytest.UsageError("--mock-defect/--mock-variant need --profile and no --endpoint")
 
     def target(self, profile: Profile) -> Target:
         if profile.name not in self.targets:
-            opt = self.config.getoption
-            public, private = opt("public_channel"), opt("private_channel")
-            if self.endpoint:
-                self.targets[profile.name] = Target(
-                    profile,
-                    self.endpoint,
-                    public or profile.public_channel,
-                    private or profile.private_channel,
-                    max_expiry_wait=opt("max_expiry_wait"),
-                    geo_blocked_url=opt("geo_blocked_endpoint"),
-                )
-            else:
-                ctx = MockContext(defect=self.defect, variant=self.variants)
-                key_file = opt("mock_key_file")
-                if key_file:
-                    ctx.issuer = TokenIssuer.from_key_file(ctx.clock, Path(key_file))
-                self.targets[profile.name] = start_embedded(profile, ctx, public, private)
+            self.targets[profile.name] = (
+                self._live(profile) if self.endpoint else self._embedded(profile)
+            )
         return self.targets[profile.name]
 
+    def _live(self, profile: Profile) -> Target:
+        s = self.settings
+        assert s.endpoint is not None
+        tls = client_tls(s.ca_file, s.insecure) if s.endpoint.startswith("wss:") else None
+        broken = preflight(
+            s.endpoint,
+            tls=tls,
+            headers=s.headers,
+            subprotocols=self.subprotocols(profile),
+            timeout=s.op_timeout,
+            redactor=self.redactor,
+        )
+        return Target(
+            profile,
+            s.endpoint,
+            s.public_channel or profile.public_channel,
+            s.private_channel or profile.private_channel,
+            ssl=tls,
+            observation_window=s.observation_window,
+            max_expiry_wait=s.max_expiry_wait,
+            geo_blocked_url=s.geo_blocked_endpoint,
+            insecure_url=s.insecure_endpoint,
+            insecure_tls=s.insecure,
+            broken=broken,
+        )
+
+    def _embedded(self, profile: Profile) -> Target:
+        s = self.settings
+        ctx = MockContext(defect=s.mock_defect, variant=s.variants)
+        if s.mock_key_file:
+            ctx.issuer = TokenIssuer.from_key_file(ctx.clock, Path(s.mock_key_file))
+        return start_embedded(profile, ctx, s.public_channel, s.private_channel)
+
+    def subprotocols(self, profile: Profile) -> list[str] | None:
+        return list(self.settings.subprotocol or profile.subprotocols) or None
+
     def token_source(self, target: Target) -> TokenSource:
-        command = self.config.getoption("token_command")
-        if command:
-            return CommandTokens(command, self.redactor)
-        if target.embedded:
+        s = self.settings
+        static = {
+            kind: value
+            for kind, value in (
+                ("valid", s.token),
+                ("expired", s.expired_token),
+                ("limited", s.limited_token),
+            )
+            if value
+        }
+        sources: list[TokenSource] = []
+        if static:
+            sources.append(StaticTokens(static))
+        if s.token_command:
+            sources.append(CommandTokens(s.token_command, self.redactor))
+        if s.token_url and s.client_id:
+            sources.append(
+                OAuthTokens(
+                    s.token_url,
+                    s.client_id,
+                    s.client_secret,
+                    s.scope,
+                    s.limited_scope,
+                    s.refresh_token,
+                    redactor=self.redactor,
+                    ssl=client_tls(s.ca_file, s.insecure),
+                    timeout=max(s.op_timeout, 10.0),
+                    user_agent=USER_AGENT,
+                )
+            )
+        if not sources and target.embedded:
             server = target.server  # type: ignore[attr-defined]
             assert server.ctx.issuer is not None
             return IssuerTokens(server.ctx.issuer)
-        raise TokenUnavailable("no token source for a live endpoint: give --token-command")
+        return ChainTokens(sources)
 
     def close(self) -> None:
         for target in self.targets.values():
@@ -189,6 +205,36 @@ def _fix_hypothesis_seed(config: pytest.Config) -> None:
     )
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    run = session.config.stash[RUN]
+    _apply_fuzz_budget(run)
+    if run.endpoint and not session.config.option.collectonly and not _is_worker():
+        # Fail fast, once, before any test: exit 2 when the run cannot be made at all.
+        try:
+            run.target(get_profile(run.profile or ""))
+        except RunImpossible as exc:
+            pytest.exit(f"wsconform: the run could not be made: {exc}", returncode=2)
+
+
+def _is_worker() -> bool:
+    return bool(os.environ.get("PYTEST_XDIST_WORKER"))
+
+
+def _apply_fuzz_budget(run: Run) -> None:
+    """--fuzz-budget scales the example counts of the hypothesis profile in force (hypothesis
+    loads --hypothesis-profile in its own pytest_configure, so this runs after it)."""
+    budget = run.settings.fuzz_budget
+    if budget == 1.0:
+        return
+    current = settings.get_current_profile_name()
+    examples = max(1, round(settings.default.max_examples * budget))
+    settings.register_profile(
+        f"{current}-budget", settings.get_profile(current), max_examples=examples
+    )
+    settings.load_profile(f"{current}-budget")
+    run.hypothesis += f", --fuzz-budget {budget:g} ({examples} examples)"
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if RUN in config.stash:
         config.stash[RUN].close()
@@ -201,9 +247,17 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"wsconform {__version__}: target {target}" + (" (strict)" if run.strict else ""),
         f"wsconform: hypothesis {run.hypothesis}",
     ]
+    if run.settings.insecure:
+        lines.append(f"wsconform: {INSECURE_BANNER}")
     if run.defect:
         lines.append(f"wsconform: mock defect {run.defect!r} switched on")
+    lines += [f"wsconform: {line}" for line in run.settings.described()]
     return lines
+
+
+INSECURE_BANNER = (
+    "WARNING: TLS CERTIFICATES ARE NOT VERIFIED (--insecure): the target's identity is unproven"
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -217,7 +271,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if run.profile and profile.name != run.profile:
             drop.append(item)
             continue
-        if item.get_closest_marker("slow") and not config.getoption("run_slow"):
+        if item.get_closest_marker("timeout") is None:  # the hard bound on one test
+            item.add_marker(pytest.mark.timeout(run.settings.hard_test_timeout))
+        if item.get_closest_marker("slow") and not run.settings.run_slow:
             item.add_marker(
                 pytest.mark.skip(reason="slow (minutes of server timing): run with --run-slow")
             )
@@ -275,13 +331,21 @@ def check(request: pytest.FixtureRequest, profile: Profile, transcript: Transcri
     return checker
 
 
+def fail_if_broken(target: Target) -> None:
+    """A target that never completed the preflight handshake fails every test at once."""
+    if target.broken:
+        pytest.fail(target.broken, pytrace=False)
+
+
 class Tokens:
     """The test's view of the token source: unavailable kinds SKIP, broken sources ERROR."""
 
-    def __init__(self, source: TokenSource) -> None:
+    def __init__(self, source: TokenSource, target: Target) -> None:
         self.source = source
+        self.target = target
 
     def get(self, kind: str, arg: float | str | None = None) -> Token:
+        fail_if_broken(self.target)
         try:
             return self.source.get(
                 kind, None if arg is None else f"{arg:g}" if isinstance(arg, float) else str(arg)
@@ -289,14 +353,16 @@ class Tokens:
         except TokenUnavailable as exc:
             pytest.skip(f"token kind {kind!r} unavailable: {exc}")
         except TokenSourceError as exc:
-            raise RuntimeError(str(exc)) from None
+            # Re-raised from here so the report shows the reason, not the source's internals;
+            # the roll-up records it as ERROR (the check could not be made), not as a FAIL.
+            raise TokenSourceError(str(exc)) from None
 
 
 @pytest.fixture
 def tokens(request: pytest.FixtureRequest, target: Target) -> Tokens:
     run = request.config.stash[RUN]
     try:
-        return Tokens(RedactingSource(run.token_source(target), run.redactor))
+        return Tokens(RedactingSource(run.token_source(target), run.redactor), target)
     except TokenUnavailable as exc:
         pytest.skip(str(exc))
 
@@ -306,7 +372,7 @@ def connect(
     request: pytest.FixtureRequest, target: Target, transcript: Transcript, profile: Profile
 ) -> Iterator[Callable[..., ProbeSession]]:
     """A factory of connected probe sessions to the target, all closed after the test."""
-    op_timeout = request.config.getoption("op_timeout")
+    run = request.config.stash[RUN]
     sessions: list[ProbeSession] = []
 
     def open_session(
@@ -314,16 +380,22 @@ def connect(
         subprotocols: list[str] | None = None,
         url: str | None = None,
     ) -> ProbeSession:
+        fail_if_broken(target)
         session = ProbeSession(
             url or target.url,
             transcript,
-            headers=headers or [],
+            headers=[*run.settings.headers, *(headers or [])],
             ssl=target.ssl,
-            subprotocols=subprotocols or list(profile.subprotocols) or None,
-            op_timeout=op_timeout,
+            subprotocols=subprotocols or run.subprotocols(profile),
+            op_timeout=run.settings.op_timeout,
+            pacer=run.pacer,
         )
+        try:
+            session.connect()
+        except TooManyConnections as exc:
+            pytest.skip(str(exc))
         sessions.append(session)
-        return session.connect()
+        return session
 
     yield open_session
     for session in sessions:
@@ -370,7 +442,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         outcome_name = "skipped"
         message = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
     elif report.failed:
-        outcome_name = "failed" if report.when == "call" else "error"
+        source_broke = call.excinfo is not None and call.excinfo.errisinstance(TokenSourceError)
+        outcome_name = "failed" if report.when == "call" and not source_broke else "error"
         message = _failure_line(report)
     else:
         outcome_name, message = "passed", ""
@@ -425,7 +498,7 @@ _collected: list[rollup.TestResult] = []
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if os.environ.get("PYTEST_XDIST_WORKER"):
+    if _is_worker():
         return  # the controller writes the results, from the reports it received
     run = session.config.stash[RUN]
     run.results = list(_collected)
@@ -443,6 +516,8 @@ def _write_results(run: Run, profile: Profile) -> None:
         "title": profile.title,
         "suite_version": __version__,
         "target": target.describe() if target else (run.endpoint or "embedded mock"),
+        "tls_verified": not run.settings.insecure,
+        "settings": run.settings.described(),
         "strict": run.strict,
         "mock_defect": run.defect,
         "hypothesis": run.hypothesis,
@@ -467,3 +542,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_line("")
         for line in table.splitlines():
             terminalreporter.write_line(line)
+    if config.stash[RUN].settings.insecure:  # last, where nobody can miss it, even under -q
+        terminalreporter.write_line("")
+        terminalreporter.write_line(f"wsconform: {INSECURE_BANNER}", red=True, bold=True)

@@ -21,6 +21,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 from wsconform import __version__
+from wsconform.pacing import Pacer
 from wsconform.transcript import Transcript
 
 USER_AGENT = f"wsconform/{__version__} (+conformance suite)"
@@ -48,6 +49,10 @@ class PeerClosed(ConnectionError):
 
 class TargetUnreachable(ConnectionError):
     """The connection could not be opened at all (refused, DNS, TLS, handshake timeout)."""
+
+    def __init__(self, message: str, cause: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause  # what went wrong underneath: refused, certificate, timeout...
 
 
 class HandshakeRejected(ConnectionError):
@@ -104,6 +109,7 @@ class ProbeSession:
         ssl: ssl_module.SSLContext | None = None,
         op_timeout: float = 5.0,
         compression: str | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.url = url
         self.transcript = transcript
@@ -112,6 +118,7 @@ class ProbeSession:
         self.ssl = ssl
         self.op_timeout = op_timeout
         self.compression = compression
+        self.pacer = pacer or Pacer()
         self.conn = transcript.new_connection()
         self.subprotocol: str | None = None
         self.close_code: int | None = None
@@ -126,8 +133,18 @@ class ProbeSession:
     # -- lifecycle -------------------------------------------------------------------------------
 
     def connect(self) -> ProbeSession:
-        event_loop().run_until_complete(self._connect())
+        self.pacer.opened()  # may raise TooManyConnections: nothing was sent yet
+        try:
+            self.pacer.attempt()
+            event_loop().run_until_complete(self._connect())
+        except BaseException:
+            self.pacer.closed()
+            raise
         return self
+
+    def auth_attempt(self) -> None:
+        """Profile clients call this before sending credentials: --max-rate counts auth too."""
+        self.pacer.attempt()
 
     async def _connect(self) -> None:
         self.transcript.record(self.conn, "connect", self.url)
@@ -161,7 +178,8 @@ class ProbeSession:
             self._closed = True
             raise TargetUnreachable(
                 f"could not open {self.url} within {self.op_timeout:g} s: "
-                f"{type(exc).__name__}: {exc}"
+                f"{type(exc).__name__}: {exc}",
+                exc,
             ) from None
         self.subprotocol = self._ws.subprotocol
         assert self._ws.request is not None
@@ -210,7 +228,10 @@ class ProbeSession:
         if self._ws is None:
             return
         ws, self._ws = self._ws, None
-        event_loop().run_until_complete(self._close(ws))
+        try:
+            event_loop().run_until_complete(self._close(ws))
+        finally:
+            self.pacer.closed()
 
     async def _close(self, ws: ClientConnection) -> None:
         with contextlib.suppress(Exception):

@@ -20,6 +20,15 @@ class WaitTooLong(Exception):
     """An expiry wait on a live target would exceed --max-expiry-wait (the test SKIPs)."""
 
 
+def client_tls(ca_file: str | None = None, insecure: bool = False) -> ssl_module.SSLContext:
+    """Certificates verified by default; --ca-file adds trust; --insecure turns checks off."""
+    context = ssl_module.create_default_context(cafile=ca_file)
+    if insecure:
+        context.check_hostname = False
+        context.verify_mode = ssl_module.CERT_NONE
+    return context
+
+
 @dataclass
 class Target:
     profile: Profile
@@ -30,13 +39,17 @@ class Target:
     observation_window: float = 2.0  # live only: how long "no more data" is watched for
     max_expiry_wait: float = 30.0
     geo_blocked_url: str | None = None  # paradex: where a valid auth must get 40112
+    insecure_url: str | None = None  # the ws:// twin of a wss:// target (TLS-only rules)
+    insecure_tls: bool = False  # --insecure: certificates not verified (the report says so)
+    broken: str | None = None  # why the target never completed a handshake (tests FAIL with it)
 
     @property
     def embedded(self) -> bool:
         return False
 
     def describe(self) -> str:
-        return f"{self.url} (live)"
+        unverified = ", TLS NOT VERIFIED (--insecure)" if self.insecure_tls else ""
+        return f"{self.url} (live{unverified})"
 
     def clock(self) -> float:
         return time.time()

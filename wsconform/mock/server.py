@@ -2,6 +2,8 @@
 
 A vendor module subclasses MockApp (protocol handling only); MockServer runs it either on a
 background thread (the embedded mock of a pytest run) or in the foreground (`wsconform mock`).
+With TLS it can serve wss:// and plain ws:// side by side, one app behind both listeners, and
+each Connection says which it came over (some vendors grant rights only over TLS).
 Control calls from the tests (advance the clock, pump now) run *on the mock's loop* and return
 only once the mock has acted, so frames they cause are on the wire before the call returns.
 """
@@ -51,6 +53,7 @@ class Connection:
     """What a mock knows about one client connection."""
 
     ws: ServerConnection
+    secure: bool = False  # came over TLS: vendor mocks may grant some rights only then
     subscriptions: dict[str, Any] = field(default_factory=dict)  # channel → vendor data, in order
     identity: Any = None
     seq: int = 0
@@ -98,7 +101,7 @@ class MockApp:
         return self.ctx.defect == name
 
     async def handler(self, ws: ServerConnection) -> None:
-        conn = Connection(ws)
+        conn = Connection(ws, secure=ws.transport.get_extra_info("ssl_object") is not None)
         self.connections.add(conn)
         try:
             await self.serve_connection(conn)
@@ -137,6 +140,9 @@ class MockApp:
 
 
 class MockServer:
+    """Runs one MockApp: wss:// on `port` when `ssl` is given (else ws://), and with `ssl` and
+    `plain_port` plain ws:// on that port too, both on the same loop with the same app."""
+
     def __init__(
         self,
         app_factory: Callable[[MockContext], MockApp],
@@ -145,12 +151,16 @@ class MockServer:
         host: str = "127.0.0.1",
         port: int = 0,
         ssl: ssl_module.SSLContext | None = None,
+        plain_port: int | None = None,
         pump_interval: float = 0.02,
         compression: str | None = None,
     ) -> None:
         self.ctx = ctx or MockContext()
         self.app = app_factory(self.ctx)
+        if plain_port is not None and ssl is None:
+            raise ValueError("plain_port is a second, plain listener beside TLS: it needs ssl")
         self.host, self.port, self.ssl = host, port, ssl
+        self.plain_port = plain_port
         self.pump_interval = pump_interval
         self.compression = compression
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -164,22 +174,36 @@ class MockServer:
         scheme = "wss" if self.ssl else "ws"
         return f"{scheme}://{self.host}:{self.port}/v1"
 
-    async def serve(self, on_ready: Callable[[], None] = lambda: None) -> None:
-        self._stop = asyncio.Event()
-        server: Server
-        async with serve(
+    @property
+    def plain_url(self) -> str | None:
+        """The plain ws:// URL served beside wss://, or None when there is no such listener."""
+        if self.ssl is None or self.plain_port is None:
+            return None
+        return f"ws://{self.host}:{self.plain_port}/v1"
+
+    def _listen(self, port: int, ssl: ssl_module.SSLContext | None) -> Server:
+        """One listener for the app (enter it to bind); wss and plain ws share everything else."""
+        return serve(
             self.app.handler,
             self.host,
-            self.port,
-            ssl=self.ssl,
+            port,
+            ssl=ssl,
             process_request=self.app.process_request,
             subprotocols=self.app.subprotocols,  # type: ignore[arg-type]
             compression=self.compression,
             max_size=2**20,
             backlog=2048,
             ping_interval=None,
-        ) as server:
+        )
+
+    async def serve(self, on_ready: Callable[[], None] = lambda: None) -> None:
+        self._stop = asyncio.Event()
+        async with contextlib.AsyncExitStack() as listeners:
+            server = await listeners.enter_async_context(self._listen(self.port, self.ssl))
             self.port = server.sockets[0].getsockname()[1]
+            if self.ssl is not None and self.plain_port is not None:
+                plain = await listeners.enter_async_context(self._listen(self.plain_port, None))
+                self.plain_port = plain.sockets[0].getsockname()[1]
             pump = asyncio.create_task(self._pump_forever())
             on_ready()
             await self._stop.wait()

@@ -75,6 +75,7 @@ class ParadexClient:
 
     def auth(self, bearer: Any, *, request_id: Any = None) -> dict[str, Any]:
         self.session.transcript.redactor.add(bearer)
+        self.session.auth_attempt()
         return self.call("auth", {"bearer": bearer}, request_id=request_id)
 
     def subscribe(self, channel: str) -> dict[str, Any]:

@@ -14,8 +14,10 @@ def verdict_table(results: dict[str, Any], width: int = 100) -> str:
     id_w = max([len(r["id"]) for r in reqs] + [2])
     lines = [
         f"wsconform verdicts — {results['title']} — {results['target']}",
-        f"{'ID':{id_w}}  LEVEL   VERDICT   TITLE",
     ]
+    if not results.get("tls_verified", True):
+        lines.append("WARNING: TLS certificates were NOT verified (--insecure)")
+    lines.append(f"{'ID':{id_w}}  LEVEL   VERDICT   TITLE")
     title_w = max(20, width - id_w - 20)
     for r in reqs:
         title = textwrap.shorten(r["title"], title_w, placeholder="…")

@@ -1,0 +1,86 @@
+"""Run things as a user would: `wsconform mock` as a process, and pytest against its URL."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wsconform.config import without_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+WSCONFORM = str(Path(sys.executable).parent / "wsconform")  # the installed console script
+READY_TIMEOUT = 20.0
+
+
+@dataclass
+class StandaloneMock:
+    url: str
+    lines: list[str] = field(default_factory=list)  # what it printed until ready
+
+    def line_after(self, prefix: str) -> str | None:
+        """The rest of the first printed line that starts with `prefix`."""
+        return next((ln[len(prefix) :].strip() for ln in self.lines if ln.startswith(prefix)), None)
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a child run: no WSCONFORM_* settings leak in from the caller."""
+    return {**without_settings(os.environ), "HYPOTHESIS_PROFILE": "ci", **extra}
+
+
+@contextmanager
+def standalone_mock(profile: str, *args: str) -> Iterator[StandaloneMock]:
+    """`wsconform mock <profile> --port 0 <args>`, until its `tokens:` line; killed afterwards."""
+    process = subprocess.Popen(
+        [WSCONFORM, "mock", profile, "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=clean_env(),
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put(line.rstrip("\n"))
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    printed: list[str] = []
+    try:
+        while not printed or not printed[-1].startswith("tokens:"):
+            try:
+                line = lines.get(timeout=READY_TIMEOUT)
+            except queue.Empty:
+                raise AssertionError(
+                    f"wsconform mock printed no ready line within {READY_TIMEOUT:g} s: {printed}"
+                ) from None
+            if line is None:
+                raise AssertionError(f"wsconform mock exited before ready: {printed}")
+            printed.append(line)
+        url = next(ln.split(" listening on ")[1].split()[0] for ln in printed if "listening" in ln)
+        yield StandaloneMock(url, printed)
+    finally:
+        process.kill()
+        process.wait(10)
+
+
+def run_pytest(
+    *args: str, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """pytest in a child process from the repository root, as a user runs the suite."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=clean_env(**(env or {})),
+        timeout=timeout,
+    )
