@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 BEHAVIOURS = ("silent", "garbage", "close-mid-handshake")
+REFUSING = "http-404"  # a plain web server: the upgrade is refused by status
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -25,6 +26,8 @@ class _Handler(socketserver.BaseRequestHandler):
             if behaviour == "garbage":
                 self.request.sendall(b"\x00\xffHELLO? this is not HTTP\r\n\r\n" * 4)
                 stop.wait(30)
+            elif behaviour == REFUSING:
+                self.request.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
             elif behaviour == "close-mid-handshake":
                 self.request.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websock")
             else:
@@ -41,7 +44,7 @@ class _Server(socketserver.ThreadingTCPServer):
 @contextmanager
 def hostile_server(behaviour: str) -> Iterator[str]:
     """A ws:// URL served by a server that behaves as `behaviour` (one of BEHAVIOURS)."""
-    assert behaviour in BEHAVIOURS, behaviour
+    assert behaviour in (*BEHAVIOURS, REFUSING), behaviour
     server = _Server(("127.0.0.1", 0), _Handler)
     server.behaviour = behaviour  # type: ignore[attr-defined]
     server.stop = threading.Event()  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ import json
 import time
 
 import pytest
-from hostile import BEHAVIOURS, closed_port_url, hostile_server
+from hostile import BEHAVIOURS, REFUSING, closed_port_url, hostile_server
 from standalone import run_pytest, standalone_mock
 
 OP_TIMEOUT = 1.0
@@ -44,6 +44,15 @@ def test_an_untrusted_certificate_means_the_run_cannot_be_made(tmp_path):
     output = done.stdout + done.stderr
     assert done.returncode == 2, output[-3000:]
     assert "is not trusted" in output and "--ca-file" in output
+    assert seconds < BOUND_SECONDS
+
+
+def test_an_upgrade_refused_by_status_means_the_run_cannot_be_made(tmp_path):
+    with hostile_server(REFUSING) as url:
+        done, seconds = run_against(url, tmp_path)
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output[-3000:]
+    assert "refused the WebSocket upgrade with HTTP 404: is the URL right" in output
     assert seconds < BOUND_SECONDS
 
 

@@ -35,7 +35,7 @@ from wsconform.report import rollup
 from wsconform.report.table import verdict_table
 from wsconform.requirements import CatalogueError, catalogue
 from wsconform.schemas import registry
-from wsconform.session import USER_AGENT, ProbeSession
+from wsconform.session import USER_AGENT, HandshakeRejected, ProbeSession, TargetUnreachable
 from wsconform.target import Target, WaitTooLong, client_tls, start_embedded
 from wsconform.tokens import (
     ChainTokens,
@@ -379,7 +379,10 @@ def connect(
         headers: list[tuple[str, str]] | None = None,
         subprotocols: list[str] | None = None,
         url: str | None = None,
+        refusal_expected: bool = False,
     ) -> ProbeSession:
+        """`refusal_expected`: an HTTP refusal of the upgrade is raised as HandshakeRejected
+        for the test to check; otherwise it fails the test, like a connection that fails."""
         fail_if_broken(target)
         session = ProbeSession(
             url or target.url,
@@ -394,6 +397,12 @@ def connect(
             session.connect()
         except TooManyConnections as exc:
             pytest.skip(str(exc))
+        except HandshakeRejected as exc:
+            if refusal_expected:
+                raise
+            pytest.fail(f"{session.url}: {exc} where an upgrade was expected", pytrace=False)
+        except TargetUnreachable as exc:
+            pytest.fail(str(exc), pytrace=False)
         sessions.append(session)
         return session
 

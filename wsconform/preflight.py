@@ -1,7 +1,9 @@
 """Before the first test: can the run be made at all, and does the target speak WebSocket?
 
-Nothing listening, a name that does not resolve, or a certificate this client does not trust
-means the run cannot be made (exit 2, saying which). A server that accepts TCP but never
+Nothing listening, a name that does not resolve, a certificate this client does not trust, or
+an upgrade refused by HTTP status (every profile's docs allow an unauthenticated upgrade, so a
+refusal means a wrong URL or a missing --header) means the run cannot be made (exit 2, saying
+which). A server that accepts TCP but never
 completes the handshake (silent, garbage, closes mid-way) is a server defect: every test then
 FAILs at once with the reason and the preflight transcript, instead of each waiting its timeout.
 """
@@ -30,8 +32,8 @@ def preflight(
     timeout: float,
     redactor: Redactor,
 ) -> str | None:
-    """None when `url` completes a WebSocket handshake (an HTTP refusal counts: some servers
-    refuse unauthenticated upgrades); otherwise why it did not, with the transcript."""
+    """None when `url` completes a WebSocket handshake; otherwise why it did not, with the
+    transcript (the target is broken)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "wss" else 80)
@@ -54,8 +56,11 @@ def preflight(
     )
     try:
         session.connect()
-    except HandshakeRejected:
-        return None
+    except HandshakeRejected as exc:
+        raise RunImpossible(
+            f"{url} refused the WebSocket upgrade with HTTP {exc.status}: is the URL right, and "
+            "does the endpoint need a --header?"
+        ) from None
     except TargetUnreachable as exc:
         if isinstance(exc.cause, ssl.SSLCertVerificationError):
             raise RunImpossible(
