@@ -78,6 +78,7 @@ class MockApp:
     DEFECTS: ClassVar[dict[str, str]] = {}
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {}  # conforming choices; first is the default
     subprotocols: ClassVar[list[str] | None] = None
+    path: ClassVar[str] = "/v1"  # the URL path MockServer advertises
 
     def __init__(self, ctx: MockContext) -> None:
         if ctx.defect is not None and ctx.defect not in self.DEFECTS:
@@ -172,14 +173,14 @@ class MockServer:
     @property
     def url(self) -> str:
         scheme = "wss" if self.ssl else "ws"
-        return f"{scheme}://{self.host}:{self.port}/v1"
+        return f"{scheme}://{self.host}:{self.port}{self.app.path}"
 
     @property
     def plain_url(self) -> str | None:
         """The plain ws:// URL served beside wss://, or None when there is no such listener."""
         if self.ssl is None or self.plain_port is None:
             return None
-        return f"ws://{self.host}:{self.plain_port}/v1"
+        return f"ws://{self.host}:{self.plain_port}{self.app.path}"
 
     def _listen(self, port: int, ssl: ssl_module.SSLContext | None) -> Server:
         """One listener for the app (enter it to bind); wss and plain ws share everything else."""
