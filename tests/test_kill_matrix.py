@@ -1,5 +1,5 @@
-"""Kill matrix: every defect of the Paradex mock turns the requirement it breaks red, and the
-clean mock is all green. A defect that kills nothing means the suite lacks a check."""
+"""Kill matrix: every defect of every profile's mock turns the requirement it breaks red, and
+each clean mock is all green. A defect that kills nothing means the suite lacks a check."""
 
 from __future__ import annotations
 
@@ -8,77 +8,111 @@ from pathlib import Path
 import pytest
 
 from wsconform.killmatrix import ROOT, Run, kill_matrix, markdown
-from wsconform.mock.paradex import ParadexMock
-from wsconform.profiles import get_profile
+from wsconform.profiles import PROFILES, get_profile
 
-# defect → the requirement it must turn red (FAIL for MUST, WARN for SHOULD).
-EXPECTED_KILLS = {
-    "accept-alg-none": "PDX-REJ-02",
-    "accept-forged-signature": "PDX-REJ-02",
-    "accept-expired": "PDX-REJ-03",
-    "accept-any-bearer": "PDX-REJ-01",
-    "malformed-as-invalid": "PDX-REJ-01",
-    "id-not-echoed": "PDX-ENV-02",
-    "id-coerced-to-int": "PDX-ENV-02",
-    "private-without-auth": "PDX-AUTH-03",
-    "private-data-stops-at-expiry": "PDX-EXP-01",
-    "auth-result-not-object": "PDX-AUTH-01",
-    "no-jsonrpc-member": "PDX-ENV-01",
-    "close-on-non-json": "PDX-ENV-03",
-    "duplicate-subscribe-accepted": "PDX-SUB-04",
-    "unsubscribe-unknown-accepted": "PDX-SUB-05",
-    "unsubscribe-keeps-data": "PDX-SUB-03",
-    "no-parse-error": "PDX-ENV-03",
-    "unknown-method-ignored": "PDX-ENV-05",
-    "wrong-error-code-for-invalid-params": "PDX-ENV-06",
-    "close-after-rejected-auth": "PDX-REJ-05",
-    "pong-withheld": "PDX-HB-01",
-    "auth-result-extra-fields": "PDX-AUTH-02",
-    "undocumented-error-messages": "PDX-ENV-07",
-    "public-needs-auth": "PDX-AUTH-04",
-    "geo-block-ignored": "PDX-REJ-09",
-    "subscribe-result-without-channel": "PDX-SUB-01",
-    "unsubscribe-result-without-channel": "PDX-SUB-02",
-    "error-code-as-string": "PDX-REJ-04",
-    "string-token-as-invalid-params": "PDX-REJ-07",
-    "crash-on-huge-bearer": "PDX-REJ-08",
+# profile → defect → the requirement it must turn red (FAIL for MUST, WARN for SHOULD).
+EXPECTED_KILLS: dict[str, dict[str, str]] = {
+    "paradex": {
+        "accept-alg-none": "PDX-REJ-02",
+        "accept-forged-signature": "PDX-REJ-02",
+        "accept-expired": "PDX-REJ-03",
+        "accept-any-bearer": "PDX-REJ-01",
+        "malformed-as-invalid": "PDX-REJ-01",
+        "id-not-echoed": "PDX-ENV-02",
+        "id-coerced-to-int": "PDX-ENV-02",
+        "private-without-auth": "PDX-AUTH-03",
+        "private-data-stops-at-expiry": "PDX-EXP-01",
+        "auth-result-not-object": "PDX-AUTH-01",
+        "no-jsonrpc-member": "PDX-ENV-01",
+        "close-on-non-json": "PDX-ENV-03",
+        "duplicate-subscribe-accepted": "PDX-SUB-04",
+        "unsubscribe-unknown-accepted": "PDX-SUB-05",
+        "unsubscribe-keeps-data": "PDX-SUB-03",
+        "no-parse-error": "PDX-ENV-03",
+        "unknown-method-ignored": "PDX-ENV-05",
+        "wrong-error-code-for-invalid-params": "PDX-ENV-06",
+        "close-after-rejected-auth": "PDX-REJ-05",
+        "pong-withheld": "PDX-HB-01",
+        "auth-result-extra-fields": "PDX-AUTH-02",
+        "undocumented-error-messages": "PDX-ENV-07",
+        "public-needs-auth": "PDX-AUTH-04",
+        "geo-block-ignored": "PDX-REJ-09",
+        "subscribe-result-without-channel": "PDX-SUB-01",
+        "unsubscribe-result-without-channel": "PDX-SUB-02",
+        "error-code-as-string": "PDX-REJ-04",
+        "string-token-as-invalid-params": "PDX-REJ-07",
+        "crash-on-huge-bearer": "PDX-REJ-08",
+    },
+    "zenith": {
+        "token-in-uri-accepted": "ZEN-AUTH-12",
+        "trading-over-plain-ws": "ZEN-AUTH-11",
+        "no-base64-decoding": "ZEN-AUTH-06",
+        "subscriptions-forgotten-at-expiry": "ZEN-SUB-01",
+        "no-unsub-after-reauth": "ZEN-SUB-02",
+        "unsub-before-error": "ZEN-SUB-03",
+        "data-after-expiry": "ZEN-EXP-01",
+        "transaction-id-not-echoed": "ZEN-ENV-01",
+        "handshake-header-ignored": "ZEN-AUTH-04",
+        "bad-header-token-upgraded": "ZEN-REJ-03",
+        "returned-access-token-unusable": "ZEN-AUTH-08",
+        "accept-any-token": "ZEN-REJ-01",
+        "reject-spelled-rejected": "ZEN-REJ-02",
+        "auth-shared-across-connections": "ZEN-AUTH-09",
+        "sub-without-right-accepted": "ZEN-AUTH-10",
+        "reauth-does-not-extend": "ZEN-EXP-04",
+        "reauth-drops-all-subscriptions": "ZEN-SUB-05",
+        "data-frame-with-action": "ZEN-SUB-08",
+        "undocumented-error-code": "ZEN-ENV-02",
+        "no-sub-confirm": "ZEN-SUB-06",
+        "unsub-reply-confirmed": "ZEN-SUB-07",
+        "identify-sub-silent": "ZEN-AUTH-14",
+        "pong-withheld": "ZEN-HB-01",
+        "no-subprotocol": "ZEN-AUTH-15",
+    },
 }
-PROFILE = get_profile("paradex")
+CASES = [(p, d) for p, kills in sorted(EXPECTED_KILLS.items()) for d in sorted(kills)]
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str | None, Run]:
-    found = kill_matrix(PROFILE, tmp_path_factory.mktemp("kill-matrix"))
+def matrices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str | None, Run]]:
+    """Each profile's matrix, run once and written to reports/kill-matrix/<profile>.md."""
+    found: dict[str, dict[str | None, Run]] = {}
     out = ROOT / "reports" / "kill-matrix"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{PROFILE.name}.md").write_text(markdown(PROFILE, found), encoding="utf-8")
+    for name in sorted(PROFILES):
+        profile = get_profile(name)
+        found[name] = kill_matrix(profile, tmp_path_factory.mktemp(f"kill-matrix-{name}"))
+        (out / f"{name}.md").write_text(markdown(profile, found[name]), encoding="utf-8")
     return found
 
 
-def test_every_defect_has_an_expected_kill():
-    assert set(EXPECTED_KILLS) == set(ParadexMock.DEFECTS)
+def test_every_profile_and_defect_has_an_expected_kill():
+    assert set(EXPECTED_KILLS) == set(PROFILES)
+    for name, kills in EXPECTED_KILLS.items():
+        assert set(kills) == set(get_profile(name).mock.DEFECTS), name  # type: ignore[attr-defined]
 
 
-def test_clean_mock_is_all_green(runs):
-    clean = runs[None]
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_clean_mock_is_all_green(matrices, profile):
+    clean = matrices[profile][None]
     assert clean.exit_code == 0 and not clean.failed_tests and not clean.red_requirements, (
         clean.output_tail
     )
 
 
-@pytest.mark.parametrize("defect", sorted(EXPECTED_KILLS))
-def test_defect_is_killed(runs, defect):
-    run = runs[defect]
-    requirement = EXPECTED_KILLS[defect]
+@pytest.mark.parametrize(("profile", "defect"), CASES)
+def test_defect_is_killed(matrices, profile, defect):
+    run = matrices[profile][defect]
+    requirement = EXPECTED_KILLS[profile][defect]
     assert requirement in run.red_requirements, (
         f"defect {defect!r} did not turn {requirement} red; red: {run.red_requirements}\n"
         f"{run.output_tail}"
     )
-    level = "FAIL" if run.red_requirements[requirement] == "FAIL" else "WARN"
-    if level == "FAIL":  # a MUST violation makes the run red, so a CI gate stops on it
+    if run.red_requirements[requirement] == "FAIL":  # a MUST violation makes the run red
         assert run.exit_code == 1 and run.failed_tests, run.output_tail
 
 
-def test_matrix_is_written(runs):
-    table = (Path(ROOT) / "reports" / "kill-matrix" / "paradex.md").read_text(encoding="utf-8")
-    assert all(defect in table for defect in EXPECTED_KILLS)
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_matrix_is_written(matrices, profile):
+    table = (Path(ROOT) / "reports" / "kill-matrix" / f"{profile}.md").read_text(encoding="utf-8")
+    assert all(defect in table for defect in EXPECTED_KILLS[profile])

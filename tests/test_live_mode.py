@@ -25,6 +25,7 @@ CLIENT_ID, CLIENT_SECRET = "wsconform-ci", "oauth-client-secret-value"
 # time (expiry), the part of live mode the embedded mock never exercises.
 LIVE_DEFECT = {
     "paradex": ("private-data-stops-at-expiry", "PDX-EXP-01"),
+    "zenith": ("subscriptions-forgotten-at-expiry", "ZEN-SUB-01"),
 }
 
 # Live waits kept short: "no more data" is watched 0.5 s, the fuzzers draw a fifth of their
@@ -44,6 +45,9 @@ def suite_command(profile: str, mock: StandaloneMock, key: Path, reports: Path) 
     geo_blocked = mock.line_after("geo-blocked endpoint:")
     if geo_blocked:
         args += ["--geo-blocked-endpoint", geo_blocked]
+    plain = mock.line_after("also plain ws on")
+    if plain:
+        args += ["--insecure-endpoint", plain]
     return args
 
 
@@ -58,7 +62,10 @@ def test_every_profile_has_a_live_defect():
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_clean_mock_over_tls_is_all_green(profile, tmp_path):
     key, ca, reports = tmp_path / "key.pem", tmp_path / "ca.pem", tmp_path / "reports"
-    with standalone_mock(profile, "--key-file", str(key), "--tls", "--ca-out", str(ca)) as mock:
+    tls = ["--tls", "--ca-out", str(ca)]
+    if get_profile(profile).tls_only_rights:
+        tls += ["--plain-port", "0"]  # the ws:// twin, for the TLS-only rules
+    with standalone_mock(profile, "--key-file", str(key), *tls) as mock:
         assert mock.url.startswith("wss://")
         done = run_pytest(*suite_command(profile, mock, key, reports), "--ca-file", str(ca))
     assert done.returncode == 0, done.stdout[-4000:]

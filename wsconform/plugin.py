@@ -384,11 +384,12 @@ def connect(
         """`refusal_expected`: an HTTP refusal of the upgrade is raised as HandshakeRejected
         for the test to check; otherwise it fails the test, like a connection that fails."""
         fail_if_broken(target)
+        url = url or target.url
         session = ProbeSession(
-            url or target.url,
+            url,
             transcript,
             headers=[*run.settings.headers, *(headers or [])],
-            ssl=target.ssl,
+            ssl=target.ssl if url.startswith("wss:") else None,  # the ws:// twin has no TLS
             subprotocols=subprotocols or run.subprotocols(profile),
             op_timeout=run.settings.op_timeout,
             pacer=run.pacer,
@@ -409,6 +410,12 @@ def connect(
     yield open_session
     for session in sessions:
         session.close()
+
+
+@pytest.fixture
+def op_timeout(request: pytest.FixtureRequest) -> float:
+    """--op-timeout: how long any one reply is awaited."""
+    return request.config.stash[RUN].settings.op_timeout
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 
 from wsconform.mock.server import MockContext, MockServer
+from wsconform.mock.tls import MockTLS
 from wsconform.profiles.base import Profile
 from wsconform.session import ProbeSession
 
@@ -110,12 +111,20 @@ class EmbeddedTarget(Target):
 def start_embedded(
     profile: Profile, ctx: MockContext, public: str | None = None, private: str | None = None
 ) -> EmbeddedTarget:
-    server = MockServer(profile.mock, ctx).start()
+    tls = MockTLS() if profile.tls_only_rights else None
+    server = MockServer(
+        profile.mock,
+        ctx,
+        ssl=tls.server_context() if tls else None,
+        plain_port=0 if tls else None,
+    ).start()
     return EmbeddedTarget(
         profile,
         server.url,
         public or profile.public_channel,
         private or profile.private_channel,
+        ssl=tls.client_context() if tls else None,
         server=server,
         geo_blocked_url=server.app.geo_blocked_url(server.url),
+        insecure_url=server.plain_url,
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from wsconform.profiles.base import Profile
 from wsconform.profiles.paradex import PARADEX
+from wsconform.profiles.zenith import ZENITH
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (PARADEX,)}
+PROFILES: dict[str, Profile] = {p.name: p for p in (PARADEX, ZENITH)}
 
 
 class UnknownProfile(KeyError):

@@ -19,3 +19,6 @@ class Profile:
     private_channel: str
     token_lifetime: float  # what the vendor's docs say a fresh token lives, in seconds
     subprotocols: tuple[str, ...] = ()
+    # Some rights are granted only over TLS (Zenith's Trading/OrderPad): the embedded mock then
+    # serves wss:// and its ws:// twin, and live runs want --insecure-endpoint.
+    tls_only_rights: bool = False

@@ -1,0 +1,154 @@
+"""Authentication: AuthToken and the handshake header, the Base-64 rule, the returned AccessToken,
+session isolation, rights per controller, TLS-only rights, and the Identify subscription.
+
+vendor-docs/zenith-authentication.md, zenith-auth-token-action.txt; facts §1.3-1.5."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from wsconform.profiles.zenith import base64_of, is_data, result_of
+
+OPTIONAL_FIELDS = ("AccessToken", "DisplayName", "UserID", "ExpiryDate", "Scope")
+
+
+def scope_style(scope: list[str]) -> str:
+    if all(s.startswith("Paritech.Zenith.") for s in scope):
+        return "Paritech.Zenith.<Right>" + (
+            ".<Sub>" if any(s.count(".") > 2 for s in scope) else ""
+        )
+    if all(s.startswith("Zenith/") for s in scope):
+        return "Zenith/<Right>"
+    return f"other: {scope}"
+
+
+@pytest.mark.req(
+    "ZEN-AUTH-01", "ZEN-AUTH-02", "ZEN-AUTH-03", "ZEN-AUTH-13", "ZEN-AUTH-17", "ZEN-ENV-01"
+)
+def test_auth_token_with_a_valid_token_succeeds(client, tokens, check):
+    reply = client().auth(tokens.get("valid").value, transaction_id=1)  # the page's example TID
+    check.equal("ZEN-AUTH-01", result_of(reply), "Success", what="AuthToken Result")
+    check.schema("ZEN-AUTH-02", reply, "auth-token-reply", what="the reply is documented")
+    check.equal("ZEN-ENV-01", reply.get("TransactionID"), 1, what="the reply echoes TID 1")
+    check.info("ZEN-AUTH-03", f"the AuthToken reply's Topic is {reply.get('Topic')!r}")
+    data = reply.get("Data") if isinstance(reply.get("Data"), dict) else {}
+    check.info(
+        "ZEN-AUTH-17", f"optional fields present: {[f for f in OPTIONAL_FIELDS if f in data]}"
+    )
+    if isinstance(data.get("Scope"), list):
+        check.info("ZEN-AUTH-13", f"Scope style: {scope_style(data['Scope'])}")
+
+
+@pytest.mark.req("ZEN-AUTH-04", "ZEN-AUTH-05", "ZEN-SUB-06")
+def test_a_bearer_header_authenticates_the_session(client, tokens, target, check, subscribed):
+    token = tokens.get("valid").value
+    c = client(headers=[("Authorization", f"Bearer {token}")])
+    reply = c.query_identify()
+    check.equal("ZEN-AUTH-04", result_of(reply), "Success", what="QueryIdentify after header auth")
+    check.schema("ZEN-AUTH-05", reply, "query-identify-reply", what="QueryIdentify reply")
+    with check.scope("ZEN-AUTH-04", "the header-authenticated session may subscribe"):
+        subscribed(c, target.public_channel)
+        c.data(target.public_channel)
+
+
+@pytest.mark.req("ZEN-AUTH-06", "ZEN-AUTH-01")
+def test_base64_of_a_valid_token_authenticates(client, tokens, check):
+    reply = client().auth(base64_of(tokens.get("valid").value))
+    check.equal("ZEN-AUTH-06", result_of(reply), "Success", what="AuthToken with Base-64(token)")
+
+
+@pytest.mark.req("ZEN-AUTH-08", "ZEN-AUTH-17")
+def test_the_returned_access_token_restores_the_session(client, authenticate, target, check):
+    reply = authenticate(client())
+    returned = (reply.get("Data") or {}).get("AccessToken")
+    if not isinstance(returned, str):
+        check.info("ZEN-AUTH-17", "the success reply carries no AccessToken (it is optional)")
+        pytest.skip("the server returned no AccessToken (optional: 'if permitted for the user')")
+    restored = client().auth(returned)
+    check.equal("ZEN-AUTH-08", result_of(restored), "Success", what="AuthToken with it, anew")
+
+
+@pytest.mark.req("ZEN-AUTH-09", "ZEN-AUTH-10", "ZEN-ENV-02", "ZEN-SUB-10")
+def test_auth_on_one_connection_does_not_authenticate_another(
+    client, authenticate, target, expect_refused_sub
+):
+    first, second = client(), client()
+    authenticate(first)
+    expect_refused_sub(
+        "ZEN-AUTH-09",
+        second,
+        target.public_channel,
+        "a Sub on the other, unauthenticated connection",
+    )
+
+
+@pytest.mark.req("ZEN-AUTH-10", "ZEN-ENV-02", "ZEN-SUB-10")
+def test_a_sub_without_the_right_gets_an_error(
+    client, authenticate, tokens, target, expect_refused_sub
+):
+    expect_refused_sub("ZEN-AUTH-10", client(), target.public_channel, "a Sub before any auth")
+    limited = client()
+    authenticate(limited, tokens.get("limited").value)
+    expect_refused_sub(
+        "ZEN-AUTH-10", limited, target.private_channel, "a Sub a limited token has no right to"
+    )
+
+
+@pytest.mark.req("ZEN-AUTH-11", "ZEN-AUTH-01")
+def test_trading_is_never_granted_over_plain_ws(
+    client, authenticate, target, check, expect_no_data
+):
+    if not target.insecure_url:
+        pytest.skip("TLS-only rights need the ws:// twin of the endpoint: give --insecure-endpoint")
+    c = client(url=target.insecure_url)
+    reply = authenticate(c)
+    scope = (reply.get("Data") or {}).get("Scope") or []
+    granted = [s for s in scope if "Trading" in s or "OrderPad" in s or "Ordering" in s]
+    check.true(
+        "ZEN-AUTH-11",
+        not granted,
+        "the Scope granted over ws:// has no Trading or OrderPad right",
+        expected="no Trading/OrderPad scope",
+        actual=scope,
+    )
+    answer = c.subscribe(target.private_channel)
+    check.equal("ZEN-AUTH-11", answer.get("Action"), "Error", what="a Trading Sub over ws://")
+    expect_no_data("ZEN-AUTH-11", c, target.private_channel, "no Trading data over ws://")
+
+
+@pytest.mark.req("ZEN-AUTH-12", "ZEN-AUTH-10")
+def test_a_token_in_the_uri_does_not_authenticate(client, tokens, target, check):
+    token = tokens.get("valid").value
+    separator = "&" if urlsplit(target.url).query else "?"
+    url = f"{target.url}{separator}access_token={token}&token={token}&bearer={token}"
+    c = client(url=url)
+    answer = c.subscribe(target.public_channel)
+    check.equal("ZEN-AUTH-12", answer.get("Action"), "Error", what="a Sub after a URI token")
+    c.session.barrier()
+    check.true(
+        "ZEN-AUTH-12",
+        not c.session.pending(is_data(target.public_channel)),
+        "no data after a token given in the URI",
+        expected="no data",
+        actual="data",
+    )
+
+
+@pytest.mark.req("ZEN-AUTH-14", "ZEN-AUTH-01")
+def test_the_identify_subscription_announces_the_authority(client, authenticate, check):
+    c = client()
+    c.sub("Auth/Identify")
+    authenticate(c)
+    frame = c.data("Auth/Identify")  # a Publish without TransactionID, unlike the reply
+    check.schema("ZEN-AUTH-14", frame, "identify-data-frame", what="the Identify announcement")
+    check.equal("ZEN-AUTH-14", result_of(frame), "Success", what="the announced Result")
+
+
+@pytest.mark.req("ZEN-AUTH-15", "ZEN-AUTH-16")
+def test_the_server_selects_zenith_json(client, check):
+    c = client()
+    check.equal("ZEN-AUTH-15", c.session.subprotocol, "ZenithJson", what="selected subprotocol")
+    reply = c.query_identify()
+    check.info("ZEN-AUTH-16", f"QueryIdentify unauthenticated: {reply.get('Data')!r}")

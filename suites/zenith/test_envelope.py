@@ -1,0 +1,29 @@
+"""Envelope and heartbeat: TransactionIDs echoed as sent, and pings answered. (ZEN-HB-02, the
+server's own 30 s pings and 60 s idle close, takes minutes and has no test yet.)
+
+facts §1.2 (TransactionID), §1.7 (Activity); RFC 6455 §5.5.2."""
+
+from __future__ import annotations
+
+import pytest
+
+TRANSACTION_IDS = {"zero": 0, "large": 2**31 - 1, "repeated": 7}
+
+
+@pytest.mark.req("ZEN-ENV-01", "ZEN-AUTH-05")
+@pytest.mark.parametrize("tid", TRANSACTION_IDS.values(), ids=TRANSACTION_IDS.keys())
+def test_transaction_ids_are_echoed(client, tokens, check, tid):
+    c = client()
+    reply = c.auth(tokens.get("valid").value, transaction_id=tid)
+    check.equal("ZEN-ENV-01", reply.get("TransactionID"), tid, what="AuthToken reply's TID")
+    c.send({"Controller": "Auth", "Topic": "QueryIdentify", "TransactionID": tid})
+    again = c.session.expect(lambda f: f.obj.get("Topic") == "QueryIdentify", "QueryIdentify").obj
+    check.equal("ZEN-ENV-01", again.get("TransactionID"), tid, what="QueryIdentify reply's TID")
+
+
+@pytest.mark.req("ZEN-HB-01")
+def test_pings_are_answered(client, check):
+    with check.scope("ZEN-HB-01", "a pong answers each of three pings"):
+        c = client()
+        for _ in range(3):
+            c.session.barrier()

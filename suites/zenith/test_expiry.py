@@ -1,0 +1,77 @@
+"""Expiry: data stops silently, subscriptions are remembered, AuthToken on the same connection
+resumes them, and an AuthToken before expiry extends the session. On the embedded mock the clock
+jumps; live, the waits are real (short-lived tokens of a few seconds).
+
+vendor-docs/zenith-authentication.md § Authentication Expiry, § Expiry and Subscriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from wsconform.profiles.zenith import is_data
+
+LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
+
+
+@pytest.mark.req("ZEN-EXP-01", "ZEN-EXP-02", "ZEN-AUTH-01", "ZEN-SUB-06")
+def test_data_stops_at_expiry(client, authenticate, tokens, target, wait_past, check, subscribed):
+    token = tokens.get("short-lived", LIFETIME)
+    c = client()
+    authenticate(c, token.value)
+    subscribed(c, target.public_channel)
+    with check.scope("ZEN-EXP-01", "data flows before expiry"):
+        c.data(target.public_channel)
+    wait_past(token.expires_at)
+    c.session.barrier()
+    c.session.drain()  # everything sent up to the expiry instant
+    target.settle(c.session)
+    after = c.session.pending(is_data(target.public_channel))
+    others = [f.data for f in c.session.pending() if not is_data(target.public_channel)(f)]
+    check.info(
+        "ZEN-EXP-02",
+        f"after expiry: other frames {others or 'none'}, "
+        f"connection {'closed' if c.session.closed else 'open'}",
+    )
+    check.true(
+        "ZEN-EXP-01",
+        not after,
+        "no data after the access token expired",
+        expected="no data",
+        actual=after[0].data if after else None,
+    )
+
+
+@pytest.mark.req("ZEN-EXP-03", "ZEN-SUB-01", "ZEN-AUTH-01", "ZEN-SUB-06")
+def test_reauth_after_expiry_resumes_the_remembered_subscriptions(
+    client, authenticate, tokens, target, wait_past, check, subscribed
+):
+    token = tokens.get("short-lived", LIFETIME)
+    c = client()
+    authenticate(c, token.value)
+    subscribed(c, target.public_channel)
+    c.data(target.public_channel)
+    wait_past(token.expires_at)
+    target.settle(c.session)
+    c.session.drain()
+    reply = c.auth(tokens.get("valid").value)
+    check.equal("ZEN-EXP-03", (reply.get("Data") or {}).get("Result"), "Success", what="re-auth")
+    with check.scope("ZEN-SUB-01", "data resumes after re-auth without a new Sub"):
+        target.settle(c.session)
+        c.data(target.public_channel)
+
+
+@pytest.mark.req("ZEN-EXP-04", "ZEN-AUTH-01", "ZEN-SUB-06")
+def test_reauth_before_expiry_extends_the_session(
+    client, authenticate, tokens, target, wait_past, check, subscribed
+):
+    first = tokens.get("short-lived", LIFETIME)
+    c = client()
+    authenticate(c, first.value)
+    subscribed(c, target.public_channel)
+    authenticate(c, tokens.get("short-lived", 4 * LIFETIME).value)  # before the first expires
+    wait_past(first.expires_at)
+    c.session.barrier()
+    c.session.drain()
+    with check.scope("ZEN-EXP-04", "data still flows after the first token's expiry"):
+        target.settle(c.session)
+        c.data(target.public_channel)
