@@ -1,0 +1,1 @@
+"""The paradex conformance suite (a package, so its module names do not clash with other suites)."""
