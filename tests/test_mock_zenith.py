@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from wsconform.mock.server import MockContext, MockServer
 from wsconform.mock.tls import MockTLS
 from wsconform.mock.zenith import ZenithMock
 from wsconform.redact import Redactor
-from wsconform.session import Frame, HandshakeRejected, ProbeSession
+from wsconform.session import ExpectTimeout, Frame, HandshakeRejected, ProbeSession
 from wsconform.transcript import Transcript
 
 NO_AUTO_PUMP = 3600.0  # data only when a test says so: pump_now()
@@ -41,28 +42,17 @@ def query_identify(tid: int) -> dict[str, Any]:
     return {"Controller": "Auth", "Topic": "QueryIdentify", "TransactionID": tid}
 
 
-def sub(sub_key: tuple[str, str], tid: int | None = None, **extra: Any) -> dict[str, Any]:
+def sub(sub_key: tuple[str, str], tid: int | None = None) -> dict[str, Any]:
+    """A Sub asking for confirmation, as Motif always sends it."""
     message: dict[str, Any] = {"Controller": sub_key[0], "Topic": sub_key[1], "Action": "Sub"}
     message["Confirm"] = True
     if tid is not None:
         message["TransactionID"] = tid
-    return message | extra
+    return message
 
 
 def reply(tid: int) -> Callable[[Frame], bool]:
     return lambda f: f.obj.get("TransactionID") == tid
-
-
-def is_data(sub_key: tuple[str, str]) -> Callable[[Frame], bool]:
-    def match(f: Frame) -> bool:
-        o = f.obj
-        return (o.get("Controller"), o.get("Topic")) == sub_key and isinstance(o.get("Data"), list)
-
-    return match
-
-
-def about(sub_key: tuple[str, str]) -> Callable[[Frame], bool]:
-    return lambda f: (f.obj.get("Controller"), f.obj.get("Topic")) == sub_key
 
 
 def b64(text: str) -> str:
@@ -96,13 +86,13 @@ def tls() -> MockTLS:
     return MockTLS()
 
 
-def start(tls: MockTLS | None = None, **ctx: Any) -> MockServer:
-    ssl = tls.server_context() if tls else None
+def start(tls: MockTLS, **ctx: Any) -> MockServer:
+    """wss:// and plain ws:// side by side; data only on pump_now()."""
     return MockServer(
         ZenithMock,
         MockContext(**ctx),
-        ssl=ssl,
-        plain_port=0 if tls else None,
+        ssl=tls.server_context(),
+        plain_port=0,
         pump_interval=NO_AUTO_PUMP,
     ).start()
 
@@ -155,6 +145,7 @@ def test_urls_path_and_subprotocol(zenith: MockServer, wss: Callable[..., ProbeS
     assert re.fullmatch(r"wss://127\.0\.0\.1:\d+/Zenith", zenith.url)
     assert zenith.plain_url is not None and zenith.plain_url.endswith("/Zenith")
     assert wss("?version=2.0").subprotocol == "ZenithJson"
+    assert wss(subprotocols=None).subprotocol is None  # none offered: upgraded all the same
 
 
 def test_header_token_authenticates(issuer: TokenIssuer, wss: Callable[..., ProbeSession]) -> None:
@@ -226,7 +217,15 @@ def test_auth_token_base64_rule(issuer: TokenIssuer, wss: Callable[..., ProbeSes
 
 @pytest.mark.parametrize(
     "data",
-    [None, {}, {"Provider": "Bearer"}, {"Provider": "Bearer", "AccessToken": 7}, "token"],
+    [
+        None,
+        "token",
+        {},
+        {"Provider": "Bearer"},
+        {"Provider": "Bearer", "AccessToken": 7},
+        {"Provider": "Bearer", "AccessToken": "jeton-é"},  # not ASCII: not Base-64, used raw
+        {"Provider": "Other", "AccessToken": "x"},
+    ],
 )
 def test_auth_token_malformed_data_is_reject(data: Any, wss: Callable[..., ProbeSession]) -> None:
     s = wss()
@@ -418,12 +417,19 @@ def test_errors_keep_the_connection_open(wss: Callable[..., ProbeSession]) -> No
     assert s.request(query_identify(1), reply(1), "reply").obj["Data"] == {"Result": "Reject"}
 
 
-# -- variants -----------------------------------------------------------------------------------
+# -- a mock of a test's own ----------------------------------------------------------------------
+
+
+@dataclass
+class OwnMock:
+    server: MockServer
+    issuer: TokenIssuer
+    open: Callable[..., ProbeSession]  # (query="", *, plain=False, **ProbeSession kwargs)
 
 
 @pytest.fixture
-def own_mock(tls: MockTLS) -> Iterator[Callable[..., Any]]:
-    """A wss:// mock of a test's own (a defect, variants) and an opener for it: (issuer, open).
+def own_mock(tls: MockTLS) -> Iterator[Callable[..., OwnMock]]:
+    """A mock with a defect or variants of its own, and an opener for it.
 
     Its sessions are closed before it stops: a stopping server waits for the close handshake,
     which a session idle between operations would answer only after the close timeout.
@@ -431,20 +437,24 @@ def own_mock(tls: MockTLS) -> Iterator[Callable[..., Any]]:
     servers: list[MockServer] = []
     sessions: list[ProbeSession] = []
 
-    def start_(**ctx: Any) -> tuple[TokenIssuer, Callable[..., ProbeSession]]:
+    def start_(**ctx: Any) -> OwnMock:
         server = start(tls, **ctx)
         servers.append(server)
         assert server.ctx.issuer is not None
 
-        def open_(**kw: Any) -> ProbeSession:
+        def open_(query: str = "", *, plain: bool = False, **kw: Any) -> ProbeSession:
             kw.setdefault("subprotocols", SUBPROTOCOLS)
-            session = ProbeSession(
-                server.url, Transcript(Redactor()), ssl=tls.client_context(), **kw
-            )
+            if plain:
+                assert server.plain_url is not None
+                url = server.plain_url
+            else:
+                url = server.url
+                kw["ssl"] = tls.client_context()
+            session = ProbeSession(url + query, Transcript(Redactor()), **kw)
             sessions.append(session)
             return session.connect()
 
-        return server.ctx.issuer, open_
+        return OwnMock(server, server.ctx.issuer, open_)
 
     yield start_
     for session in sessions:
@@ -453,19 +463,27 @@ def own_mock(tls: MockTLS) -> Iterator[Callable[..., Any]]:
         server.stop()
 
 
-def test_variants(own_mock: Callable[..., Any]) -> None:
+Own = Callable[..., OwnMock]
+
+
+# -- variants -----------------------------------------------------------------------------------
+
+
+def test_variants(own_mock: Own) -> None:
     variant = {
         "auth-reply-topic": "AuthToken",
         "scope-style": "slash",
         "data-before-confirm": "yes",
     }
-    issuer, open_ = own_mock(variant=variant)
-    s = open_()
-    data = s.request(auth_token(issuer.mint("limited"), 1), reply(1), "reply").obj
+    mock = own_mock(variant=variant)
+    s = mock.open()
+    data = s.request(auth_token(mock.issuer.mint("limited"), 1), reply(1), "reply").obj
     assert data["Topic"] == "AuthToken"
     assert data["Data"]["Scope"] == ["Zenith/Market", "Zenith/News"]
     s.send(sub(MARKET))
-    assert [f.get("Action") for f in settle(s)] == [None, "Sub"]
+    frames = settle(s)
+    assert frames[0] == {"Controller": "Market", "Topic": MARKET[1], "Data": [{"O": "I", "ID": 1}]}
+    assert frames[1]["Action"] == "Sub" and frames[1]["Confirm"] is True
 
 
 def test_unknown_variant_is_refused() -> None:
@@ -477,33 +495,32 @@ def test_unknown_variant_is_refused() -> None:
 
 
 @pytest.mark.parametrize("defect", sorted(ZenithMock.DEFECTS))
-def test_every_defect_can_be_switched_on(defect: str, own_mock: Callable[..., Any]) -> None:
-    _, open_ = own_mock(defect=defect)
+def test_every_defect_can_be_switched_on(defect: str, own_mock: Own) -> None:
+    s = own_mock(defect=defect).open()
     tid = 2 if defect == "transaction-id-not-echoed" else 1
-    assert open_().request(query_identify(1), reply(tid), "QueryIdentify reply").obj
+    assert s.request(query_identify(1), reply(tid), "QueryIdentify reply").obj
 
 
-def test_defect_no_base64_decoding(own_mock: Callable[..., Any]) -> None:
-    issuer, open_ = own_mock(defect="no-base64-decoding")
-    s = open_()
-    token = issuer.mint("valid")
+def test_defect_no_base64_decoding(own_mock: Own) -> None:
+    mock = own_mock(defect="no-base64-decoding")
+    s = mock.open()
+    token = mock.issuer.mint("valid")
     assert authenticate(s, b64(token))["Result"] == "Reject"
     assert authenticate(s, token, 2)["Result"] == "Success"
 
 
-def test_defect_unsub_before_error(own_mock: Callable[..., Any]) -> None:
-    issuer, open_ = own_mock(defect="unsub-before-error")
-    s = open_()
-    authenticate(s, issuer.mint("valid"))
+def test_defect_unsub_before_error(own_mock: Own) -> None:
+    mock = own_mock(defect="unsub-before-error")
+    s = mock.open()
+    authenticate(s, mock.issuer.mint("valid"))
     s.send(sub(TRADING))
     settle(s)
-    authenticate(s, issuer.mint("limited"), 2)
+    authenticate(s, mock.issuer.mint("limited"), 2)
     assert [f["Action"] for f in settle(s)] == ["Unsub", "Error"]
 
 
-def test_defect_transaction_id_not_echoed(own_mock: Callable[..., Any]) -> None:
-    _, open_ = own_mock(defect="transaction-id-not-echoed")
-    s = open_()
+def test_defect_transaction_id_not_echoed(own_mock: Own) -> None:
+    s = own_mock(defect="transaction-id-not-echoed").open()
     s.send(query_identify(10))
     s.send(sub(MARKET, 20))
     s.send(query_identify(30))
@@ -511,12 +528,141 @@ def test_defect_transaction_id_not_echoed(own_mock: Callable[..., Any]) -> None:
     assert [f.obj["TransactionID"] for f in s.drain()] == [11, 21, 21]
 
 
-def test_defect_bad_header_token_upgraded(own_mock: Callable[..., Any]) -> None:
-    issuer, open_ = own_mock(defect="bad-header-token-upgraded")
-    s = open_(headers=[("Authorization", f"Bearer {issuer.mint('bad-signature')}")])
+def test_defect_bad_header_token_upgraded(own_mock: Own) -> None:
+    mock = own_mock(defect="bad-header-token-upgraded")
+    s = mock.open(headers=[("Authorization", f"Bearer {mock.issuer.mint('bad-signature')}")])
     assert s.request(query_identify(1), reply(1), "r").obj["Data"] == {"Result": "Reject"}
 
 
-def test_defect_no_subprotocol(own_mock: Callable[..., Any]) -> None:
-    _, open_ = own_mock(defect="no-subprotocol")
-    assert open_().subprotocol is None
+def test_defect_handshake_header_ignored(own_mock: Own) -> None:
+    mock = own_mock(defect="handshake-header-ignored")
+    s = mock.open(headers=[("Authorization", f"Bearer {mock.issuer.mint('valid')}")])
+    assert s.request(query_identify(1), reply(1), "r").obj["Data"] == {"Result": "Reject"}
+
+
+def test_defect_token_in_uri_accepted(own_mock: Own) -> None:
+    mock = own_mock(defect="token-in-uri-accepted")
+    s = mock.open(f"?version=2.0&token={mock.issuer.issue(subject='eve')}")
+    assert s.request(query_identify(1), reply(1), "r").obj["Data"]["UserID"] == "eve"
+
+
+def test_defect_trading_over_plain_ws(own_mock: Own) -> None:
+    mock = own_mock(defect="trading-over-plain-ws")
+    s = mock.open(plain=True)
+    assert "Paritech.Zenith.Trading" in authenticate(s, mock.issuer.mint("valid"))["Scope"]
+
+
+def test_defect_returned_access_token_unusable(own_mock: Own) -> None:
+    mock = own_mock(defect="returned-access-token-unusable")
+    saved = authenticate(mock.open(), mock.issuer.mint("valid"))["AccessToken"]
+    assert authenticate(mock.open(), saved)["Result"] == "Reject"
+
+
+def test_defect_accept_any_token_and_reject_spelling(own_mock: Own) -> None:
+    assert authenticate(own_mock(defect="accept-any-token").open(), "junk")["Result"] == "Success"
+    spelled = own_mock(defect="reject-spelled-rejected").open()
+    assert authenticate(spelled, "junk") == {"Result": "Rejected"}
+
+
+def test_defect_auth_shared_across_connections(own_mock: Own) -> None:
+    mock = own_mock(defect="auth-shared-across-connections")
+    bystander = mock.open()
+    authenticate(mock.open(), mock.issuer.issue(subject="frank"))
+    assert bystander.request(query_identify(1), reply(1), "r").obj["Data"]["UserID"] == "frank"
+
+
+def test_defect_sub_without_right_accepted(own_mock: Own) -> None:
+    mock = own_mock(defect="sub-without-right-accepted")
+    s = mock.open()
+    s.send(sub(TRADING))
+    assert [f["Action"] for f in settle(s)] == ["Sub"]
+    mock.server.pump_now()
+    assert [f["Topic"] for f in settle(s)] == [TRADING[1]]
+
+
+@pytest.mark.parametrize(
+    ("defect", "data_after_expiry", "data_after_reauth"),
+    [
+        ("data-after-expiry", 1, 1),
+        ("subscriptions-forgotten-at-expiry", 0, 0),
+        ("reauth-does-not-extend", 0, 0),
+    ],
+)
+def test_defects_at_expiry(
+    defect: str, data_after_expiry: int, data_after_reauth: int, own_mock: Own
+) -> None:
+    mock = own_mock(defect=defect)
+    s = mock.open()
+    authenticate(s, mock.issuer.mint("short-lived", "10"))
+    s.send(sub(MARKET))
+    settle(s)
+    mock.server.advance(20)
+    mock.server.pump_now()
+    assert len(settle(s)) == data_after_expiry
+    authenticate(s, mock.issuer.mint("valid"), 2)
+    settle(s)
+    mock.server.pump_now()
+    assert len(settle(s)) == data_after_reauth
+
+
+def test_defect_reauth_drops_all_subscriptions(own_mock: Own) -> None:
+    mock = own_mock(defect="reauth-drops-all-subscriptions")
+    s = mock.open()
+    authenticate(s, mock.issuer.mint("valid"))
+    s.send(sub(MARKET))
+    settle(s)
+    authenticate(s, mock.issuer.mint("valid"), 2)
+    assert [(f["Topic"], f["Action"]) for f in settle(s)] == [
+        (MARKET[1], "Error"),
+        (MARKET[1], "Unsub"),
+    ]
+
+
+def test_defect_no_unsub_after_reauth(own_mock: Own) -> None:
+    mock = own_mock(defect="no-unsub-after-reauth")
+    s = mock.open()
+    authenticate(s, mock.issuer.mint("valid"))
+    s.send(sub(TRADING))
+    settle(s)
+    authenticate(s, mock.issuer.mint("limited"), 2)
+    assert [f["Action"] for f in settle(s)] == ["Error"]
+
+
+def test_defects_on_frames(own_mock: Own) -> None:
+    """data-frame-with-action, undocumented-error-code, no-sub-confirm, unsub-reply-confirmed."""
+    mock = own_mock(defect="data-frame-with-action")
+    s = mock.open()
+    authenticate(s, mock.issuer.mint("valid"))
+    s.send(sub(MARKET))
+    settle(s)
+    mock.server.pump_now()
+    assert settle(s)[0]["Action"] == "Publish"
+    refused = own_mock(defect="undocumented-error-code").open()
+    refused.send(sub(MARKET))
+    assert settle(refused)[0]["Data"] == "Forbidden"
+    mock = own_mock(defect="no-sub-confirm")
+    s = mock.open()
+    authenticate(s, mock.issuer.mint("valid"))
+    s.send(sub(MARKET))
+    assert settle(s) == []
+    s = own_mock(defect="unsub-reply-confirmed").open()
+    s.send({"Controller": "Market", "Topic": MARKET[1], "Action": "Unsub", "Confirm": True})
+    assert settle(s)[0]["Confirm"] is True
+
+
+def test_defect_identify_sub_silent(own_mock: Own) -> None:
+    mock = own_mock(defect="identify-sub-silent")
+    s = mock.open()
+    s.send({"Controller": "Auth", "Action": "Sub", "Topic": "Identify"})
+    authenticate(s, mock.issuer.mint("valid"))
+    assert settle(s) == []
+
+
+def test_defect_pong_withheld(own_mock: Own) -> None:
+    s = own_mock(defect="pong-withheld").open()
+    with pytest.raises(ExpectTimeout):
+        s.barrier(timeout=0.2)
+
+
+def test_defect_no_subprotocol(own_mock: Own) -> None:
+    assert own_mock(defect="no-subprotocol").open().subprotocol is None

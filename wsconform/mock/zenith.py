@@ -283,6 +283,9 @@ class ZenithMock(MockApp):
         value = data.get("AccessToken")
         if not isinstance(value, str):
             raise Rejected("AccessToken must be a string", malformed=True)
+        if self.defect("accept-any-token"):
+            expires_at = self.clock.now() + ANY_TOKEN_LIFETIME
+            return Identity("anyone", ALL_RIGHTS, expires_at), value
         token = value
         if not self.defect("no-base64-decoding"):
             try:  # the docs' rule: Base-64 that decodes is the token's bytes; otherwise raw ASCII
@@ -294,9 +297,6 @@ class ZenithMock(MockApp):
                     token = decoded.decode("utf-8")
                 except UnicodeDecodeError:
                     raise Rejected("decoded AccessToken is not text", malformed=True) from None
-        if self.defect("accept-any-token"):
-            expires_at = self.clock.now() + ANY_TOKEN_LIFETIME
-            return Identity("anyone", ALL_RIGHTS, expires_at), token
         return self.issuer.verify(token), token
 
     def revoke(self, conn: Connection, *, everything: bool) -> list[Message]:
