@@ -9,7 +9,7 @@ import os
 
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 
-pytest_plugins = ["wsconform.plugin"]
+pytest_plugins = ["wsconform.plugin", "wsconform.fixtures"]
 
 # Fixtures of a fuzz test (its connection, its transcript) are meant to live across examples.
 _common = {

@@ -1,19 +1,19 @@
-"""The pytest plugin: options, target resolution, fixtures, verdict recording and the roll-up.
+"""The pytest plugin: options, target resolution, verdict recording and the roll-up.
 
-Registered by the root conftest.py. Per test it records which requirements were checked and how;
-at the end it writes reports/<profile>/results.json, one redacted transcript per test, and prints
-the per-requirement verdict table. Outcomes travel in `report.user_properties`, so the same code
-works under pytest-xdist, where tests run in worker processes.
+Registered by the root conftest.py (the fixtures are in wsconform.fixtures). Per test it records
+which requirements were checked and how; at the end it writes reports/<profile>/results.json, one
+redacted transcript per test, and prints the per-requirement verdict table. Outcomes travel in
+`report.user_properties`, so the same code works under pytest-xdist, where tests run in worker
+processes.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,11 @@ from hypothesis import settings
 from wsconform import __version__
 from wsconform.checks import Checker, ConformanceFailure
 from wsconform.config import ConfigError, add_options, resolve
+from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
 from wsconform.mock.server import MockContext
 from wsconform.oauth import OAuthTokens
-from wsconform.pacing import Pacer, TooManyConnections, worker_share
+from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import RunImpossible, preflight
 from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
 from wsconform.profiles.base import Profile
@@ -34,19 +35,15 @@ from wsconform.redact import Redactor
 from wsconform.report import rollup
 from wsconform.report.table import verdict_table
 from wsconform.requirements import CatalogueError, catalogue
-from wsconform.schemas import registry
-from wsconform.session import USER_AGENT, HandshakeRejected, ProbeSession, TargetUnreachable
-from wsconform.target import Target, WaitTooLong, client_tls, start_embedded
+from wsconform.session import USER_AGENT
+from wsconform.target import Target, client_tls, start_embedded
 from wsconform.tokens import (
     ChainTokens,
     CommandTokens,
     IssuerTokens,
-    RedactingSource,
     StaticTokens,
-    Token,
     TokenSource,
     TokenSourceError,
-    TokenUnavailable,
 )
 from wsconform.transcript import Transcript
 
@@ -121,9 +118,13 @@ class Run:
 
     def _embedded(self, profile: Profile) -> Target:
         s = self.settings
-        ctx = MockContext(defect=s.mock_defect, variant=s.variants)
+        clock = MockClock()
+        lifetime = profile.token_lifetime  # a fresh token lives as long as the docs say
         if s.mock_key_file:
-            ctx.issuer = TokenIssuer.from_key_file(ctx.clock, Path(s.mock_key_file))
+            issuer = TokenIssuer.from_key_file(clock, Path(s.mock_key_file), lifetime=lifetime)
+        else:
+            issuer = TokenIssuer(clock, lifetime=lifetime)
+        ctx = MockContext(clock=clock, issuer=issuer, defect=s.mock_defect, variant=s.variants)
         return start_embedded(profile, ctx, s.public_channel, s.private_channel)
 
     def subprotocols(self, profile: Profile) -> list[str] | None:
@@ -208,7 +209,7 @@ def _fix_hypothesis_seed(config: pytest.Config) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     run = session.config.stash[RUN]
     _apply_fuzz_budget(run)
-    if run.endpoint and not session.config.option.collectonly and not _is_worker():
+    if run.endpoint and not session.config.option.collectonly and not _is_worker(session.config):
         # Fail fast, once, before any test: exit 2 when the run cannot be made at all.
         try:
             run.target(get_profile(run.profile or ""))
@@ -216,8 +217,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             pytest.exit(f"wsconform: the run could not be made: {exc}", returncode=2)
 
 
-def _is_worker() -> bool:
-    return bool(os.environ.get("PYTEST_XDIST_WORKER"))
+def _is_worker(config: pytest.Config) -> bool:
+    """A pytest-xdist worker (the controller preflights and writes the results). Asked of the
+    config, not the environment, which a pytest started from a worker would inherit."""
+    return hasattr(config, "workerinput")
 
 
 def _apply_fuzz_budget(run: Run) -> None:
@@ -291,144 +294,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
-
-
-# -- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def profile(request: pytest.FixtureRequest) -> Profile:
-    found = profile_of(request.node)
-    if found is None:
-        raise pytest.UsageError(f"{request.node.nodeid} is not under suites/<profile>/")
-    return found
-
-
-@pytest.fixture
-def target(request: pytest.FixtureRequest, profile: Profile) -> Target:
-    return request.config.stash[RUN].target(profile)
-
-
-@pytest.fixture
-def transcript(request: pytest.FixtureRequest) -> Transcript:
-    t = Transcript(request.config.stash[RUN].redactor)
-    request.node.stash[TRANSCRIPT] = t
-    return t
-
-
-@pytest.fixture
-def check(request: pytest.FixtureRequest, profile: Profile, transcript: Transcript) -> Checker:
-    run = request.config.stash[RUN]
-    checker = Checker(
-        catalogue(profile.name),
-        registry(),
-        run.redactor,
-        vendor=profile.schema_vendor,
-        strict=run.strict,
-        transcript_tail=lambda: transcript.render(last=12),
-    )
-    request.node.stash[CHECKER] = checker
-    return checker
-
-
-def fail_if_broken(target: Target) -> None:
-    """A target that never completed the preflight handshake fails every test at once."""
-    if target.broken:
-        pytest.fail(target.broken, pytrace=False)
-
-
-class Tokens:
-    """The test's view of the token source: unavailable kinds SKIP, broken sources ERROR."""
-
-    def __init__(self, source: TokenSource, target: Target) -> None:
-        self.source = source
-        self.target = target
-
-    def get(self, kind: str, arg: float | str | None = None) -> Token:
-        fail_if_broken(self.target)
-        try:
-            return self.source.get(
-                kind, None if arg is None else f"{arg:g}" if isinstance(arg, float) else str(arg)
-            )
-        except TokenUnavailable as exc:
-            pytest.skip(f"token kind {kind!r} unavailable: {exc}")
-        except TokenSourceError as exc:
-            # Re-raised from here so the report shows the reason, not the source's internals;
-            # the roll-up records it as ERROR (the check could not be made), not as a FAIL.
-            raise TokenSourceError(str(exc)) from None
-
-
-@pytest.fixture
-def tokens(request: pytest.FixtureRequest, target: Target) -> Tokens:
-    run = request.config.stash[RUN]
-    try:
-        return Tokens(RedactingSource(run.token_source(target), run.redactor), target)
-    except TokenUnavailable as exc:
-        pytest.skip(str(exc))
-
-
-@pytest.fixture
-def connect(
-    request: pytest.FixtureRequest, target: Target, transcript: Transcript, profile: Profile
-) -> Iterator[Callable[..., ProbeSession]]:
-    """A factory of connected probe sessions to the target, all closed after the test."""
-    run = request.config.stash[RUN]
-    sessions: list[ProbeSession] = []
-
-    def open_session(
-        headers: list[tuple[str, str]] | None = None,
-        subprotocols: list[str] | None = None,
-        url: str | None = None,
-        refusal_expected: bool = False,
-    ) -> ProbeSession:
-        """`refusal_expected`: an HTTP refusal of the upgrade is raised as HandshakeRejected
-        for the test to check; otherwise it fails the test, like a connection that fails."""
-        fail_if_broken(target)
-        url = url or target.url
-        session = ProbeSession(
-            url,
-            transcript,
-            headers=[*run.settings.headers, *(headers or [])],
-            ssl=target.ssl if url.startswith("wss:") else None,  # the ws:// twin has no TLS
-            subprotocols=subprotocols or run.subprotocols(profile),
-            op_timeout=run.settings.op_timeout,
-            pacer=run.pacer,
-        )
-        try:
-            session.connect()
-        except TooManyConnections as exc:
-            pytest.skip(str(exc))
-        except HandshakeRejected as exc:
-            if refusal_expected:
-                raise
-            pytest.fail(f"{session.url}: {exc} where an upgrade was expected", pytrace=False)
-        except TargetUnreachable as exc:
-            pytest.fail(str(exc), pytrace=False)
-        sessions.append(session)
-        return session
-
-    yield open_session
-    for session in sessions:
-        session.close()
-
-
-@pytest.fixture
-def op_timeout(request: pytest.FixtureRequest) -> float:
-    """--op-timeout: how long any one reply is awaited."""
-    return request.config.stash[RUN].settings.op_timeout
-
-
-@pytest.fixture
-def wait_past(target: Target) -> Callable[[float], None]:
-    """Move past an instant on the target's clock; SKIP when a live wait would be too long."""
-
-    def wait(instant: float) -> None:
-        try:
-            target.wait_past(instant)
-        except WaitTooLong as exc:
-            pytest.skip(str(exc))
-
-    return wait
 
 
 # -- recording ----------------------------------------------------------------------------------
@@ -514,7 +379,7 @@ _collected: list[rollup.TestResult] = []
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _is_worker():
+    if _is_worker(session.config):
         return  # the controller writes the results, from the reports it received
     run = session.config.stash[RUN]
     run.results = list(_collected)

@@ -8,10 +8,9 @@ from typing import Any
 import pytest
 
 from wsconform.checks import Checker
-from wsconform.profiles.paradex import ParadexClient, error_code, is_notification
+from wsconform.profiles.paradex import ParadexClient, error_code
 from wsconform.schemas import registry
 from wsconform.session import ProbeSession
-from wsconform.target import Target
 
 DOCUMENTED_MESSAGES: dict[str, list[str]] = registry().document("paradex", "error")[
     "x-documented-messages"
@@ -34,21 +33,6 @@ def authenticate(check: Checker, tokens: Any) -> Callable[..., dict[str, Any]]:
         return reply
 
     return auth
-
-
-@pytest.fixture
-def expect_no_data(check: Checker, target: Target) -> Callable[..., None]:
-    """Let the target publish (exact on the mock, a window live), then check that no data on
-    `channel` reached the client, attributed to `req`."""
-
-    def expect(req: str, c: ParadexClient, channel: str, what: str) -> None:
-        target.settle(c.session)
-        leaked = c.session.pending(is_notification(channel))
-        check.true(
-            req, not leaked, what, expected="no data", actual=leaked[0].data if leaked else None
-        )
-
-    return expect
 
 
 @pytest.fixture

@@ -12,19 +12,6 @@ from wsconform import fuzz
 from wsconform.profiles.paradex import DOCUMENTED_CODES, ParadexClient, error_code
 
 
-@pytest.fixture
-def fuzz_client(client):
-    """One connection for all examples, as a client reuses one; reopened if the server closes it."""
-    current: list[ParadexClient] = []
-
-    def get() -> ParadexClient:
-        if not current or current[-1].session.closed:
-            current.append(client())
-        return current[-1]
-
-    return get
-
-
 def _strategy(base: str, target) -> st.SearchStrategy[fuzz.FuzzToken]:
     strategies = [fuzz.tokens(base)]
     public_key = getattr(target, "public_key_pem", None)

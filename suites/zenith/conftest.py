@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from wsconform.checks import Checker
-from wsconform.profiles.zenith import ZenithClient, is_data, result_of
+from wsconform.profiles.zenith import ZenithClient, result_of
 from wsconform.session import ProbeSession
 from wsconform.target import Target
 
@@ -50,21 +50,6 @@ def subscribed(check: Checker) -> Callable[..., None]:
         check.schema("ZEN-SUB-06", answer, "sub-confirm", what=f"Sub {channel!r} is confirmed")
 
     return sub
-
-
-@pytest.fixture
-def expect_no_data(check: Checker, target: Target) -> Callable[..., None]:
-    """Let the target publish (exact on the mock, a window live), then check that no data on
-    `channel` reached the client, attributed to `req`."""
-
-    def expect(req: str, c: ZenithClient, channel: str, what: str) -> None:
-        target.settle(c.session)
-        leaked = c.session.pending(is_data(channel))
-        check.true(
-            req, not leaked, what, expected="no data", actual=leaked[0].data if leaked else None
-        )
-
-    return expect
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wsconform import fuzz
-from wsconform.profiles.zenith import ZenithClient, result_of
+from wsconform.profiles.zenith import result_of
 from wsconform.raw_handshake import upgrade_status
 
 # Header values: printable tokens a library sends, and bytes it refuses (CR/LF excluded: they
@@ -20,19 +20,6 @@ from wsconform.raw_handshake import upgrade_status
 HEADER_BYTES = st.binary(min_size=1, max_size=2048).map(
     lambda b: b.replace(b"\r", b"_").replace(b"\n", b"_")
 )
-
-
-@pytest.fixture
-def fuzz_client(client):
-    """One connection for all examples, as a client reuses one; reopened if the server closes it."""
-    current: list[ZenithClient] = []
-
-    def get() -> ZenithClient:
-        if not current or current[-1].session.closed:
-            current.append(client())
-        return current[-1]
-
-    return get
 
 
 @pytest.fixture

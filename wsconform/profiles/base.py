@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from wsconform.mock.server import MockApp, MockContext
+from wsconform.session import Frame
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class Profile:
     mock: Callable[[MockContext], MockApp]
     public_channel: str  # defaults for --public-channel / --private-channel
     private_channel: str
+    data_on: Callable[[str], Callable[[Frame], bool]]  # channel → "is data on it"
     token_lifetime: float  # what the vendor's docs say a fresh token lives, in seconds
     subprotocols: tuple[str, ...] = ()
     # Some rights are granted only over TLS (Zenith's Trading/OrderPad): the embedded mock then

@@ -9,17 +9,6 @@ from wsconform.mock.paradex import ParadexMock
 from wsconform.profiles.base import Profile
 from wsconform.session import Frame, ProbeSession
 
-PARADEX = Profile(
-    name="paradex",
-    title="Paradex (JSON-RPC 2.0)",
-    suite_dir="paradex",
-    schema_vendor="paradex",
-    mock=ParadexMock,
-    public_channel="bbo.ETH-USD-PERP",
-    private_channel="account",
-    token_lifetime=300.0,  # "JWTs expire after 5 minutes" (facts §3.5)
-)
-
 AUTH_ERROR_CODES = (40110, 40111, 40112)
 DOCUMENTED_CODES = (-32700, -32600, -32601, -32602, -32603, 100, *AUTH_ERROR_CODES)
 
@@ -46,6 +35,19 @@ def is_notification(channel: str):
 def error_code(reply: dict[str, Any]) -> Any:
     error = reply.get("error")
     return error.get("code") if isinstance(error, dict) else None
+
+
+PARADEX = Profile(
+    name="paradex",
+    title="Paradex (JSON-RPC 2.0)",
+    suite_dir="paradex",
+    schema_vendor="paradex",
+    mock=ParadexMock,
+    public_channel="bbo.ETH-USD-PERP",
+    private_channel="account",
+    data_on=is_notification,
+    token_lifetime=300.0,  # "JWTs expire after 5 minutes" (facts §3.5)
+)
 
 
 class ParadexClient:

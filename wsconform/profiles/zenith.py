@@ -12,19 +12,6 @@ from wsconform.mock.zenith import ZenithMock
 from wsconform.profiles.base import Profile
 from wsconform.session import Frame, ProbeSession
 
-ZENITH = Profile(
-    name="zenith",
-    title="Paritech Zenith (ZenithJson)",
-    suite_dir="zenith",
-    schema_vendor="zenith",
-    mock=ZenithMock,
-    public_channel="Market/Trades!BHP.ASX",  # needs Zenith/Market, which a limited token keeps
-    private_channel="Trading/Orders!DEMO1",  # needs Zenith/Trading: limited and ws:// lack it
-    token_lifetime=3600.0,  # not documented; an OAuth access token's usual hour
-    subprotocols=("ZenithJson",),
-    tls_only_rights=True,
-)
-
 Predicate = Callable[[Frame], bool]
 
 
@@ -102,6 +89,21 @@ def result_of(reply: dict[str, Any]) -> Any:
 
 def base64_of(token: str) -> str:
     return base64.b64encode(token.encode()).decode("ascii")
+
+
+ZENITH = Profile(
+    name="zenith",
+    title="Paritech Zenith (ZenithJson)",
+    suite_dir="zenith",
+    schema_vendor="zenith",
+    mock=ZenithMock,
+    public_channel="Market/Trades!BHP.ASX",  # needs Zenith/Market, which a limited token keeps
+    private_channel="Trading/Orders!DEMO1",  # needs Zenith/Trading: limited and ws:// lack it
+    data_on=is_data,
+    token_lifetime=3600.0,  # not documented; an OAuth access token's usual hour
+    subprotocols=("ZenithJson",),
+    tls_only_rights=True,
+)
 
 
 class ZenithClient:

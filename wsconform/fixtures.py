@@ -1,0 +1,194 @@
+"""The fixtures every suite uses: the target, its tokens, connections, checks and the shared
+expectations (no data on a channel; one connection reused across a fuzz run).
+
+Registered by the root conftest.py beside wsconform.plugin, whose run state (RUN) they read.
+A suite's conftest adds its protocol's `client` fixture; `fuzz_client` builds on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from wsconform.checks import Checker
+from wsconform.pacing import TooManyConnections
+from wsconform.plugin import CHECKER, RUN, TRANSCRIPT, profile_of
+from wsconform.profiles.base import Profile
+from wsconform.requirements import catalogue
+from wsconform.schemas import registry
+from wsconform.session import HandshakeRejected, ProbeSession, TargetUnreachable
+from wsconform.target import Target, WaitTooLong
+from wsconform.tokens import (
+    RedactingSource,
+    Token,
+    TokenSource,
+    TokenSourceError,
+    TokenUnavailable,
+)
+from wsconform.transcript import Transcript
+
+
+@pytest.fixture
+def profile(request: pytest.FixtureRequest) -> Profile:
+    found = profile_of(request.node)
+    if found is None:
+        raise pytest.UsageError(f"{request.node.nodeid} is not under suites/<profile>/")
+    return found
+
+
+@pytest.fixture
+def target(request: pytest.FixtureRequest, profile: Profile) -> Target:
+    return request.config.stash[RUN].target(profile)
+
+
+@pytest.fixture
+def transcript(request: pytest.FixtureRequest) -> Transcript:
+    t = Transcript(request.config.stash[RUN].redactor)
+    request.node.stash[TRANSCRIPT] = t
+    return t
+
+
+@pytest.fixture
+def check(request: pytest.FixtureRequest, profile: Profile, transcript: Transcript) -> Checker:
+    run = request.config.stash[RUN]
+    checker = Checker(
+        catalogue(profile.name),
+        registry(),
+        run.redactor,
+        vendor=profile.schema_vendor,
+        strict=run.strict,
+        transcript_tail=lambda: transcript.render(last=12),
+    )
+    request.node.stash[CHECKER] = checker
+    return checker
+
+
+def fail_if_broken(target: Target) -> None:
+    """A target that never completed the preflight handshake fails every test at once."""
+    if target.broken:
+        pytest.fail(target.broken, pytrace=False)
+
+
+class Tokens:
+    """The test's view of the token source: unavailable kinds SKIP, broken sources ERROR."""
+
+    def __init__(self, source: TokenSource, target: Target) -> None:
+        self.source = source
+        self.target = target
+
+    def get(self, kind: str, arg: float | str | None = None) -> Token:
+        fail_if_broken(self.target)
+        try:
+            return self.source.get(
+                kind, None if arg is None else f"{arg:g}" if isinstance(arg, float) else str(arg)
+            )
+        except TokenUnavailable as exc:
+            pytest.skip(f"token kind {kind!r} unavailable: {exc}")
+        except TokenSourceError as exc:
+            # Re-raised from here so the report shows the reason, not the source's internals;
+            # the roll-up records it as ERROR (the check could not be made), not as a FAIL.
+            raise TokenSourceError(str(exc)) from None
+
+
+@pytest.fixture
+def tokens(request: pytest.FixtureRequest, target: Target) -> Tokens:
+    run = request.config.stash[RUN]
+    try:
+        return Tokens(RedactingSource(run.token_source(target), run.redactor), target)
+    except TokenUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def connect(
+    request: pytest.FixtureRequest, target: Target, transcript: Transcript, profile: Profile
+) -> Iterator[Callable[..., ProbeSession]]:
+    """A factory of connected probe sessions to the target, all closed after the test."""
+    run = request.config.stash[RUN]
+    sessions: list[ProbeSession] = []
+
+    def open_session(
+        headers: list[tuple[str, str]] | None = None,
+        subprotocols: list[str] | None = None,
+        url: str | None = None,
+        refusal_expected: bool = False,
+    ) -> ProbeSession:
+        """`refusal_expected`: an HTTP refusal of the upgrade is raised as HandshakeRejected
+        for the test to check; otherwise it fails the test, like a connection that fails."""
+        fail_if_broken(target)
+        url = url or target.url
+        session = ProbeSession(
+            url,
+            transcript,
+            headers=[*run.settings.headers, *(headers or [])],
+            ssl=target.ssl if url.startswith("wss:") else None,  # the ws:// twin has no TLS
+            subprotocols=subprotocols or run.subprotocols(profile),
+            op_timeout=run.settings.op_timeout,
+            pacer=run.pacer,
+        )
+        try:
+            session.connect()
+        except TooManyConnections as exc:
+            pytest.skip(str(exc))
+        except HandshakeRejected as exc:
+            if refusal_expected:
+                raise
+            pytest.fail(f"{session.url}: {exc} where an upgrade was expected", pytrace=False)
+        except TargetUnreachable as exc:
+            pytest.fail(str(exc), pytrace=False)
+        sessions.append(session)
+        return session
+
+    yield open_session
+    for session in sessions:
+        session.close()
+
+
+@pytest.fixture
+def op_timeout(request: pytest.FixtureRequest) -> float:
+    """--op-timeout: how long any one reply is awaited."""
+    return request.config.stash[RUN].settings.op_timeout
+
+
+@pytest.fixture
+def wait_past(target: Target) -> Callable[[float], None]:
+    """Move past an instant on the target's clock; SKIP when a live wait would be too long."""
+
+    def wait(instant: float) -> None:
+        try:
+            target.wait_past(instant)
+        except WaitTooLong as exc:
+            pytest.skip(str(exc))
+
+    return wait
+
+
+@pytest.fixture
+def expect_no_data(check: Checker, target: Target, profile: Profile) -> Callable[..., None]:
+    """Let the target publish (exact on the mock, a window live), then check that no data on
+    `channel` reached the client, attributed to `req`."""
+
+    def expect(req: str, client: Any, channel: str, what: str) -> None:
+        target.settle(client.session)
+        leaked = client.session.pending(profile.data_on(channel))
+        check.true(
+            req, not leaked, what, expected="no data", actual=leaked[0].data if leaked else None
+        )
+
+    return expect
+
+
+@pytest.fixture
+def fuzz_client(client: Callable[[], Any]) -> Callable[[], Any]:
+    """One connection for all examples, as a real client reuses one; reopened if the server
+    closes it. Needs the suite's `client` fixture."""
+    current: list[Any] = []
+
+    def get() -> Any:
+        if not current or current[-1].session.closed:
+            current.append(client())
+        return current[-1]
+
+    return get
