@@ -61,7 +61,9 @@ def mock(args: argparse.Namespace) -> int:
     clock = MockClock()
     ctx = MockContext(
         clock=clock,
-        issuer=TokenIssuer.from_key_file(clock, Path(args.key_file)),
+        issuer=TokenIssuer.from_key_file(
+            clock, Path(args.key_file), lifetime=profile.token_lifetime
+        ),
         defect=args.defect,
     )
     tls = MockTLS() if args.tls else None
@@ -103,7 +105,7 @@ def mock(args: argparse.Namespace) -> int:
 
 
 def mint(args: argparse.Namespace) -> int:
-    get_profile(args.profile)
+    profile = get_profile(args.profile)
     key_file = Path(args.key_file)
     if not key_file.exists():
         print(
@@ -111,7 +113,7 @@ def mint(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_NOT_RUN
-    issuer = TokenIssuer.from_key_file(MockClock(), key_file)
+    issuer = TokenIssuer.from_key_file(MockClock(), key_file, lifetime=profile.token_lifetime)
     try:
         print(issuer.mint(args.kind, args.arg))
     except ValueError as exc:
