@@ -176,9 +176,14 @@ _BY_KEY = {f.name: f for f in SETTINGS}
 
 
 def without_settings(environ: Mapping[str, str]) -> dict[str, str]:
-    """The environment minus WSCONFORM_* settings, for runs that must not be pointed elsewhere
-    (the suite's own tests, the kill matrix)."""
-    return {k: v for k, v in environ.items() if not k.startswith(ENV_PREFIX)}
+    """The environment for a separate, fresh pytest run that must not be pointed elsewhere (the
+    suite's own tests, the kill matrix): minus WSCONFORM_* settings, and minus the pytest-xdist
+    variables of a worker that starts it (the child is no worker and shares no limits)."""
+    return {
+        k: v
+        for k, v in environ.items()
+        if not k.startswith(ENV_PREFIX) and not k.startswith("PYTEST_XDIST_")
+    }
 
 
 def option_name(name: str) -> str:
