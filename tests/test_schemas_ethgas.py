@@ -1,0 +1,343 @@
+"""ETHGas `cmd`-dialect JSON Schemas (profile `ethgas`): mutations fail, documented variants pass.
+
+Sources: /work/shared/vendor-docs/ethgas-websocket-authentication.md (the seed page) and
+/work/shared/reference/vendor-facts.md §2.0-2.2 and the Addendum (the companion overview page).
+Files, metadata and the docs' examples: test_schemas.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from schema_cases import REGISTRY, Mutations, drop, set_
+
+VENDOR = "ethgas"
+M = Mutations(VENDOR)
+COMMON = REGISTRY.document(VENDOR, "common")["$defs"]
+PUBLIC_CHANNELS: list[str] = COMMON["publicChannel"]["enum"]
+PRIVATE_CHANNELS: list[str] = COMMON["privateChannel"]["enum"]
+WITH_DOC_EXAMPLES = [
+    n for n in REGISTRY.names(VENDOR) if "examples" in REGISTRY.document(VENDOR, n)
+]
+
+
+def test_channel_lists_match_the_facts() -> None:
+    """vendor-facts.md §2.1 § Channels: seven public, four private, no overlap."""
+    assert PUBLIC_CHANNELS == [
+        "preconfMarketUpdate",
+        "candlestickUpdate",
+        "recentTradeUpdate",
+        "orderBookUpdate",
+        "tickerUpdate",
+        "inclusionPreconfSaleUpdate",
+        "blockBuilderUpdate",
+    ]
+    assert PRIVATE_CHANNELS == [
+        "accountOrderUpdate",
+        "accountTransactionUpdate",
+        "accountPositionUpdate",
+        "preconfBundleUpdate",
+    ]
+    # The same lists as the official dialect's.
+    op = REGISTRY.document("ethgas-op", "common")["$defs"]
+    assert op["publicChannel"]["enum"] == PUBLIC_CHANNELS
+    assert op["privateChannel"]["enum"] == PRIVATE_CHANNELS
+
+
+@pytest.mark.parametrize("channel", PUBLIC_CHANNELS + PRIVATE_CHANNELS)
+def test_every_channel_makes_a_data_frame(channel: str) -> None:
+    frame = {"cmd": channel, "data": {}}
+    assert REGISTRY.errors(VENDOR, "data-frame", frame) == []
+    assert REGISTRY.errors(VENDOR, "response", frame) == []
+
+
+def test_documented_auth_codes_are_the_code_enum() -> None:
+    document = REGISTRY.document(VENDOR, "login-error")
+    codes: dict[str, Any] = document["x-documented-codes"]
+    assert sorted(int(code) for code in codes) == [401, 403, 429]
+    assert codes["401"]["description"] == "Invalid token"
+    assert codes["403"]["description"] == "Insufficient permissions"
+    assert codes["429"]["description"] == "Rate limited"
+    for code in codes:
+        frame = {"cmd": "login", "status": "error", "error": {"code": int(code), "message": "x"}}
+        assert REGISTRY.errors(VENDOR, "login-error", frame) == []
+    assert "1001" in document["x-doc-conflict"]
+
+
+def test_companion_error_codes_recorded() -> None:
+    codes = REGISTRY.document(VENDOR, "error-frame")["x-documented-codes"]
+    assert {code: entry["description"] for code, entry in codes.items()} == {
+        "1001": "Authentication failed",
+        "1002": "Invalid channel",
+        "1003": "Rate limit exceeded",
+        "1004": "Connection timeout",
+    }
+
+
+def test_draft_conflicts_annotated() -> None:
+    request = REGISTRY.document(VENDOR, "login-request")["x-doc-conflict"]
+    success = REGISTRY.document(VENDOR, "login-success")["x-doc-conflict"]
+    assert '"args"' in request and '"data"' in request
+    assert "Seed page" in success and "Companion page" in success
+    # Both drafts' login frames are among the examples, so both validate (test_schemas.py).
+    requests = REGISTRY.document(VENDOR, "login-request")["examples"]
+    assert {next(k for k in r if k != "cmd") for r in requests} == {"data", "args"}
+    successes = REGISTRY.document(VENDOR, "login-success")["examples"]
+    assert any("status" in s for s in successes)
+    assert any("status" in s["data"] for s in successes)
+
+
+def test_no_subscribe_ack_schema() -> None:
+    """No page documents a subscribe reply: no schema may make the suite assert one."""
+    names = REGISTRY.names(VENDOR)
+    subscription = [n for n in names if n.startswith(("subscribe", "unsubscribe"))]
+    assert subscription == ["subscribe-request", "unsubscribe-request"]
+    assert not [n for n in names if "ack" in n or "confirm" in n or "result" in n]
+    response = REGISTRY.document(VENDOR, "response")
+    assert response["x-generic"] is True
+    assert "must not" in response["description"]
+
+
+def test_login_replies_are_exclusive() -> None:
+    """A login success is not a login error, and the reverse."""
+    for example in REGISTRY.document(VENDOR, "login-success")["examples"]:
+        assert not REGISTRY.is_valid(VENDOR, "login-error", example)
+    for example in REGISTRY.document(VENDOR, "login-error")["examples"]:
+        assert not REGISTRY.is_valid(VENDOR, "login-success", example)
+        assert not REGISTRY.is_valid(VENDOR, "error-frame", example)
+    for example in REGISTRY.document(VENDOR, "token-expired")["examples"]:
+        assert not REGISTRY.is_valid(VENDOR, "data-frame", example)
+        assert not REGISTRY.is_valid(VENDOR, "login-success", example)
+
+
+def test_snake_case_draft_channel_is_a_known_variant_not_a_value() -> None:
+    document = REGISTRY.document(VENDOR, "data-frame")
+    assert "preconf_market_update" in document["x-known-variants"]
+    frame = {"cmd": "preconf_market_update", "data": {"market": "ETH-USD"}}
+    assert not REGISTRY.is_valid(VENDOR, "data-frame", frame)
+
+
+# Every frame is a JSON object with a string cmd.
+for _name in WITH_DOC_EXAMPLES:
+    M.case(_name, "not an object", [M.first(_name)])
+    M.case(_name, "cmd missing", M.mutate(_name, drop("cmd")))
+    M.case(_name, "cmd a number", M.mutate(_name, set_("cmd", 1)))
+    M.case(_name, "cmd null", M.mutate(_name, set_("cmd", None)))
+for _name in ["ping", "pong", "data-frame"]:
+    M.case(_name, "not an object", [M.derived(_name)])
+    M.case(_name, "cmd missing", {k: v for k, v in M.derived(_name).items() if k != "cmd"})
+    M.case(_name, "cmd a number", {**M.derived(_name), "cmd": 1})
+
+# login-request: exactly one of data / args, each {"accessToken": string}.
+_L = "login-request"
+for _index, _member in [(0, "data"), (2, "args")]:
+    M.case(_L, f"{_member}.accessToken missing", M.mutate(_L, set_(_member, {}), index=_index))
+    for _value, _label in [
+        (123, "number"),
+        (None, "null"),
+        (["t"], "array"),
+        ({"t": "x"}, "object"),
+    ]:
+        M.case(
+            _L,
+            f"{_member}.accessToken {_label}",
+            M.mutate(_L, set_(_member, "accessToken", _value), index=_index),
+        )
+    M.case(_L, f"{_member} a string", M.mutate(_L, set_(_member, "tok"), index=_index))
+    M.case(
+        _L, f"{_member} an array", M.mutate(_L, set_(_member, [{"accessToken": "t"}]), index=_index)
+    )
+M.case(_L, "neither data nor args", M.mutate(_L, drop("data")))
+M.case(_L, "both data and args", M.mutate(_L, set_("args", {"accessToken": "other"})))
+M.case(_L, "token at top level", {"cmd": "login", "accessToken": "your_access_token_here"})
+for _cmd in ["Login", "auth", "token_expired", "subscribe", ""]:
+    M.case(_L, f"cmd {_cmd!r}", M.mutate(_L, set_("cmd", _cmd)))
+
+# login-success: status "success" at the top or inside data, never anything else.
+_S = "login-success"
+for _status in ["error", "ok", "Success", "", True, None]:
+    M.case(_S, f"status {_status!r}", M.mutate(_S, set_("status", _status)))
+    M.case(
+        _S, f"data.status {_status!r} (companion)", M.mutate(_S, set_("data", "status", _status), 1)
+    )
+M.case(_S, "status missing (seed)", M.mutate(_S, drop("status")))
+M.case(_S, "data.status missing (companion)", M.mutate(_S, drop("data", "status"), index=1))
+M.case(_S, "top success but data.status error", M.mutate(_S, set_("data", "status", "error")))
+M.case(_S, "data missing", M.mutate(_S, drop("data")))
+M.case(_S, "data null", M.mutate(_S, set_("data", None)))
+M.case(_S, "data a string", M.mutate(_S, set_("data", "user_123")))
+M.case(_S, "userId missing", M.mutate(_S, drop("data", "userId")))
+M.case(_S, "userId missing (companion)", M.mutate(_S, drop("data", "userId"), index=1))
+M.case(_S, "userId a number", M.mutate(_S, set_("data", "userId", 123)))
+M.case(_S, "username a number", M.mutate(_S, set_("data", "username", 1)))
+M.case(_S, "permissions a string", M.mutate(_S, set_("data", "permissions", "trading")))
+M.case(_S, "permissions with a number", M.mutate(_S, set_("data", "permissions", ["trading", 1])))
+M.case(_S, "carries an error", M.mutate(_S, set_("error", {"code": 401, "message": "x"})))
+M.case(_S, "cmd token_expired", M.mutate(_S, set_("cmd", "token_expired")))
+
+# login-error.
+_E = "login-error"
+for _status in ["success", "failed", "Error", None]:
+    M.case(_E, f"status {_status!r}", M.mutate(_E, set_("status", _status)))
+M.case(_E, "status missing", M.mutate(_E, drop("status")))
+for _code, _label in [
+    ("401", '"401" string'),
+    (401.5, "401.5"),
+    (400, "400 (not in the table)"),
+    (1001, "1001 (companion code)"),
+    (None, "null"),
+]:
+    M.case(_E, f"code {_label}", M.mutate(_E, set_("error", "code", _code)))
+M.case(_E, "code missing", M.mutate(_E, drop("error", "code")))
+M.case(_E, "message missing", M.mutate(_E, drop("error", "message")))
+M.case(_E, "message a number", M.mutate(_E, set_("error", "message", 401)))
+M.case(_E, "error missing", M.mutate(_E, drop("error")))
+M.case(_E, "error a string", M.mutate(_E, set_("error", "Invalid access token")))
+M.case(_E, "cmd error", M.mutate(_E, set_("cmd", "error")))
+
+# token-expired.
+_T = "token-expired"
+for _cmd in ["login", "error", "tokenExpired", "token-expired", "TOKEN_EXPIRED"]:
+    M.case(_T, f"under cmd {_cmd!r}", M.mutate(_T, set_("cmd", _cmd)))
+M.case(_T, "data missing", M.mutate(_T, drop("data")))
+M.case(_T, "data a string", M.mutate(_T, set_("data", "Access token has expired")))
+M.case(_T, "message missing", M.mutate(_T, drop("data", "message")))
+M.case(_T, "message a number", M.mutate(_T, set_("data", "message", 1)))
+
+# subscribe / unsubscribe.
+for _name, _other in [("subscribe-request", "unsubscribe"), ("unsubscribe-request", "subscribe")]:
+    M.case(_name, f"cmd {_other!r}", M.mutate(_name, set_("cmd", _other)))
+    M.case(_name, "args missing", M.mutate(_name, drop("args")))
+    M.case(_name, "args an array", M.mutate(_name, set_("args", [{"channel": "orderBookUpdate"}])))
+    M.case(_name, "args.channel missing", M.mutate(_name, drop("args", "channel")))
+    M.case(_name, "args.channel empty", M.mutate(_name, set_("args", "channel", "")))
+    M.case(_name, "args.channel a number", M.mutate(_name, set_("args", "channel", 1)))
+    M.case(_name, "marketId a string", M.mutate(_name, set_("args", "marketId", "12345")))
+    M.case(
+        _name,
+        "channel at top level (draft preconf page)",
+        {"cmd": _name.split("-")[0], "channel": "preconf_market_update"},
+    )
+
+# data-frame: cmd must be a documented channel.
+_D = "data-frame"
+for _cmd in [
+    "preconf_market_update",
+    "PreconfMarketUpdate",
+    "unknownUpdate",
+    "login",
+    "token_expired",
+    "error",
+    "subscribe",
+    "",
+]:
+    M.case(_D, f"cmd {_cmd!r}", {**M.derived(_D), "cmd": _cmd})
+M.case(_D, "data missing", {"cmd": "orderBookUpdate"})
+M.case(_D, "data an array", {"cmd": "orderBookUpdate", "data": []})
+M.case(_D, "data null", {"cmd": "orderBookUpdate", "data": None})
+
+# error-frame.
+_F = "error-frame"
+for _code, _label in [("1001", '"1001" string'), (1001.5, "1001.5"), (None, "null")]:
+    M.case(_F, f"code {_label}", M.mutate(_F, set_("error", "code", _code)))
+M.case(_F, "code missing", M.mutate(_F, drop("error", "code")))
+M.case(_F, "message missing", M.mutate(_F, drop("error", "message")))
+M.case(_F, "message a number", M.mutate(_F, set_("error", "message", 1001)))
+M.case(_F, "error missing", M.mutate(_F, drop("error")))
+M.case(_F, "error a string", M.mutate(_F, set_("error", "Authentication failed")))
+M.case(_F, "cmd login", M.mutate(_F, set_("cmd", "login")))
+
+# ping / pong.
+M.case("ping", "cmd pong", {"cmd": "pong"})
+M.case("pong", "cmd ping", {"cmd": "ping"})
+M.case("ping", "args a string", {"cmd": "ping", "args": "x"})
+M.case("ping", "a bare text frame (not JSON)", "ping")
+
+# response: the generic envelope still needs a cmd and an object data.
+_R = "response"
+M.case(_R, "data missing", M.mutate(_R, drop("data")))
+M.case(_R, "data a string", M.mutate(_R, set_("data", "success")))
+M.case(_R, "cmd empty", M.mutate(_R, set_("cmd", "")))
+
+
+@pytest.mark.parametrize(("name", "instance"), M.cases)
+def test_mutation_rejected(name: str, instance: Any) -> None:
+    assert not REGISTRY.is_valid(VENDOR, name, instance)
+    assert REGISTRY.errors(VENDOR, name, instance)
+
+
+ACCEPTED_VARIANTS = [
+    pytest.param(
+        "login-request",
+        M.mutate("login-request", set_("data", "accessToken", "eyJhbGciOiJFUzI1NiJ9.e30.sig")),
+        id="JWT access token",
+    ),
+    pytest.param(
+        "login-request",
+        M.mutate("login-request", set_("id", 1)),
+        id="undocumented extra member",
+    ),
+    pytest.param(
+        "login-success",
+        M.mutate("login-success", drop("data", "permissions")),
+        id="seed shape without permissions",
+    ),
+    pytest.param(
+        "login-success",
+        M.mutate("login-success", set_("data", "permissions", [])),
+        id="no permissions",
+    ),
+    pytest.param(
+        "login-success",
+        M.mutate("login-success", set_("status", "success"), index=1),
+        id="status both at the top and in data",
+    ),
+    pytest.param(
+        "login-success",
+        M.mutate("login-success", set_("data", "username", "john_doe"), index=1),
+        id="companion shape with username",
+    ),
+    pytest.param(
+        "login-error",
+        M.mutate("login-error", set_("error", "code", 403)),
+        id="403 insufficient permissions",
+    ),
+    pytest.param(
+        "login-error",
+        M.mutate("login-error", set_("error", "code", 429)),
+        id="429 rate limited",
+    ),
+    pytest.param(
+        "subscribe-request",
+        {"cmd": "subscribe", "args": {"channel": "accountOrderUpdate"}},
+        id="private channel, no marketId",
+    ),
+    pytest.param(
+        "subscribe-request",
+        {"cmd": "subscribe", "args": {"channel": "noSuchChannel"}},
+        id="unknown channel (a client may send it; the server rejects it)",
+    ),
+    pytest.param(
+        "subscribe-request",
+        M.mutate("subscribe-request", set_("args", "extra", True)),
+        id="extra args",
+    ),
+    pytest.param(
+        "error-frame",
+        M.mutate("error-frame", set_("error", "code", 4242)),
+        id="code outside the table",
+    ),
+    pytest.param("ping", {"cmd": "ping", "args": {}}, id="ping with empty args"),
+    pytest.param("pong", {"cmd": "pong", "data": {"ts": 1}}, id="pong with data"),
+    pytest.param(
+        "response",
+        {"cmd": "subscribe", "data": {"channel": "orderBookUpdate"}},
+        id="any command's generic response",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "instance"), ACCEPTED_VARIANTS)
+def test_documented_variant_accepted(name: str, instance: Any) -> None:
+    assert REGISTRY.errors(VENDOR, name, instance) == []
