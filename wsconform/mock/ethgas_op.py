@@ -1,0 +1,308 @@
+"""ETHGas reference mock, official `op`/`args` dialect (profile "ethgas-op").
+
+As documented (developers.ethgas.com and the docs repo's websocket/overview.mdx: facts §2.1):
+- URL wss://mainnet.app.ethgas.com/ws, so the path is "/ws".
+- requests `{"op":…,"args":[{…},…]}`; ops login, logout, subscribe, unsubscribe, query.
+- a private session carries `Authorization: Bearer <accessToken>` in the handshake ("session
+  header"), or logs in with `{"op":"login","args":[{"accessToken":T}]}` →
+  `{"event":"login","code":0,"msg":"","connId":"25f9ee2c"}`.
+- subscribe/unsubscribe carry several args; channels and marketType as in ethgas_common.
+- data `{"e":<channel>,"E":<ms>,"s":<instrument>,"P":{…}}`; query replies `{"q":<type>,"P":…}`,
+  e.g. `{"q":"currentSlot","P":{"s":603410}}`; private queries openOrders, accountPositions,
+  preconfBundles.
+- error codes 1001 Authentication failed, 1002 Invalid channel (WebSocket table) and 1002
+  Operation Failed (general table).
+And from python-ethgas (facts §2.3, the SDK the docs link): every request carries an extra "id",
+the login ack's code is not read, subscribe acks are read as `{"event":"subscribe","arg":…}`,
+the text "ping" is sent every 25 s and "pong" ignored, and close 4000 is final.
+
+Where the docs are silent the mock chooses [INF]:
+- login failure `{"event":"login","code":1001,"msg":"Authentication failed","connId":…}`; a
+  login without an object holding a string accessToken fails the same way; a failed login
+  leaves the identity in force (from the header or an earlier login) unchanged.
+- an invalid or non-Bearer Authorization header: variant "bad-header-token"
+  (upgrade-unauthenticated | refuse-401, HTTP 401 at the upgrade).
+- acks `{"event":"subscribe","arg":<arg>}` / `{"event":"unsubscribe","arg":<arg>}`, one per arg:
+  variant "subscribe-ack" (yes | no). Errors per arg: `{"event":"error","code":1002,"msg":
+  "Invalid channel","arg":<arg>}` for an arg naming no known channel, `{"event":"error","code":
+  1001,"msg":"Authentication failed","arg":<arg>}` for a private channel or query without a
+  session that may read private data (unauthenticated, or a token without the private right).
+  An unsubscribe needs no auth and is acked whether or not the arg was subscribed.
+- subscriptions are keyed by the whole arg (channel + marketType etc.): one data frame per arg
+  per pump, `"P":{"seq":n}` counting per connection, `"s"` always "ETH-PC-863".
+- currentSlot is the Ethereum mainnet slot at the mock clock (genesis 1606824023, 12 s slots);
+  private queries answer an empty list; an unknown queryType is 1002 "Operation Failed" with
+  the arg.
+- logout (listed by the docs, shape unshown): `{"event":"logout","code":0,"msg":"","connId":…}`
+  and the identity is cleared.
+- the text "ping" is answered with the text "pong"; a text "pong" is ignored; any other non-JSON
+  frame, a non-object, an unknown op, args that are not a list (or an empty list for subscribe,
+  unsubscribe, query) is `{"event":"error","code":1002,"msg":"Operation Failed"}`. Errors never
+  close the connection.
+- at expiry: variant "at-expiry": continue (the server never looks at exp after login; private
+  data and new private subscribes go on) | stop (private data stops silently; private subscribes
+  and queries are refused 1001) | close (close code 4000 "token expired"). A later login with a
+  fresh token restores private data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import weakref
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any, ClassVar
+
+from websockets.asyncio.server import Request, Response, ServerConnection
+
+from wsconform.mock.ethgas_common import (
+    ANY_TOKEN_LIFETIME,
+    CHANNELS,
+    is_private,
+    reads_private,
+)
+from wsconform.mock.issuer import ALL_RIGHTS, Identity, Rejected
+from wsconform.mock.server import Connection, MockApp, withhold_pongs
+
+Message = dict[str, Any]
+INSTRUMENT = "ETH-PC-863"
+GENESIS = 1606824023  # Ethereum mainnet beacon chain genesis (Unix seconds)
+SLOT_SECONDS = 12
+PRIVATE_QUERIES = ("openOrders", "accountPositions", "preconfBundles")
+CLOSE_EXPIRED = 4000  # python-ethgas logs it as "normally closed by EthGas" and stays closed
+OPS_WITH_ARGS = ("subscribe", "unsubscribe", "query")
+
+
+@dataclass
+class OpState:
+    conn_id: str  # the login ack's connId: 8 hex characters, one per connection
+    closing: bool = False  # at-expiry=close: the close 4000 has gone out
+
+
+class EthgasOpMock(MockApp):
+    profile = "ethgas-op"
+    path = "/ws"
+    DEFECTS: ClassVar[dict[str, str]] = {
+        "accept-any-token": "any string accessToken authenticates, with all rights, for an hour",
+        "private-without-login": "private channels and queries are served without auth",
+        "session-header-ignored": "a valid Authorization header does not authenticate",
+        "login-ack-renamed": 'the login success ack has "event": "auth"',
+        "success-nonzero-code": 'the login success ack says "code": 99 (still logged in)',
+        "accept-expired": "an expired token authenticates",
+        "text-ping-unanswered": 'the text "ping" gets no "pong"',
+        "pong-withheld": "client WebSocket pings are not answered",
+        "multi-arg-subscribe-first-only": "only a subscribe's first arg is subscribed; all acked",
+        "unsubscribe-keeps-data": "data keeps flowing after an unsubscribe",
+    }
+    VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "bad-header-token": ("upgrade-unauthenticated", "refuse-401"),
+        "subscribe-ack": ("yes", "no"),
+        "at-expiry": ("continue", "stop", "close"),
+    }
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        # Handshake header auth → the identity serve_connection starts with.
+        self._handshake: weakref.WeakKeyDictionary[ServerConnection, Identity] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.states: dict[Connection, OpState] = {}
+        self._closing: set[asyncio.Task[None]] = set()
+
+    def variant(self, key: str) -> str:
+        return self.ctx.variant.get(key, self.VARIANTS[key][0])
+
+    # -- handshake -----------------------------------------------------------------------------
+
+    def process_request(self, ws: ServerConnection, request: Request) -> Response | None:
+        header = request.headers.get("Authorization")
+        if header is None:
+            return None
+        scheme, _, token = header.partition(" ")
+        try:
+            if scheme.lower() != "bearer":
+                raise Rejected(f"scheme {scheme!r} is not Bearer", malformed=True)
+            identity = self.verify(token.strip())
+        except Rejected:
+            if self.variant("bad-header-token") == "refuse-401":
+                return ws.respond(HTTPStatus.UNAUTHORIZED, "Unauthorized\n")
+            return None
+        if not self.defect("session-header-ignored"):
+            self._handshake[ws] = identity
+        return None
+
+    # -- connection ----------------------------------------------------------------------------
+
+    async def serve_connection(self, conn: Connection) -> None:
+        if self.defect("pong-withheld"):
+            withhold_pongs(conn)
+        conn.identity = self._handshake.pop(conn.ws, None)
+        self.states[conn] = OpState(secrets.token_hex(4))
+        try:
+            async for raw in conn.ws:
+                for message in self.handle(conn, raw):
+                    await conn.ws.send(message if isinstance(message, str) else dumps(message))
+        finally:
+            del self.states[conn]
+
+    def verify(self, token: object) -> Identity:
+        if self.defect("accept-any-token") and isinstance(token, str):
+            return Identity("anyone", ALL_RIGHTS, self.clock.now() + ANY_TOKEN_LIFETIME)
+        return self.issuer.verify(token, check_expiry=not self.defect("accept-expired"))
+
+    def reads_private(self, conn: Connection) -> bool:
+        if self.defect("private-without-login"):
+            return True
+        ignore_expiry = self.variant("at-expiry") == "continue"
+        return reads_private(conn.identity, self.clock.now(), ignore_expiry=ignore_expiry)
+
+    # -- expiry --------------------------------------------------------------------------------
+
+    def close_expired(self) -> None:
+        """at-expiry=close: close 4000 every connection whose identity has expired."""
+        if self.variant("at-expiry") != "close":
+            return
+        now = self.clock.now()
+        for conn in list(self.connections):
+            state = self.states.get(conn)
+            identity: Identity | None = conn.identity
+            if state is None or state.closing or identity is None or identity.expires_at > now:
+                continue
+            state.closing = True
+            # A task, so the loop is free to read the client's close frame; it writes ours at once.
+            task = asyncio.ensure_future(conn.ws.close(CLOSE_EXPIRED, "token expired"))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+
+    async def clock_advanced(self) -> None:
+        self.close_expired()
+        await asyncio.sleep(0)  # let the close tasks put their frames on the wire
+
+    async def pump(self) -> None:
+        self.close_expired()  # the standalone mock's tokens expire in real time
+        await super().pump()
+
+    # -- requests ------------------------------------------------------------------------------
+
+    def handle(self, conn: Connection, raw: str | bytes) -> list[Message | str]:
+        """The frames one client frame causes, in order. Errors never close the connection."""
+        if raw == "ping":
+            return [] if self.defect("text-ping-unanswered") else ["pong"]
+        if raw == "pong":
+            return []
+        try:
+            request = json.loads(raw) if isinstance(raw, str) else None
+        except ValueError:
+            request = None
+        if not isinstance(request, dict):
+            return [operation_failed()]
+        op, args = request.get("op"), request.get("args", [])
+        if not isinstance(args, list) or (op in OPS_WITH_ARGS and not args):
+            return [operation_failed()]
+        if op == "login":
+            return [self.login(conn, args)]
+        if op == "logout":
+            conn.identity = None
+            return [self.ack("logout", conn, 0)]
+        if op == "subscribe":
+            return self.subscribe(conn, args)
+        if op == "unsubscribe":
+            return self.unsubscribe(conn, args)
+        if op == "query":
+            return [self.query(conn, arg) for arg in args]
+        return [operation_failed()]
+
+    def ack(self, event: str, conn: Connection, code: int, msg: str = "") -> Message:
+        return {"event": event, "code": code, "msg": msg, "connId": self.states[conn].conn_id}
+
+    def login(self, conn: Connection, args: list[Any]) -> Message:
+        arg = args[0] if args else None
+        token = arg.get("accessToken") if isinstance(arg, dict) else None
+        try:
+            identity = self.verify(token)
+        except Rejected:
+            return self.ack("login", conn, 1001, "Authentication failed")
+        conn.identity = identity
+        state = self.states[conn]
+        state.closing = False
+        event = "auth" if self.defect("login-ack-renamed") else "login"
+        return self.ack(event, conn, 99 if self.defect("success-nonzero-code") else 0)
+
+    def subscribe(self, conn: Connection, args: list[Any]) -> list[Message]:
+        out: list[Message] = []
+        for index, arg in enumerate(args):
+            error = self.refusal(conn, arg)
+            if error is not None:
+                out.append(error)
+                continue
+            if index == 0 or not self.defect("multi-arg-subscribe-first-only"):
+                conn.subscriptions[key_of(arg)] = arg
+            if self.variant("subscribe-ack") == "yes":
+                out.append({"event": "subscribe", "arg": arg})
+        return out
+
+    def unsubscribe(self, conn: Connection, args: list[Any]) -> list[Message]:
+        out: list[Message] = []
+        for arg in args:
+            if channel_of(arg) is None:
+                out.append(arg_error(1002, "Invalid channel", arg))
+                continue
+            if not self.defect("unsubscribe-keeps-data"):
+                conn.subscriptions.pop(key_of(arg), None)
+            if self.variant("subscribe-ack") == "yes":
+                out.append({"event": "unsubscribe", "arg": arg})
+        return out
+
+    def refusal(self, conn: Connection, arg: Any) -> Message | None:
+        """The error one subscribe arg gets, or None when it may be subscribed."""
+        channel = channel_of(arg)
+        if channel is None:
+            return arg_error(1002, "Invalid channel", arg)
+        if is_private(channel) and not self.reads_private(conn):
+            return arg_error(1001, "Authentication failed", arg)
+        return None
+
+    def query(self, conn: Connection, arg: Any) -> Message:
+        query_type = arg.get("queryType") if isinstance(arg, dict) else None
+        if query_type == "currentSlot":
+            return {"q": "currentSlot", "P": {"s": int(self.clock.now() - GENESIS) // SLOT_SECONDS}}
+        if query_type in PRIVATE_QUERIES:
+            if not self.reads_private(conn):
+                return arg_error(1001, "Authentication failed", arg)
+            return {"q": query_type, "P": []}
+        return arg_error(1002, "Operation Failed", arg)
+
+    # -- frames --------------------------------------------------------------------------------
+
+    def data_frame(self, conn: Connection, channel: str) -> str | None:
+        arg = conn.subscriptions.get(channel)
+        name = channel_of(arg)
+        if name is None or (is_private(name) and not self.reads_private(conn)):
+            return None
+        now_ms = int(self.clock.now() * 1000)
+        return dumps({"e": name, "E": now_ms, "s": INSTRUMENT, "P": {"seq": conn.seq + 1}})
+
+
+def channel_of(arg: Any) -> str | None:
+    """The known channel an arg names, or None."""
+    channel = arg.get("channel") if isinstance(arg, dict) else None
+    return channel if isinstance(channel, str) and channel in CHANNELS else None
+
+
+def key_of(arg: Message) -> str:
+    """A subscription's key: the whole arg, so marketType and the like tell two apart."""
+    return json.dumps(arg, sort_keys=True, separators=(",", ":"))
+
+
+def arg_error(code: int, msg: str, arg: Any) -> Message:
+    return {"event": "error", "code": code, "msg": msg, "arg": arg}
+
+
+def operation_failed() -> Message:
+    return {"event": "error", "code": 1002, "msg": "Operation Failed"}
+
+
+def dumps(message: Message) -> str:
+    return json.dumps(message, separators=(",", ":"))
