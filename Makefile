@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The interop venv: python-ethgas (web3 and all) for tests/interop, kept out of the suite's venv.
+INTEROP := .venv-interop
+VENV_INTEROP := $(INTEROP)/.installed
 
 .PHONY: certify test lint bench kill-matrix clean
 
@@ -13,12 +16,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+$(VENV_INTEROP): constraints-interop.txt
+	$(PYTHON) -m venv $(INTEROP)
+	$(INTEROP)/bin/pip install --quiet --disable-pip-version-check -c constraints-interop.txt \
+		python-ethgas==0.3.0
+	touch $(VENV_INTEROP)
+
 ## certify: every profile's suite on its embedded mock; reports/ and the verdict table
 certify: $(STAMP)
 	$(BIN)/wsconform certify
 
 ## test: lint, then the conformance suites on the mocks plus the suite's own tests
-test: $(STAMP) lint
+test: $(STAMP) $(VENV_INTEROP) lint
 	$(BIN)/pytest suites tests
 
 lint: $(STAMP)
@@ -30,4 +39,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/paradex.py
 
 clean:
-	rm -rf $(VENV) reports/*/ reports/junit.xml
+	rm -rf $(VENV) $(INTEROP) reports/*/ reports/junit.xml
