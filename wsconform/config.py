@@ -127,7 +127,11 @@ class Settings:
     )
     # -- output
     report_dir: str = _setting("reports", "where results and transcripts go")
-    run_slow: bool = _setting(False, "also run tests marked slow (minutes each)", kind=bool)
+    run_slow: bool = _setting(
+        False,
+        "against a live target, also run tests marked slow (minutes of server timing each)",
+        kind=bool,
+    )
 
     origin: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 

@@ -18,7 +18,13 @@ from wsconform.plugin import CHECKER, RUN, TRANSCRIPT, profile_of
 from wsconform.profiles.base import Profile
 from wsconform.requirements import catalogue
 from wsconform.schemas import registry
-from wsconform.session import HandshakeRejected, ProbeSession, TargetUnreachable
+from wsconform.session import (
+    ExpectTimeout,
+    HandshakeRejected,
+    PeerClosed,
+    ProbeSession,
+    TargetUnreachable,
+)
 from wsconform.target import Target, WaitTooLong
 from wsconform.tokens import (
     RedactingSource,
@@ -114,6 +120,7 @@ def connect(
         subprotocols: list[str] | None = None,
         url: str | None = None,
         refusal_expected: bool = False,
+        answer_pings: bool = True,
     ) -> ProbeSession:
         """`refusal_expected`: an HTTP refusal of the upgrade is raised as HandshakeRejected
         for the test to check; otherwise it fails the test, like a connection that fails."""
@@ -127,6 +134,7 @@ def connect(
             subprotocols=subprotocols or run.subprotocols(profile),
             op_timeout=run.settings.op_timeout,
             pacer=run.pacer,
+            answer_pings=answer_pings,
         )
         try:
             session.connect()
@@ -192,3 +200,49 @@ def fuzz_client(client: Callable[[], Any]) -> Callable[[], Any]:
         return current[-1]
 
     return get
+
+
+@pytest.fixture
+def observe_heartbeat(
+    connect: Callable[..., ProbeSession],
+    target: Target,
+    profile: Profile,
+    check: Checker,
+    op_timeout: float,
+) -> Callable[[str], None]:
+    """Record, against `req` (INFO), the server's heartbeat beside what the docs say
+    (profile.heartbeat): a ping within the interval, and what befalls a client that never
+    pongs. The embedded mock's clock jumps; live, this waits about a minute and a half."""
+
+    def observe(req: str) -> None:
+        documented = profile.heartbeat
+        assert documented is not None, f"{profile.name} documents no server heartbeat"
+        every, silent_after = documented.ping_every, documented.close_silent_after
+        talker, silent = connect(), connect(answer_pings=False)
+
+        def let_pass(seconds: float) -> float:
+            """Let `seconds` of the target's time pass; the timeout of the wait that follows."""
+            if target.embedded:
+                target.wait_past(target.clock() + seconds, margin=0)
+                return op_timeout
+            return seconds + op_timeout
+
+        timeout = let_pass(every)
+        for session, who in ((talker, "a client"), (silent, "a silent client")):
+            try:
+                session.expect_ping(f"server ping within {every:g} s", timeout)
+                check.info(req, f"{who} got a server ping within {every:g} s, as documented")
+            except (ExpectTimeout, PeerClosed) as exc:
+                check.info(req, f"{who} got no server ping: {exc}")
+            timeout = op_timeout  # the first wait was the real one
+        silent.barrier()
+        timeout = let_pass(silent_after - every)
+        try:
+            code = silent.wait_closed(f"close of a client silent for {silent_after:g} s", timeout)
+            check.info(req, f"a client that never pongs was closed with code {code}")
+        except ExpectTimeout as exc:
+            check.info(req, f"a client that never pongs stayed open: {exc}")
+        state = "closed" if talker.closed else "still open"
+        check.info(req, f"a client that answers pings is {state}")
+
+    return observe

@@ -19,8 +19,10 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+from websockets.frames import Frame as WireFrame
+from websockets.frames import Opcode
 
-from wsconform import __version__
+from wsconform import __version__, pongs
 from wsconform.pacing import Pacer
 from wsconform.transcript import Transcript
 
@@ -110,6 +112,7 @@ class ProbeSession:
         op_timeout: float = 5.0,
         compression: str | None = None,
         pacer: Pacer | None = None,
+        answer_pings: bool = True,
     ) -> None:
         self.url = url
         self.transcript = transcript
@@ -119,6 +122,9 @@ class ProbeSession:
         self.op_timeout = op_timeout
         self.compression = compression
         self.pacer = pacer or Pacer()
+        self.answer_pings = answer_pings  # False: a silent client, to see a server's idle close
+        self.pings_received = 0  # the server's pings (websockets answers them by itself)
+        self._pings_claimed = 0
         self.conn = transcript.new_connection()
         self.subprotocol: str | None = None
         self.close_code: int | None = None
@@ -197,7 +203,25 @@ class ProbeSession:
         self.transcript.record(
             self.conn, "handshake", f"HTTP {self._ws.response.status_code} {response_headers}"
         )
+        self._note_server_pings(self._ws)
+        if not self.answer_pings:
+            pongs.withhold_pongs(self._ws)
+            self.transcript.record(self.conn, "note", "this client withholds pongs")
         self._reader = asyncio.ensure_future(self._read())
+
+    def _note_server_pings(self, ws: ClientConnection) -> None:
+        """Count and record the server's pings, which websockets answers below the application.
+        (Connection.process_event is internal; pinned by constraints.txt, as barrier is.)"""
+        process_event = ws.process_event
+
+        def noting_pings(event: Any) -> None:
+            if isinstance(event, WireFrame) and event.opcode is Opcode.PING:
+                self.pings_received += 1
+                self.transcript.record(self.conn, "←", "<ping>")
+                self._arrived.set()
+            process_event(event)
+
+        ws.process_event = noting_pings  # type: ignore[method-assign]
 
     async def _read(self) -> None:
         ws = self._ws  # close() clears self._ws while this task is still finishing
@@ -291,6 +315,32 @@ class ProbeSession:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), remaining)
 
+    def expect_ping(self, what: str, timeout: float | None = None) -> None:
+        """Wait for a server ping not yet claimed by an earlier expect_ping."""
+        event_loop().run_until_complete(
+            self._until(lambda: self.pings_received > self._pings_claimed, what, timeout)
+        )
+        self._pings_claimed += 1
+
+    def wait_closed(self, what: str, timeout: float | None = None) -> int | None:
+        """Wait until the server closes the connection; its close code."""
+        event_loop().run_until_complete(self._until(lambda: self._closed, what, timeout))
+        return self.close_code
+
+    async def _until(self, done: Callable[[], bool], what: str, timeout: float | None) -> None:
+        timeout = self.op_timeout if timeout is None else timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not done():
+            if self._closed:
+                raise PeerClosed(self._closed_text(f"waiting for {what}"))
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise ExpectTimeout(f"no {what} within {timeout:g} s")
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+
     def request(
         self, message: Any, reply: Predicate, what: str, timeout: float | None = None
     ) -> Frame:
@@ -300,6 +350,12 @@ class ProbeSession:
     def pending(self, predicate: Predicate | None = None) -> list[Frame]:
         """Frames received and not yet claimed by an expect (left in place)."""
         return [f for f in self._pending if predicate is None or predicate(f)]
+
+    def take(self, predicate: Predicate) -> list[Frame]:
+        """Claim and return every pending frame matching `predicate`, in order."""
+        taken = [f for f in self._pending if predicate(f)]
+        self._pending = [f for f in self._pending if not predicate(f)]
+        return taken
 
     def drain(self) -> list[Frame]:
         """Claim and return every pending frame."""

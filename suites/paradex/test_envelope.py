@@ -71,3 +71,10 @@ def test_client_ping_is_answered(client, check):
     with check.scope("PDX-HB-01", "a pong to the client's ping"):
         c.session.barrier()
     check.passed("PDX-HB-01", "pong received")
+
+
+@pytest.mark.slow
+@pytest.mark.req("PDX-HB-02")
+def test_server_heartbeat_is_recorded(observe_heartbeat):
+    """The server's 55 s pings, and what befalls a client that never pongs: INFO (facts §3.4)."""
+    observe_heartbeat("PDX-HB-02")

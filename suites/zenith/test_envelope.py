@@ -27,3 +27,10 @@ def test_pings_are_answered(client, check):
         c = client()
         for _ in range(3):
             c.session.barrier()
+
+
+@pytest.mark.slow
+@pytest.mark.req("ZEN-HB-02")
+def test_server_heartbeat_is_recorded(observe_heartbeat):
+    """The server's 30 s pings and its 1008 close of a silent client: INFO (facts §1.7)."""
+    observe_heartbeat("ZEN-HB-02")

@@ -16,7 +16,7 @@ import time
 from typing import Any, ClassVar
 
 from wsconform.mock.issuer import PRIVATE_RIGHT, Rejected
-from wsconform.mock.server import Connection, MockApp, withhold_pongs
+from wsconform.mock.server import Connection, Heartbeat, MockApp, withhold_pongs
 
 PUBLIC_CHANNEL = re.compile(
     r"^(bbo|trades)\.[A-Za-z0-9_-]+$|^markets_summary(\.[A-Za-z0-9_-]+)?$|^markets(\.[A-Za-z0-9_-]+)?$"
@@ -55,6 +55,8 @@ def is_private(channel: str) -> bool:
 
 class ParadexMock(MockApp):
     profile = "paradex"
+    # facts §3.4: a ping every 55 s; "each pong extends the connection by 60 s". Close code [INF].
+    HEARTBEAT = Heartbeat(ping_every=55.0, close_silent_after=60.0)
     DEFECTS: ClassVar[dict[str, str]] = {
         "accept-alg-none": "an unsigned token (alg none) authenticates",
         "accept-forged-signature": "the signature is not checked",

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import ssl as ssl_module
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -22,8 +23,9 @@ from typing import Any, ClassVar
 
 from websockets.asyncio.server import Request, Response, Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
-from websockets.frames import Frame, Opcode
+from websockets.protocol import State
 
+from wsconform import pongs
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
 
@@ -48,6 +50,19 @@ class MockContext:
             self.issuer = TokenIssuer(self.clock)
 
 
+@dataclass(frozen=True)
+class Heartbeat:
+    """A vendor's documented server heartbeat, on the mock's clock: a ping every `ping_every`
+    seconds, and a connection that has answered no ping for `close_silent_after` seconds closed
+    with `close_code`. The clock may jump (tests), so a ping also counts as unanswered only once
+    `pong_grace` seconds of wall time have passed without its pong."""
+
+    ping_every: float
+    close_silent_after: float
+    close_code: int = 1008
+    pong_grace: float = 1.0  # wall seconds: a responsive client answers in milliseconds
+
+
 @dataclass(eq=False)
 class Connection:
     """What a mock knows about one client connection."""
@@ -57,18 +72,15 @@ class Connection:
     subscriptions: dict[str, Any] = field(default_factory=dict)  # channel → vendor data, in order
     identity: Any = None
     seq: int = 0
+    # Heartbeat state, on the mock's clock (set when the connection opens).
+    last_ping: float = 0.0
+    last_alive: float = 0.0  # when the connection last answered a ping (or opened)
+    unanswered: tuple[asyncio.Future[float], float] | None = None  # pong waiter, wall time sent
 
 
 def withhold_pongs(conn: Connection) -> None:
     """Defect mode: drop the pongs websockets sends by itself (RFC 6455 §5.5.2 violated)."""
-    protocol = conn.ws.protocol
-    send_frame = protocol.send_frame
-
-    def send_all_but_pongs(frame: Frame) -> None:
-        if frame.opcode is not Opcode.PONG:
-            send_frame(frame)
-
-    protocol.send_frame = send_all_but_pongs  # type: ignore[method-assign]
+    pongs.withhold_pongs(conn.ws)
 
 
 class MockApp:
@@ -79,6 +91,7 @@ class MockApp:
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {}  # conforming choices; first is the default
     subprotocols: ClassVar[list[str] | None] = None
     path: ClassVar[str] = "/v1"  # the URL path MockServer advertises
+    HEARTBEAT: ClassVar[Heartbeat | None] = None  # the documented server pings, if any
 
     def __init__(self, ctx: MockContext) -> None:
         if ctx.defect is not None and ctx.defect not in self.DEFECTS:
@@ -94,6 +107,7 @@ class MockApp:
         assert ctx.issuer is not None
         self.issuer: TokenIssuer = ctx.issuer
         self.connections: set[Connection] = set()
+        self._closing: set[asyncio.Future[None]] = set()  # heartbeat closes under way
 
     def defect(self, name: str) -> bool:
         assert name in self.DEFECTS, (
@@ -103,6 +117,7 @@ class MockApp:
 
     async def handler(self, ws: ServerConnection) -> None:
         conn = Connection(ws, secure=ws.transport.get_extra_info("ssl_object") is not None)
+        conn.last_ping = conn.last_alive = self.clock.now()
         self.connections.add(conn)
         try:
             await self.serve_connection(conn)
@@ -135,6 +150,37 @@ class MockApp:
                     conn.seq += 1
                     with contextlib.suppress(ConnectionClosed):
                         await conn.ws.send(frame)
+
+    async def heartbeat(self) -> None:
+        """Ping what is due, and close what has stayed silent (HEARTBEAT); called on each pump
+        and each clock jump."""
+        beat = self.HEARTBEAT
+        if beat is None:
+            return
+        now = self.clock.now()
+        for conn in list(self.connections):
+            if conn.ws.state is not State.OPEN:
+                continue  # closing already
+            if conn.unanswered is not None:
+                waiter, sent = conn.unanswered
+                if waiter.done():
+                    conn.unanswered, conn.last_alive = None, now
+                elif (
+                    now - conn.last_alive >= beat.close_silent_after
+                    and time.monotonic() - sent >= beat.pong_grace
+                ):
+                    # Not awaited: the closing handshake needs the client, which may be the
+                    # very thread waiting for this clock jump to return.
+                    closing = asyncio.ensure_future(conn.ws.close(beat.close_code, "no pong"))
+                    self._closing.add(closing)
+                    closing.add_done_callback(self._closing.discard)
+                    continue
+            if now - conn.last_ping >= beat.ping_every and conn.unanswered is None:
+                conn.last_ping = now
+                with contextlib.suppress(ConnectionClosed):
+                    waiter = await conn.ws.ping()
+                    waiter.add_done_callback(lambda f: f.cancelled() or f.exception())
+                    conn.unanswered = (waiter, time.monotonic())
 
     async def clock_advanced(self) -> None:
         """Called on the mock's loop after the clock moved (expiry events go out from here)."""
@@ -215,6 +261,7 @@ class MockServer:
             await asyncio.sleep(
                 self.pump_interval
             )  # the mock's own data rate, not test synchronisation
+            await self.app.heartbeat()
             await self.app.pump()
 
     # -- embedded (background thread) --------------------------------------------------------
@@ -251,6 +298,7 @@ class MockServer:
     def advance(self, seconds: float) -> None:
         async def advance() -> None:
             self.ctx.clock.advance(seconds)
+            await self.app.heartbeat()
             await self.app.clock_advanced()
 
         self.call(advance())

@@ -30,7 +30,7 @@ from websockets.asyncio.server import Request, Response, ServerConnection
 from websockets.typing import Subprotocol
 
 from wsconform.mock.issuer import ALL_RIGHTS, PRIVATE_RIGHT, Identity, Rejected
-from wsconform.mock.server import Connection, MockApp, withhold_pongs
+from wsconform.mock.server import Connection, Heartbeat, MockApp, withhold_pongs
 
 SUBPROTOCOL = "ZenithJson"
 DEFAULT_CONTROLLER = "Zenith"
@@ -78,6 +78,8 @@ class ZenithSession:
 class ZenithMock(MockApp):
     profile = "zenith"
     path = "/Zenith"
+    # facts §1.7: a Ping every 30 s; "no data ... in 1 minute" closes with 1008.
+    HEARTBEAT = Heartbeat(ping_every=30.0, close_silent_after=60.0, close_code=1008)
     subprotocols: ClassVar[list[str] | None] = [SUBPROTOCOL]
     DEFECTS: ClassVar[dict[str, str]] = {
         "token-in-uri-accepted": "a valid token in any query parameter authenticates",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from wsconform.mock.server import MockApp, MockContext
+from wsconform.mock.server import Heartbeat, MockApp, MockContext
 from wsconform.session import Frame
 
 
@@ -24,3 +24,5 @@ class Profile:
     # Some rights are granted only over TLS (Zenith's Trading/OrderPad): the embedded mock then
     # serves wss:// and its ws:// twin, and live runs want --insecure-endpoint.
     tls_only_rights: bool = False
+    # The server heartbeat the docs describe (pings, and the close of a silent connection).
+    heartbeat: Heartbeat | None = None

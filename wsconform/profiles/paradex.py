@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from wsconform.mock.paradex import ParadexMock
+from wsconform.mock.server import Heartbeat
 from wsconform.profiles.base import Profile
 from wsconform.session import Frame, ProbeSession
 
@@ -47,6 +48,7 @@ PARADEX = Profile(
     private_channel="account",
     data_on=is_notification,
     token_lifetime=300.0,  # "JWTs expire after 5 minutes" (facts §3.5)
+    heartbeat=Heartbeat(ping_every=55.0, close_silent_after=60.0),  # §3.4; close code undocumented
 )
 
 

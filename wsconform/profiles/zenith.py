@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
+from wsconform.mock.server import Heartbeat
 from wsconform.mock.zenith import ZenithMock
 from wsconform.profiles.base import Profile
 from wsconform.session import Frame, ProbeSession
@@ -103,6 +104,7 @@ ZENITH = Profile(
     token_lifetime=3600.0,  # not documented; an OAuth access token's usual hour
     subprotocols=("ZenithJson",),
     tls_only_rights=True,
+    heartbeat=Heartbeat(ping_every=30.0, close_silent_after=60.0, close_code=1008),  # §1.7
 )
 
 
