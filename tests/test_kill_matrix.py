@@ -68,6 +68,13 @@ EXPECTED_KILLS: dict[str, dict[str, str]] = {
         "identify-sub-silent": "ZEN-AUTH-14",
         "pong-withheld": "ZEN-HB-01",
         "no-subprotocol": "ZEN-AUTH-15",
+        "success-without-result": "ZEN-AUTH-01",
+        "expiry-date-as-number": "ZEN-AUTH-02",
+        "query-identify-rejects": "ZEN-AUTH-05",
+        "accept-expired": "ZEN-REJ-04",
+        "reauth-after-expiry-refused": "ZEN-EXP-03",
+        "server-unsub-unconfirmed": "ZEN-SUB-04",
+        "refused-sub-without-reply": "ZEN-SUB-10",
     },
 }
 CASES = [(p, d) for p, kills in sorted(EXPECTED_KILLS.items()) for d in sorted(kills)]

@@ -666,3 +666,47 @@ def test_defect_pong_withheld(own_mock: Own) -> None:
 
 def test_defect_no_subprotocol(own_mock: Own) -> None:
     assert own_mock(defect="no-subprotocol").open().subprotocol is None
+
+
+def test_defects_on_the_identity_replies(own_mock: Own) -> None:
+    """success-without-result, expiry-date-as-number, query-identify-rejects."""
+    mock = own_mock(defect="success-without-result")
+    data = authenticate(mock.open(), mock.issuer.mint("valid"))
+    assert "Result" not in data and "AccessToken" in data
+    mock = own_mock(defect="expiry-date-as-number")
+    assert isinstance(authenticate(mock.open(), mock.issuer.mint("valid"))["ExpiryDate"], int)
+    mock = own_mock(defect="query-identify-rejects")
+    s = mock.open()
+    assert authenticate(s, mock.issuer.mint("valid"))["Result"] == "Success"
+    answer = s.request(query_identify(2), reply(2), "QueryIdentify reply").obj
+    assert answer["Data"] == {"Result": "Reject"}
+
+
+def test_defects_on_expired_tokens(own_mock: Own) -> None:
+    """accept-expired: an expired token gets Success; reauth-after-expiry-refused: a fresh token
+    is refused on a connection whose session expired, but not on a new connection."""
+    mock = own_mock(defect="accept-expired")
+    assert authenticate(mock.open(), mock.issuer.mint("expired"))["Result"] == "Success"
+    mock = own_mock(defect="reauth-after-expiry-refused")
+    s = mock.open()
+    authenticate(s, mock.issuer.mint("short-lived", "10"))
+    mock.server.advance(20)
+    assert authenticate(s, mock.issuer.mint("valid"), 2)["Result"] == "Reject"
+    assert authenticate(mock.open(), mock.issuer.mint("valid"))["Result"] == "Success"
+
+
+def test_defects_on_refusals(own_mock: Own) -> None:
+    """server-unsub-unconfirmed: the re-auth Unsub lacks Confirm; refused-sub-without-reply."""
+    mock = own_mock(defect="server-unsub-unconfirmed")
+    s = mock.open()
+    authenticate(s, mock.issuer.mint("valid"))
+    s.send(sub(TRADING))
+    settle(s)
+    authenticate(s, mock.issuer.mint("limited"), 2)
+    assert [(f["Action"], "Confirm" in f) for f in settle(s)] == [
+        ("Error", False),
+        ("Unsub", False),
+    ]
+    s = own_mock(defect="refused-sub-without-reply").open()
+    s.send(sub(MARKET))
+    assert [f["Action"] for f in settle(s)] == ["Error"]

@@ -1,4 +1,5 @@
-"""The JSON-RPC 2.0 envelope: version member, ids echoed with their type, the standard errors."""
+"""The JSON-RPC 2.0 envelope (version member, ids echoed with their type, the standard errors)
+and the heartbeat (client pings answered; the server's own pings recorded)."""
 
 from __future__ import annotations
 

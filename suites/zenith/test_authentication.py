@@ -25,10 +25,17 @@ def scope_style(scope: list[str]) -> str:
 
 
 @pytest.mark.req(
-    "ZEN-AUTH-01", "ZEN-AUTH-02", "ZEN-AUTH-03", "ZEN-AUTH-13", "ZEN-AUTH-17", "ZEN-ENV-01"
+    "ZEN-AUTH-01",
+    "ZEN-AUTH-02",
+    "ZEN-AUTH-03",
+    "ZEN-AUTH-05",
+    "ZEN-AUTH-13",
+    "ZEN-AUTH-17",
+    "ZEN-ENV-01",
 )
 def test_auth_token_with_a_valid_token_succeeds(client, tokens, check):
-    reply = client().auth(tokens.get("valid").value, transaction_id=1)  # the page's example TID
+    c = client()
+    reply = c.auth(tokens.get("valid").value, transaction_id=1)  # the page's example TID
     check.equal("ZEN-AUTH-01", result_of(reply), "Success", what="AuthToken Result")
     check.schema("ZEN-AUTH-02", reply, "auth-token-reply", what="the reply is documented")
     check.equal("ZEN-ENV-01", reply.get("TransactionID"), 1, what="the reply echoes TID 1")
@@ -39,6 +46,9 @@ def test_auth_token_with_a_valid_token_succeeds(client, tokens, check):
     )
     if isinstance(data.get("Scope"), list):
         check.info("ZEN-AUTH-13", f"Scope style: {scope_style(data['Scope'])}")
+    identify = c.query_identify()
+    check.equal("ZEN-AUTH-05", result_of(identify), "Success", what="QueryIdentify after auth")
+    check.schema("ZEN-AUTH-05", identify, "query-identify-reply", what="QueryIdentify reply")
 
 
 @pytest.mark.req("ZEN-AUTH-04", "ZEN-AUTH-05", "ZEN-SUB-06")

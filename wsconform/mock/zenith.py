@@ -106,6 +106,13 @@ class ZenithMock(MockApp):
         "identify-sub-silent": "the Identify subscription never publishes",
         "pong-withheld": "client pings are not answered",
         "no-subprotocol": "no subprotocol is selected, though the client offers ZenithJson",
+        "success-without-result": "a successful AuthToken reply's Data has no Result",
+        "expiry-date-as-number": "ExpiryDate is epoch seconds, not the documented DateTime",
+        "query-identify-rejects": "QueryIdentify answers Reject on an authenticated session",
+        "accept-expired": "an expired access token authenticates (until its next check)",
+        "reauth-after-expiry-refused": "after expiry, AuthToken on the same connection is refused",
+        "server-unsub-unconfirmed": "a server-initiated Unsub carries no Confirm",
+        "refused-sub-without-reply": "a refused Sub gets the Error but no Sub reply",
     }
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "auth-reply-topic": ("Identify", "AuthToken"),  # the docs / what Motif requires
@@ -262,6 +269,8 @@ class ZenithMock(MockApp):
     def auth_token(self, conn: Connection, tid: int | None, data: Any) -> list[Message]:
         reply_topic = self.variant("auth-reply-topic")
         try:
+            if self.expired(conn) and self.defect("reauth-after-expiry-refused"):
+                raise Rejected("this connection's session expired", malformed=False)
             identity, token = self.verify_auth_token(data)
         except Rejected:
             return [self.frame("Auth", reply_topic, None, tid, data=self.reject_data())]
@@ -299,7 +308,7 @@ class ZenithMock(MockApp):
                     token = decoded.decode("utf-8")
                 except UnicodeDecodeError:
                     raise Rejected("decoded AccessToken is not text", malformed=True) from None
-        return self.issuer.verify(token), token
+        return self.issuer.verify(token, check_expiry=not self.defect("accept-expired")), token
 
     def revoke(self, conn: Connection, *, everything: bool) -> list[Message]:
         """Error then server Unsub (one pair per reference) for each subscription now refused."""
@@ -311,7 +320,8 @@ class ZenithMock(MockApp):
             del conn.subscriptions[key]
             for _ in range(refs):
                 error = self.error(controller, topic, None, self.authority_code())
-                unsub = self.frame(controller, topic, "Unsub", None, confirm=True)
+                confirmed = not self.defect("server-unsub-unconfirmed")
+                unsub = self.frame(controller, topic, "Unsub", None, confirm=confirmed)
                 if self.defect("no-unsub-after-reauth"):
                     out.append(error)
                 elif self.defect("unsub-before-error"):
@@ -327,7 +337,10 @@ class ZenithMock(MockApp):
         out: list[Message] = []
         if not self.permitted(conn, controller):
             out.append(self.error(controller, topic, tid, self.authority_code()))
-            if confirm and not self.defect("no-sub-confirm"):
+            replied = not (
+                self.defect("no-sub-confirm") or self.defect("refused-sub-without-reply")
+            )
+            if confirm and replied:
                 out.append(self.frame(controller, topic, "Sub", tid))  # Confirm omitted: failed
             return out
         conn.subscriptions[key] = conn.subscriptions.get(key, 0) + 1
@@ -364,12 +377,15 @@ class ZenithMock(MockApp):
             scope = [f"Paritech.{right.replace('/', '.')}" for right in sorted(session.rights)]
         else:
             scope = sorted(session.rights)
+        result = {} if self.defect("success-without-result") else {"Result": "Success"}
         return {
-            "Result": "Success",
+            **result,
             "AccessToken": access,
             "DisplayName": session.subject,
             "UserID": session.subject,
-            "ExpiryDate": basic_iso8601(session.expires_at),
+            "ExpiryDate": int(session.expires_at)
+            if self.defect("expiry-date-as-number")
+            else basic_iso8601(session.expires_at),
             "Scope": scope,
         }
 
@@ -377,7 +393,7 @@ class ZenithMock(MockApp):
         return {"Result": "Rejected" if self.defect("reject-spelled-rejected") else "Reject"}
 
     def identify_data(self, conn: Connection) -> Message:
-        if conn.identity is None or self.expired(conn):
+        if conn.identity is None or self.expired(conn) or self.defect("query-identify-rejects"):
             return self.reject_data()  # docs silent: unauthenticated answers like a rejection
         return self.success_data(conn.identity)
 
