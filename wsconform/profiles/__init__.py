@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from wsconform.profiles.base import Profile
+from wsconform.profiles.ethgas import ETHGAS
+from wsconform.profiles.ethgas_op import ETHGAS_OP
 from wsconform.profiles.paradex import PARADEX
 from wsconform.profiles.zenith import ZENITH
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (PARADEX, ZENITH)}
+PROFILES: dict[str, Profile] = {p.name: p for p in (ZENITH, ETHGAS, ETHGAS_OP, PARADEX)}
 
 
 class UnknownProfile(KeyError):

@@ -1,0 +1,88 @@
+"""Fuzzed tokens (hypothesis): none authenticates and each gets a documented error. Strategies:
+wsconform.fuzz (structural JWT mutations, opaque text up to 64 KiB, wrong JSON types for
+`accessToken`), plus alg confusion with the embedded mock's public key.
+
+vendor-docs/ethgas-websocket-authentication.md § Error Response, § Authentication Errors; the
+companion page's error frame (facts Addendum)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wsconform import fuzz
+from wsconform.profiles.ethgas import (
+    ERROR_FRAME_CODES,
+    INVALID_TOKEN,
+    RATE_LIMITED,
+    error_code,
+    status_of,
+)
+from wsconform.schemas import registry
+
+
+def _strategy(base: str, target) -> st.SearchStrategy[fuzz.FuzzToken]:
+    strategies = [fuzz.tokens(base)]
+    public_key = getattr(target, "public_key_pem", None)
+    if public_key is not None:  # known for the embedded mock: try HS256-with-the-public-key too
+        strategies.append(fuzz.alg_confusion_tokens(base, public_key))
+    return st.one_of(strategies)
+
+
+@pytest.fixture
+def base_token(tokens) -> str:
+    """One genuine token per test, that every structural mutation starts from."""
+    return tokens.get("valid").value
+
+
+def is_documented_error(reply: dict[str, Any]) -> bool:
+    """A login error of the seed page's table, or an error frame with a companion-page code."""
+    schemas = registry()
+    if not schemas.errors("ethgas", "login-error", reply):
+        return True
+    return not schemas.errors("ethgas", "error-frame", reply) and (
+        error_code(reply) in ERROR_FRAME_CODES
+    )
+
+
+def login(fuzz_client, token: Any) -> dict[str, Any]:
+    """The login's answer. A 429 means the connection (or more) is rate-limited, which says
+    nothing about this token: it is tried once more on a fresh connection, which is kept."""
+    c = fuzz_client()
+    reply = c.login(token)
+    if error_code(reply) == RATE_LIMITED:
+        c.session.close()
+        reply = fuzz_client().login(token)
+    return reply
+
+
+@pytest.mark.req("ETH-REJ-06")
+@given(data=st.data())
+def test_no_fuzzed_token_authenticates(data, fuzz_client, base_token, target, check):
+    token = data.draw(_strategy(base_token, target), label="token")
+    reply = login(fuzz_client, token.value)
+    check.true(
+        "ETH-REJ-06",
+        status_of(reply) != "success",
+        f"{token.family} token does not log in",
+        expected="a refusal",
+        actual=reply,
+    )
+    check.true(
+        "ETH-REJ-06",
+        is_documented_error(reply),
+        f"{token.family} token: the refusal is a documented error",
+        expected="a login error (401/403/429) or an error frame with a documented code",
+        actual=reply,
+    )
+    if isinstance(token.value, str):
+        check.one_of(
+            "ETH-REJ-06",
+            error_code(reply),
+            [INVALID_TOKEN, RATE_LIMITED],
+            what=f"{token.family} string token: 401 (Invalid token), or 429",
+        )
+        check.equal("ETH-REJ-06", reply.get("cmd"), "login", what="a string token: a login reply")

@@ -1,0 +1,81 @@
+"""Authentication: the login op and the session header are the two ways to a private session;
+without either, private channels and queries give nothing; public ones need neither.
+
+developers.ethgas.com; ETHGas_Docs getting-started/connecting.mdx (facts §2.1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wsconform.profiles.ethgas_op import bearer, is_data
+
+
+@pytest.mark.req("EOP-AUTH-01", "EOP-AUTH-02", "EOP-ENV-01", "EOP-SUB-03")
+def test_login_with_a_valid_token_opens_the_private_session(client, authenticate, expect_private):
+    c = client()
+    authenticate(c)
+    expect_private("EOP-AUTH-02", c, "after login")
+
+
+@pytest.mark.req("EOP-AUTH-03", "EOP-ENV-01", "EOP-SUB-03")
+def test_the_session_header_authenticates_without_login(client, tokens, expect_private):
+    c = client(headers=bearer(tokens.get("valid").value))
+    expect_private("EOP-AUTH-03", c, "with the session header, no login")
+
+
+@pytest.mark.req("EOP-AUTH-04", "EOP-AUTH-07", "EOP-SUB-05", "EOP-ENV-03")
+def test_private_channels_need_login_or_the_session_header(
+    client, target, check, expect_no_private, codes_documented
+):
+    c = client()
+    public = {"channel": target.public_channel}
+    mixed = c.subscribe(public, {"channel": target.private_channel})  # one frame, both kinds
+    answers = expect_no_private("EOP-AUTH-04", c, "no login, no session header")
+    check.info("EOP-AUTH-07", f"a private subscribe and queries unauthenticated got: {answers}")
+    codes_documented(mixed + answers, "a refusal")
+    served = bool(c.session.pending(is_data(target.public_channel)))  # settled just above
+    check.info(
+        "EOP-SUB-05",
+        f"subscribe [public, private] unauthenticated answered {mixed}; the public arg "
+        + ("is served" if served else "got no data"),
+    )
+
+
+@pytest.mark.req("EOP-AUTH-05", "EOP-ENV-01", "EOP-SUB-03")
+def test_public_channels_and_current_slot_need_no_auth(client, target, check):
+    c = client()
+    with check.scope("EOP-AUTH-05", "the currentSlot query, unauthenticated"):
+        reply = c.query("currentSlot")
+    check.equal("EOP-AUTH-05", reply.get("q"), "currentSlot", what="currentSlot is answered")
+    check.schema("EOP-ENV-01", reply, "query-reply", what="the currentSlot reply")
+    with check.scope("EOP-AUTH-05", "public data, unauthenticated"):
+        c.subscribe({"channel": target.public_channel})
+        frame = c.data(target.public_channel)
+    check.schema("EOP-SUB-03", frame, "data-frame", what="a public data frame")
+
+
+@pytest.mark.req("EOP-AUTH-06", "EOP-AUTH-01")
+def test_login_on_one_connection_does_not_authenticate_another(
+    client, authenticate, expect_no_private
+):
+    first, second = client(), client()
+    authenticate(first)
+    expect_no_private("EOP-AUTH-06", second, "another connection than the one logged in")
+
+
+@pytest.mark.req("EOP-AUTH-08", "EOP-AUTH-01", "EOP-ENV-03")
+def test_logout(client, authenticate, check, codes_documented):
+    c = client()
+    authenticate(c)
+    answer = c.op_frame({"op": "logout", "args": []}, ("logout", "error"), may_close=True)
+    codes_documented(answer, "the logout reply")
+    replies = [a for a in c.ask("openOrders") if "q" in a] if not c.session.closed else []
+    check.info(
+        "EOP-AUTH-08",
+        f"logout answered {answer or 'nothing'}; afterwards "
+        + (
+            "the connection is closed"
+            if c.session.closed
+            else f"openOrders is {'still answered' if replies else 'refused'}"
+        ),
+    )

@@ -1,0 +1,91 @@
+"""Envelope and heartbeat: query replies {q, P}, python-ethgas's extra "id", malformed requests,
+JSON-only frames, the text ping/pong python-ethgas sends, and WebSocket pings.
+
+developers.ethgas.com § Query (facts §2.1); python-ethgas (facts §2.3, §4 item 11); RFC 6455."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from wsconform.profiles.ethgas_op import is_login_success
+from wsconform.session import PeerClosed
+
+
+@pytest.mark.req("EOP-ENV-01", "EOP-AUTH-05")
+def test_the_docs_query_example_is_answered_with_q(client, check):
+    with check.scope("EOP-AUTH-05", "the reply to the docs' currentSlot query"):
+        reply = client().query("currentSlot")
+    check.schema("EOP-ENV-01", reply, "query-reply", what="the currentSlot reply is {q, P}")
+    check.equal("EOP-ENV-01", reply.get("q"), "currentSlot", what="q names the query")
+
+
+@pytest.mark.req("EOP-ENV-02")
+def test_requests_with_python_ethgas_ids_are_served(client, tokens, target, check):
+    c = client()
+    with check.scope("EOP-ENV-02", 'a login with "id": 1, as python-ethgas sends it'):
+        reply = c.login(tokens.get("valid").value, request_id=1)
+    check.true(
+        "EOP-ENV-02",
+        is_login_success(reply),
+        'login with "id": 1 gets the documented ack',
+        expected='{"event":"login","code":0,...}',
+        actual=reply,
+    )
+    with check.scope("EOP-ENV-02", 'a subscribe with "id": 2 is served'):
+        c.subscribe({"channel": target.public_channel}, id=2)
+        c.data(target.public_channel)
+
+
+MALFORMED = {
+    "not-json": "this is not json {",
+    "json-array": [{"op": "query", "args": [{"queryType": "currentSlot"}]}],
+    "unknown-op": {"op": "noSuchOp", "args": []},
+    "no-op": {"args": [{"channel": "preconfMarketUpdate"}]},
+    "args-not-a-list": {"op": "subscribe", "args": {"channel": "preconfMarketUpdate"}},
+}
+
+
+@pytest.mark.req("EOP-ENV-05", "EOP-ENV-04", "EOP-ENV-03")
+@pytest.mark.parametrize("frame", MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_requests(request, client, check, frame, codes_documented):
+    kind = request.node.callspec.id
+    c = client()
+    c.session.send(frame)
+    with contextlib.suppress(PeerClosed):  # a close is recorded below
+        c.sync()
+    answers = c.session.drain()
+    s = c.session
+    check.info(
+        "EOP-ENV-05",
+        f"{kind}: answered {[f.data for f in answers] or 'nothing'}; the connection "
+        + (f"closed (code {s.close_code})" if s.closed else "stays open"),
+    )
+    codes_documented([f.obj for f in answers], f"the answer to a {kind} request")
+    text = [f.data for f in answers if not f.is_json and f.data != "pong"]
+    check.true(
+        "EOP-ENV-04",
+        not text,
+        f"the answer to a {kind} request is JSON (python-ethgas json.loads every frame)",
+        expected="JSON text frames",
+        actual=text[0] if text else None,
+    )
+
+
+@pytest.mark.req("EOP-HB-01")
+def test_the_text_ping_gets_a_text_pong(client, check):
+    c = client()
+    with check.scope("EOP-HB-01", 'a text "pong" answers each of three text "ping"s'):
+        for _ in range(3):
+            c.ping()
+        check.passed("EOP-HB-01", 'each text "ping" got a text "pong"')
+
+
+@pytest.mark.req("EOP-HB-02")
+def test_websocket_pings_are_answered(client, check):
+    c = client()
+    with check.scope("EOP-HB-02", "a pong answers each of three pings"):
+        for _ in range(3):
+            c.session.barrier()
+        check.passed("EOP-HB-02", "each ping got a pong")

@@ -1,0 +1,115 @@
+"""Subscriptions: several args in one subscribe frame are each served, several in one unsubscribe
+frame each ended (and only they); data frames are {e, E, s, P}. Acks and refusals are undocumented
+and recorded.
+
+developers.ethgas.com § Subscribe / Unsubscribe, data frames (facts §2.1); python-ethgas (§2.3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wsconform.profiles.ethgas_op import is_data
+
+# The docs' own subscribe example: three topics in one frame (facts §2.1).
+DOCS_EXAMPLE = (
+    {"channel": "preconfMarketUpdate", "marketType": "inclusionPreconf"},
+    {"channel": "inclusionPreconfSaleUpdate"},
+    {"channel": "blockBuilderUpdate"},
+)
+DAY_MS = 86_400_000
+
+
+def record_acks(check, op: str, answers: list[dict], args: tuple[dict, ...]) -> None:
+    """EOP-SUB-04: whether acks came, one per arg, in python-ethgas's {event, arg} shape."""
+    acks = [a for a in answers if a.get("event") == op]
+    if not acks:
+        check.info("EOP-SUB-04", f"{op} of {len(args)} args: no ack; answers {answers or 'none'}")
+        return
+    shapes = [check.schemas.errors(check.vendor, f"{op}-ack", ack) for ack in acks]
+    check.info(
+        "EOP-SUB-04",
+        f"{op} of {len(args)} args: {len(acks)} ack(s), "
+        + ("all {event, arg} as python-ethgas reads them" if not any(shapes) else f"{shapes}")
+        + ", args "
+        + ("as sent" if [a.get("arg") for a in acks] == list(args) else "not as sent")
+        + f": {acks}",
+    )
+
+
+@pytest.mark.req("EOP-SUB-01", "EOP-SUB-03", "EOP-SUB-04", "EOP-ENV-03", "EOP-ENV-04")
+def test_a_subscribe_with_several_args_serves_each(client, target, check, codes_documented):
+    c = client()
+    answers = c.subscribe(*DOCS_EXAMPLE)
+    record_acks(check, "subscribe", answers, DOCS_EXAMPLE)
+    codes_documented(answers, "a subscribe answer")
+    for arg in DOCS_EXAMPLE:
+        channel = arg["channel"]
+        with check.scope("EOP-SUB-01", f"data on {channel!r}, the frame's arg {arg}"):
+            frame = c.data(channel)
+        check.schema("EOP-SUB-03", frame, "data-frame", what=f"a {channel} data frame")
+        now_ms = target.clock() * 1000
+        check.true(
+            "EOP-SUB-03",
+            isinstance(frame.get("E"), int) and abs(frame["E"] - now_ms) < DAY_MS,
+            "E is a millisecond timestamp (within a day of now)",
+            expected=f"about {now_ms:.0f}",
+            actual=frame.get("E"),
+        )
+    text = [f.data for f in c.session.pending() if not f.is_json and f.data != "pong"]
+    check.true(
+        "EOP-ENV-04",
+        not text,
+        "every frame the server sent is JSON (python-ethgas json.loads each)",
+        expected="JSON text frames",
+        actual=text[0] if text else None,
+    )
+
+
+@pytest.mark.req("EOP-SUB-01", "EOP-AUTH-01", "EOP-AUTH-02")
+def test_after_login_a_subscribe_mixing_private_and_public_serves_each(
+    client, authenticate, target, check
+):
+    c = client()
+    authenticate(c)
+    args = ({"channel": target.private_channel}, {"channel": target.public_channel})
+    c.subscribe(*args)
+    for arg in args:
+        with check.scope("EOP-SUB-01", f"after login, data on {arg['channel']!r}"):
+            c.data(arg["channel"])
+
+
+@pytest.mark.req("EOP-SUB-02", "EOP-SUB-01", "EOP-SUB-04", "EOP-ENV-03")
+def test_an_unsubscribe_with_several_args_ends_each_and_only_them(
+    client, target, check, codes_documented
+):
+    c = client()
+    c.subscribe(*DOCS_EXAMPLE)
+    for arg in DOCS_EXAMPLE:
+        with check.scope("EOP-SUB-01", f"data on {arg['channel']!r} before the unsubscribe"):
+            c.data(arg["channel"])
+    ended, kept = DOCS_EXAMPLE[:2], DOCS_EXAMPLE[2]
+    answers = c.unsubscribe(*ended)
+    record_acks(check, "unsubscribe", answers, ended)
+    codes_documented(answers, "an unsubscribe answer")
+    c.session.drain()  # data sent before the unsubscribe was handled
+    target.settle(c.session)
+    for arg in ended:
+        leaked = c.session.pending(is_data(arg["channel"]))
+        check.true(
+            "EOP-SUB-02",
+            not leaked,
+            f"no data on {arg['channel']!r} after unsubscribing",
+            expected="no data",
+            actual=leaked[0].data if leaked else None,
+        )
+    with check.scope("EOP-SUB-02", f"data on {kept['channel']!r}, not unsubscribed, goes on"):
+        c.data(kept["channel"])
+
+
+@pytest.mark.req("EOP-SUB-06", "EOP-ENV-03")
+def test_an_unknown_channel(client, check, codes_documented):
+    c = client()
+    arg = {"channel": "noSuchChannelUpdate"}
+    answers = c.subscribe(arg)
+    codes_documented(answers, "the answer to an unknown channel")
+    check.info("EOP-SUB-06", f"subscribe {arg}: {answers or 'no answer'}")

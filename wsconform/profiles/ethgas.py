@@ -1,0 +1,141 @@
+"""ETHGas as the seed page documents it: `cmd` frames, `status` replies, `token_expired`
+(vendor-docs/ethgas-websocket-authentication.md, facts §2.2 and the Addendum)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from wsconform.mock.ethgas import EthgasMock
+from wsconform.profiles.base import Profile
+from wsconform.session import ExpectTimeout, Frame, ProbeSession
+
+Predicate = Callable[[Frame], bool]
+
+
+def is_cmd(*names: str) -> Predicate:
+    return lambda f: f.is_json and isinstance(f.json, dict) and f.obj.get("cmd") in names
+
+
+def is_data(channel: str) -> Predicate:
+    """A data frame of `channel`: the companion page keys them by channel in `cmd`."""
+    return is_cmd(channel)
+
+
+# The seed page's auth error table (§ Authentication Errors), and the companion page's error
+# frame codes (schemas/ethgas/error-frame.json x-documented-codes).
+INVALID_TOKEN, INSUFFICIENT_PERMISSIONS, RATE_LIMITED = 401, 403, 429
+LOGIN_ERROR_CODES = (INVALID_TOKEN, INSUFFICIENT_PERMISSIONS, RATE_LIMITED)
+ERROR_FRAME_CODES = (1001, 1002, 1003, 1004)
+INVALID_CHANNEL = 1002
+
+is_login_reply = is_cmd("login")
+is_error_frame = is_cmd("error")
+is_pong = is_cmd("pong")
+is_expiry_event = is_cmd("token_expired")
+
+
+def status_of(reply: dict[str, Any]) -> Any:
+    """A login reply's status, where either draft puts it (top level, or in `data`)."""
+    if "status" in reply:
+        return reply["status"]
+    data = reply.get("data")
+    return data.get("status") if isinstance(data, dict) else None
+
+
+def error_code(reply: dict[str, Any]) -> Any:
+    error = reply.get("error")
+    return error.get("code") if isinstance(error, dict) else None
+
+
+def errors_in(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The answers to a command that are errors: a `cmd: error` frame (companion page), or any
+    frame with an `error` member."""
+    return [a for a in answers if a.get("cmd") == "error" or "error" in a]
+
+
+ETHGAS = Profile(
+    name="ethgas",
+    title="ETHGas, the seed page's cmd dialect",
+    suite_dir="ethgas",
+    schema_vendor="ethgas",
+    mock=EthgasMock,
+    public_channel="preconfMarketUpdate",
+    private_channel="accountOrderUpdate",
+    data_on=is_data,
+    token_lifetime=3600.0,  # "The JWT access token is valid for 1 h" (facts §2.1)
+)
+
+# Per endpoint URL: whether it answers {"cmd":"ping"} with {"cmd":"pong"} (learned by the first
+# ping). The companion page lists ping/pong without showing either frame (ETH-HB-02, SHOULD), so
+# a server that ignores the command must still be testable: it costs one timeout per run, and
+# syncs fall back to protocol pings (EthgasClient.sync).
+CMD_PONG: dict[str, bool] = {}
+
+
+class EthgasClient:
+    """Commands over one probe session. A command the page gives no reply for (subscribe,
+    unsubscribe) is followed by a sync, `{"cmd":"ping"}`: the server answers in order, so once the
+    pong is in, whatever it answered to the command has arrived."""
+
+    def __init__(self, session: ProbeSession) -> None:
+        self.session = session
+
+    def login(self, token: Any, *, member: str = "data") -> dict[str, Any]:
+        """The login command (`member` "args" for the companion page's spelling) and its answer:
+        the login reply, or an error frame (the companion page's form of an error)."""
+        self.session.transcript.redactor.add(token)
+        self.session.auth_attempt()
+        request = {"cmd": "login", member: {"accessToken": token}}
+        return self.session.request(request, is_cmd("login", "error"), "the login reply").obj
+
+    def ping(self, timeout: float | None = None) -> dict[str, Any]:
+        """`{"cmd":"ping"}` and its pong; what the endpoint did is remembered (CMD_PONG)."""
+        url = self.session.url
+        try:
+            pong = self.session.request({"cmd": "ping"}, is_pong, "a pong to {cmd: ping}", timeout)
+        except ExpectTimeout:
+            CMD_PONG.setdefault(url, False)
+            raise
+        CMD_PONG[url] = True
+        return pong.obj
+
+    def sync(self) -> None:
+        """Afterwards every frame the server sent in answer to earlier commands is pending.
+
+        A `{"cmd":"ping"}` round trip: the server handles commands in order. On a server that
+        never answers it (learned once per endpoint), two protocol pings instead. One would only
+        say that earlier frames were *received*: a WebSocket library pongs as it reads, possibly
+        before the application has answered a command read in the same segment. The second ping
+        leaves only once the first pong is back, by when a server that handles its frames in
+        order has answered. A heuristic, not a proof: that degraded mode is for such servers only.
+        """
+        url = self.session.url
+        if CMD_PONG.get(url, True):
+            try:
+                self.ping()
+                return
+            except ExpectTimeout:
+                if CMD_PONG[url]:
+                    raise  # it answered before: this is a real timeout
+        self.session.barrier()
+        self.session.barrier()
+
+    def command(self, cmd: str, args: dict[str, Any]) -> list[dict[str, Any]]:
+        """Send a command; every frame answering it (its ack, an error) up to the sync."""
+        self.session.send({"cmd": cmd, "args": args})
+        self.sync()
+        return [f.obj for f in self.session.take(is_cmd(cmd, "error"))]
+
+    def subscribe(self, channel: str, **extra: Any) -> list[dict[str, Any]]:
+        return self.command("subscribe", {"channel": channel, **extra})
+
+    def unsubscribe(self, channel: str) -> list[dict[str, Any]]:
+        return self.command("unsubscribe", {"channel": channel})
+
+    def data(self, channel: str, timeout: float | None = None) -> dict[str, Any]:
+        return self.session.expect(is_data(channel), f"data on {channel!r}", timeout).obj
+
+    def expiry_event(self, timeout: float | None = None) -> Frame:
+        """The token_expired event (the frame: its index orders it among the others)."""
+        return self.session.expect(is_expiry_event, "the token_expired event", timeout)
