@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
+from wsconform import fuzz
 from wsconform.checks import Checker
 from wsconform.pacing import TooManyConnections
 from wsconform.plugin import CHECKER, RUN, TRANSCRIPT, profile_of
@@ -246,3 +248,16 @@ def observe_heartbeat(
         check.info(req, f"a client that answers pings is {state}")
 
     return observe
+
+
+@pytest.fixture
+def base_token(tokens: Tokens) -> str:
+    """One genuine token per test, that every structural mutation starts from."""
+    return tokens.get("valid").value
+
+
+@pytest.fixture
+def fuzzed_tokens(base_token: str, target: Target) -> st.SearchStrategy[fuzz.FuzzToken]:
+    """Every family of wsconform.fuzz built from `base_token`, with algorithm confusion where
+    the target's public key is known (the embedded mock)."""
+    return fuzz.tokens_against(base_token, getattr(target, "public_key_pem", None))

@@ -585,3 +585,11 @@ def wrong_json_types() -> st.SearchStrategy[FuzzToken]:
 def tokens(base: str) -> st.SearchStrategy[FuzzToken]:
     """Every family; none of the tokens is `base` or `base` plus whitespace/padding."""
     return _guarded(st.one_of(jwt_mutations(base), opaque_text(), wrong_json_types()), base)
+
+
+def tokens_against(base: str, public_key_pem: bytes | None) -> st.SearchStrategy[FuzzToken]:
+    """tokens(base), plus HS256 tokens keyed with the server's public key where it is known
+    (the embedded mock's): algorithm confusion."""
+    if public_key_pem is None:
+        return tokens(base)
+    return st.one_of(tokens(base), alg_confusion_tokens(base, public_key_pem))

@@ -297,23 +297,20 @@ class ProbeSession:
         return event_loop().run_until_complete(self._expect(predicate, what, timeout))
 
     async def _expect(self, predicate: Predicate, what: str, timeout: float | None) -> Frame:
-        timeout = self.op_timeout if timeout is None else timeout
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        checked = 0
-        while True:
+        found: list[Frame] = []
+        checked = 0  # frames already tested: each is tested once
+
+        def matched() -> bool:
+            nonlocal checked
             for i in range(checked, len(self._pending)):
                 if predicate(self._pending[i]):
-                    return self._pending.pop(i)
+                    found.append(self._pending.pop(i))
+                    return True
             checked = len(self._pending)
-            if self._closed:
-                raise PeerClosed(self._closed_text(f"waiting for {what}"))
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise ExpectTimeout(f"no {what} within {timeout:g} s")
-            self._arrived.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._arrived.wait(), remaining)
+            return False
+
+        await self._until(matched, what, timeout)
+        return found[0]
 
     def expect_ping(self, what: str, timeout: float | None = None) -> None:
         """Wait for a server ping not yet claimed by an earlier expect_ping."""
