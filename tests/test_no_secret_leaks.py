@@ -1,38 +1,57 @@
 """No token or signature reaches any output in full: terminal, JUnit, results, transcripts.
 
-Known tokens are planted through a --token-command that logs every token it hands out; the
-suite runs with a defect switched on, so failure messages (which show wire values) are exercised
-too, and every connection carries a --header credential. Then every byte the run wrote is
-searched for those tokens, their signatures and the header's value."""
+Known tokens are planted through a --token-command that logs every token it hands out; each
+profile's suite runs with a defect switched on, so failure messages (which show wire values) are
+exercised too, and every connection carries a --header credential. Then every byte the run wrote
+is searched for those tokens, their Base-64 (Zenith's AccessToken form), their signatures and
+the header's value."""
 
 from __future__ import annotations
 
+import base64
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from standalone import clean_env
 
 from wsconform.killmatrix import ROOT
+from wsconform.profiles import get_profile
 
 API_KEY = "x-api-key-credential-0042"  # a credential header no redactor knows by name
 
+# Per profile, a defect that makes tests fail with tokens on the wire (accepted where refused).
+DEFECT = {
+    "paradex": "accept-forged-signature",
+    "zenith": "accept-any-token",
+    "ethgas": "accept-any-token",
+    "ethgas-op": "accept-any-token",
+}
 
-def test_no_planted_token_appears_in_any_output(tmp_path: Path) -> None:
+
+def test_every_profile_is_searched():
+    from wsconform.profiles import PROFILES
+
+    assert set(DEFECT) == set(PROFILES)
+
+
+@pytest.mark.parametrize("profile", sorted(DEFECT))
+def test_no_planted_token_appears_in_any_output(profile: str, tmp_path: Path) -> None:
     key, log, reports = tmp_path / "key.pem", tmp_path / "minted.log", tmp_path / "reports"
     wsconform = Path(sys.executable).with_name("wsconform")
     subprocess.run(
-        [wsconform, "mint", "paradex", "valid", "--key-file", key], check=False, capture_output=True
+        [wsconform, "mint", profile, "valid", "--key-file", key], check=False, capture_output=True
     )  # creates the key file on first use
     script = tmp_path / "token.sh"
     script.write_text(
-        f'#!/bin/sh\nt=$("{wsconform}" mint paradex "$@" --key-file "{key}") || exit $?\n'
+        f'#!/bin/sh\nt=$("{wsconform}" mint {profile} "$@" --key-file "{key}") || exit $?\n'
         f'echo "$t" >> "{log}"\necho "$t"\n'
     )
     script.chmod(0o755)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/paradex", "--profile", "paradex",
-         "--mock-defect", "accept-forged-signature", "--mock-key-file", str(key),
+        [sys.executable, "-m", "pytest", f"suites/{get_profile(profile).suite_dir}",
+         "--profile", profile, "--mock-defect", DEFECT[profile], "--mock-key-file", str(key),
          "--token-command", str(script), "--header", f"X-Api-Key:{API_KEY}",
          "--report-dir", str(reports), "--junitxml", str(reports / "junit.xml"), "-p",
          "no:cacheprovider", "-rA", "--tb=long"],
@@ -44,6 +63,7 @@ def test_no_planted_token_appears_in_any_output(tmp_path: Path) -> None:
     secrets = (
         planted
         | {API_KEY}
+        | {base64.b64encode(t.encode()).decode() for t in planted}
         | {
             t.rsplit(".", 1)[1]
             for t in planted
