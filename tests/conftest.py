@@ -9,6 +9,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+# Helpers whose asserts run inside tests (schema_cases builds tests): pytest explains failures.
+pytest.register_assert_rewrite("schema_cases", "ethgas_mock_helpers")
+
 
 @pytest.fixture(scope="module")
 def key() -> ec.EllipticCurvePrivateKey:

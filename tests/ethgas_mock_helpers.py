@@ -1,10 +1,18 @@
-"""What the two ETHGas mocks' tests share: an embedded mock with its sessions, and settle."""
+"""What the two ETHGas mocks' tests share: an embedded mock with its sessions, the fixtures
+that start it, and settle.
+
+A test module declares which mock it tests, at its top level:
+
+    shared, mock, own_mock = mock_fixtures(EthgasMock)
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
+
+import pytest
 
 from wsconform.mock.issuer import TokenIssuer
 from wsconform.mock.server import MockApp, MockContext, MockServer
@@ -71,6 +79,35 @@ def harnesses(app: Callable[[MockContext], MockApp]) -> Iterator[Callable[..., H
     finally:
         for harness in started:
             harness.stop()
+
+
+Own = Callable[..., Harness]  # own_mock: start(defect=..., variant=...) -> Harness
+
+
+def mock_fixtures(app: Callable[[MockContext], MockApp]) -> tuple[Any, Any, Any]:
+    """The fixtures `shared`, `mock` and `own_mock` of a test module of the mock `app`.
+
+    shared: one mock for the whole module. mock: that mock, with the sessions a test opened
+    closed after it. own_mock: a factory of mocks with a defect or variants of the test's own.
+    """
+
+    @pytest.fixture(scope="module", name="shared")
+    def shared_() -> Iterator[Harness]:
+        harness = Harness(app)
+        yield harness
+        harness.stop()
+
+    @pytest.fixture(name="mock")
+    def mock_(shared: Harness) -> Iterator[Harness]:
+        yield shared
+        shared.close_sessions()
+
+    @pytest.fixture(name="own_mock")
+    def own_mock_() -> Iterator[Own]:
+        with harnesses(app) as start:
+            yield start
+
+    return shared_, mock_, own_mock_
 
 
 def settle(s: ProbeSession, sync: Any, is_reply: Callable[[Frame], bool]) -> list[Frame]:

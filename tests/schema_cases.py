@@ -1,12 +1,15 @@
 """Shared scaffolding of the schema tests (not a test module).
 
 `examples(vendor)` gives the docs' examples of every schema of a vendor as pytest params;
-`Mutations(vendor)` builds invalid (or accepted-variant) instances from those examples:
+`Mutations(vendor)` builds invalid (or accepted-variant) instances from those examples, and
+`rejection_test` / `acceptance_test` turn them into a vendor module's parametrized tests:
 
-    m = Mutations("paradex")
-    m.case("error", "code missing", m.mutate("error", drop("error", "code")))
+    M = Mutations("paradex")
+    M.case("error", "code missing", M.mutate("error", drop("error", "code")))
+    M.variant("error", "null id", M.mutate("error", set_("id", None)))
     ...
-    @pytest.mark.parametrize(("name", "instance"), m.cases)
+    test_mutation_rejected = rejection_test(M)
+    test_documented_variant_accepted = acceptance_test(M)
 
 Every helper deep-copies the example it starts from, so no case can change a schema document.
 """
@@ -78,6 +81,7 @@ class Mutations:
         self.vendor = vendor
         self.registry = registry
         self.cases: list[Any] = []
+        self.variants: list[Any] = []
 
     def first(self, name: str, index: int = 0) -> Any:
         """A deep copy of doc example `index` of schema `name`."""
@@ -95,5 +99,33 @@ class Mutations:
         return instance
 
     def case(self, name: str, what: str, instance: Any) -> None:
-        """Record `instance` against schema `name`, with the id "name: what"."""
+        """Record `instance` as one schema `name` must reject, with the id "name: what"."""
         self.cases.append(pytest.param(name, instance, id=f"{name}: {what}"))
+
+    def variant(self, name: str, what: str, instance: Any) -> None:
+        """Record `instance` as a documented variant schema `name` accepts, id "name: what"."""
+        self.variants.append(pytest.param(name, instance, id=f"{name}: {what}"))
+
+
+def rejection_test(m: Mutations) -> Callable[[str, Any], None]:
+    """A test that schema `name` rejects each of `m.cases`, with errors to say why.
+
+    It is parametrized over the list itself, read at collection: no case may be missed.
+    """
+
+    @pytest.mark.parametrize(("name", "instance"), m.cases)
+    def test_mutation_rejected(name: str, instance: Any) -> None:
+        assert not m.registry.is_valid(m.vendor, name, instance)
+        assert m.registry.errors(m.vendor, name, instance)
+
+    return test_mutation_rejected
+
+
+def acceptance_test(m: Mutations) -> Callable[[str, Any], None]:
+    """A test that schema `name` accepts each of `m.variants` without an error."""
+
+    @pytest.mark.parametrize(("name", "instance"), m.variants)
+    def test_documented_variant_accepted(name: str, instance: Any) -> None:
+        assert m.registry.errors(m.vendor, name, instance) == []
+
+    return test_documented_variant_accepted

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from ethgas_mock_helpers import Harness, harnesses
+from ethgas_mock_helpers import Harness, Own, mock_fixtures
 from ethgas_mock_helpers import settle as settle_on
 
 from wsconform.mock.ethgas import EthgasMock
@@ -30,8 +29,6 @@ INSUFFICIENT = {"cmd": "error", "error": {"code": 403, "message": "Insufficient 
 INVALID_CHANNEL = {"cmd": "error", "error": {"code": 1002, "message": "Invalid channel"}}
 INVALID_REQUEST = {"cmd": "error", "error": {"code": 400, "message": "Invalid request"}}
 EXPIRED_EVENT = {"cmd": "token_expired", "data": {"message": "Access token has expired"}}
-
-Own = Callable[..., Harness]
 
 
 # -- frames -------------------------------------------------------------------------------------
@@ -81,23 +78,7 @@ def subscribed(mock: Harness, token: str | None, *channels: str) -> ProbeSession
 # -- fixtures -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shared() -> Iterator[Harness]:
-    harness = Harness(EthgasMock)
-    yield harness
-    harness.stop()
-
-
-@pytest.fixture
-def mock(shared: Harness) -> Iterator[Harness]:
-    yield shared
-    shared.close_sessions()
-
-
-@pytest.fixture
-def own_mock() -> Iterator[Own]:
-    with harnesses(EthgasMock) as start:
-        yield start
+shared, mock, own_mock = mock_fixtures(EthgasMock)
 
 
 # -- login --------------------------------------------------------------------------------------

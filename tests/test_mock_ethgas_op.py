@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from ethgas_mock_helpers import Harness, harnesses
+from ethgas_mock_helpers import Harness, Own, mock_fixtures
 from ethgas_mock_helpers import settle as settle_on
 
 from wsconform.mock.ethgas_common import PRIVATE_CHANNELS, PUBLIC_CHANNELS
@@ -20,8 +19,6 @@ PRIVATE = {"channel": "accountOrderUpdate"}
 AUTH_FAILED = {"event": "error", "code": 1001, "msg": "Authentication failed"}
 INVALID_CHANNEL = {"event": "error", "code": 1002, "msg": "Invalid channel"}
 OPERATION_FAILED = {"event": "error", "code": 1002, "msg": "Operation Failed"}
-
-Own = Callable[..., Harness]
 
 
 # -- frames -------------------------------------------------------------------------------------
@@ -82,23 +79,7 @@ def error(base: dict[str, Any], arg: Any) -> dict[str, Any]:
 # -- fixtures -----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shared() -> Iterator[Harness]:
-    harness = Harness(EthgasOpMock)
-    yield harness
-    harness.stop()
-
-
-@pytest.fixture
-def mock(shared: Harness) -> Iterator[Harness]:
-    yield shared
-    shared.close_sessions()
-
-
-@pytest.fixture
-def own_mock() -> Iterator[Own]:
-    with harnesses(EthgasOpMock) as start:
-        yield start
+shared, mock, own_mock = mock_fixtures(EthgasOpMock)
 
 
 # -- login --------------------------------------------------------------------------------------

@@ -78,6 +78,15 @@ def settle(s: ProbeSession) -> list[dict[str, Any]]:
     return [f.obj for f in s.drain()]
 
 
+def subscribed(s: ProbeSession, token: str, *sub_keys: tuple[str, str]) -> ProbeSession:
+    """`s` authenticated with `token` and subscribed to each of `sub_keys` in turn, settled."""
+    authenticate(s, token)
+    for sub_key in sub_keys:
+        s.send(sub(sub_key))
+    settle(s)
+    return s
+
+
 # -- fixtures -----------------------------------------------------------------------------------
 
 
@@ -317,10 +326,7 @@ def test_trading_never_over_plain_ws(
 def test_data_stops_silently_at_expiry_and_resumes_after_reauth(
     issuer: TokenIssuer, zenith: MockServer, wss: Callable[..., ProbeSession]
 ) -> None:
-    s = wss()
-    authenticate(s, issuer.mint("short-lived", "10"))
-    s.send(sub(MARKET))
-    settle(s)
+    s = subscribed(wss(), issuer.mint("short-lived", "10"), MARKET)
     zenith.pump_now()
     first = settle(s)
     assert first == [{"Controller": "Market", "Topic": MARKET[1], "Data": [{"O": "I", "ID": 1}]}]
@@ -338,12 +344,8 @@ def test_data_stops_silently_at_expiry_and_resumes_after_reauth(
 def test_reauth_with_fewer_rights_revokes_error_then_unsub(
     issuer: TokenIssuer, zenith: MockServer, wss: Callable[..., ProbeSession]
 ) -> None:
-    s = wss()
-    authenticate(s, issuer.mint("valid"))
-    s.send(sub(MARKET))
-    s.send(sub(TRADING))
-    s.send(sub(TRADING))  # two references: two Error+Unsub pairs
-    settle(s)
+    # Two references to TRADING: two Error+Unsub pairs.
+    s = subscribed(wss(), issuer.mint("valid"), MARKET, TRADING, TRADING)
     frames = [s.request(auth_token(issuer.mint("limited"), 7), reply(7), "reply").obj]
     frames += settle(s)
     error = {"Controller": "Trading", "Topic": TRADING[1], "Action": "Error", "Data": "Authority"}
@@ -389,14 +391,10 @@ def test_transaction_id_echoed_everywhere(
 def test_unsub_reply_has_no_confirm_and_data_stops(
     issuer: TokenIssuer, zenith: MockServer, wss: Callable[..., ProbeSession]
 ) -> None:
-    s = wss()
-    authenticate(s, issuer.mint("valid"))
-    s.send(sub(MARKET))
-    s.send(sub(MARKET))  # reference-counted
+    s = subscribed(wss(), issuer.mint("valid"), MARKET, MARKET)  # reference-counted
     unsub = {"Controller": MARKET[0], "Topic": MARKET[1], "Action": "Unsub", "Confirm": True}
     s.send(unsub)
-    frames = settle(s)
-    assert frames[-1] == {"Controller": "Market", "Topic": MARKET[1], "Action": "Unsub"}
+    assert settle(s) == [{"Controller": "Market", "Topic": MARKET[1], "Action": "Unsub"}]
     zenith.pump_now()
     assert len(settle(s)) == 1  # one reference left: data, once (not once per reference)
     s.send(unsub)
@@ -509,14 +507,21 @@ def test_defect_no_base64_decoding(own_mock: Own) -> None:
     assert authenticate(s, token, 2)["Result"] == "Success"
 
 
-def test_defect_unsub_before_error(own_mock: Own) -> None:
-    mock = own_mock(defect="unsub-before-error")
-    s = mock.open()
-    authenticate(s, mock.issuer.mint("valid"))
-    s.send(sub(TRADING))
-    settle(s)
+# What a re-auth with fewer rights sends about a Trading subscription: (Action, has Confirm).
+# Without a defect: [("Error", False), ("Unsub", True)].
+REVOCATIONS = {
+    "unsub-before-error": [("Unsub", True), ("Error", False)],
+    "no-unsub-after-reauth": [("Error", False)],
+    "server-unsub-unconfirmed": [("Error", False), ("Unsub", False)],
+}
+
+
+@pytest.mark.parametrize("defect", REVOCATIONS)
+def test_defects_on_the_revocation(defect: str, own_mock: Own) -> None:
+    mock = own_mock(defect=defect)
+    s = subscribed(mock.open(), mock.issuer.mint("valid"), TRADING)
     authenticate(s, mock.issuer.mint("limited"), 2)
-    assert [f["Action"] for f in settle(s)] == ["Unsub", "Error"]
+    assert [(f["Action"], "Confirm" in f) for f in settle(s)] == REVOCATIONS[defect]
 
 
 def test_defect_transaction_id_not_echoed(own_mock: Own) -> None:
@@ -528,15 +533,14 @@ def test_defect_transaction_id_not_echoed(own_mock: Own) -> None:
     assert [f.obj["TransactionID"] for f in s.drain()] == [11, 21, 21]
 
 
-def test_defect_bad_header_token_upgraded(own_mock: Own) -> None:
-    mock = own_mock(defect="bad-header-token-upgraded")
-    s = mock.open(headers=[("Authorization", f"Bearer {mock.issuer.mint('bad-signature')}")])
-    assert s.request(query_identify(1), reply(1), "r").obj["Data"] == {"Result": "Reject"}
-
-
-def test_defect_handshake_header_ignored(own_mock: Own) -> None:
-    mock = own_mock(defect="handshake-header-ignored")
-    s = mock.open(headers=[("Authorization", f"Bearer {mock.issuer.mint('valid')}")])
+@pytest.mark.parametrize(
+    ("defect", "kind"),
+    [("bad-header-token-upgraded", "bad-signature"), ("handshake-header-ignored", "valid")],
+)
+def test_defects_on_the_header_token(defect: str, kind: str, own_mock: Own) -> None:
+    """A header token of `kind`: upgraded, unauthenticated."""
+    mock = own_mock(defect=defect)
+    s = mock.open(headers=[("Authorization", f"Bearer {mock.issuer.mint(kind)}")])
     assert s.request(query_identify(1), reply(1), "r").obj["Data"] == {"Result": "Reject"}
 
 
@@ -592,10 +596,7 @@ def test_defects_at_expiry(
     defect: str, data_after_expiry: int, data_after_reauth: int, own_mock: Own
 ) -> None:
     mock = own_mock(defect=defect)
-    s = mock.open()
-    authenticate(s, mock.issuer.mint("short-lived", "10"))
-    s.send(sub(MARKET))
-    settle(s)
+    s = subscribed(mock.open(), mock.issuer.mint("short-lived", "10"), MARKET)
     mock.server.advance(20)
     mock.server.pump_now()
     assert len(settle(s)) == data_after_expiry
@@ -607,10 +608,7 @@ def test_defects_at_expiry(
 
 def test_defect_reauth_drops_all_subscriptions(own_mock: Own) -> None:
     mock = own_mock(defect="reauth-drops-all-subscriptions")
-    s = mock.open()
-    authenticate(s, mock.issuer.mint("valid"))
-    s.send(sub(MARKET))
-    settle(s)
+    s = subscribed(mock.open(), mock.issuer.mint("valid"), MARKET)
     authenticate(s, mock.issuer.mint("valid"), 2)
     assert [(f["Topic"], f["Action"]) for f in settle(s)] == [
         (MARKET[1], "Error"),
@@ -618,23 +616,10 @@ def test_defect_reauth_drops_all_subscriptions(own_mock: Own) -> None:
     ]
 
 
-def test_defect_no_unsub_after_reauth(own_mock: Own) -> None:
-    mock = own_mock(defect="no-unsub-after-reauth")
-    s = mock.open()
-    authenticate(s, mock.issuer.mint("valid"))
-    s.send(sub(TRADING))
-    settle(s)
-    authenticate(s, mock.issuer.mint("limited"), 2)
-    assert [f["Action"] for f in settle(s)] == ["Error"]
-
-
 def test_defects_on_frames(own_mock: Own) -> None:
     """data-frame-with-action, undocumented-error-code, no-sub-confirm, unsub-reply-confirmed."""
     mock = own_mock(defect="data-frame-with-action")
-    s = mock.open()
-    authenticate(s, mock.issuer.mint("valid"))
-    s.send(sub(MARKET))
-    settle(s)
+    s = subscribed(mock.open(), mock.issuer.mint("valid"), MARKET)
     mock.server.pump_now()
     assert settle(s)[0]["Action"] == "Publish"
     refused = own_mock(defect="undocumented-error-code").open()
@@ -695,18 +680,7 @@ def test_defects_on_expired_tokens(own_mock: Own) -> None:
     assert authenticate(mock.open(), mock.issuer.mint("valid"))["Result"] == "Success"
 
 
-def test_defects_on_refusals(own_mock: Own) -> None:
-    """server-unsub-unconfirmed: the re-auth Unsub lacks Confirm; refused-sub-without-reply."""
-    mock = own_mock(defect="server-unsub-unconfirmed")
-    s = mock.open()
-    authenticate(s, mock.issuer.mint("valid"))
-    s.send(sub(TRADING))
-    settle(s)
-    authenticate(s, mock.issuer.mint("limited"), 2)
-    assert [(f["Action"], "Confirm" in f) for f in settle(s)] == [
-        ("Error", False),
-        ("Unsub", False),
-    ]
+def test_defect_refused_sub_without_reply(own_mock: Own) -> None:
     s = own_mock(defect="refused-sub-without-reply").open()
     s.send(sub(MARKET))
     assert [f["Action"] for f in settle(s)] == ["Error"]

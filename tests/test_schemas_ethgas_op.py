@@ -6,10 +6,8 @@ Sources: /work/shared/reference/vendor-facts.md §2.1 (official `op`/`args` prot
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from schema_cases import REGISTRY, Mutations, drop, set_
+from schema_cases import REGISTRY, Mutations, acceptance_test, drop, rejection_test, set_
 
 VENDOR = "ethgas-op"
 M = Mutations(VENDOR)
@@ -218,89 +216,52 @@ M.case(_X, "msg a number", {**_ERR, "msg": 1})
 M.case(_X, "cmd dialect error", {"cmd": "error", "error": {"code": 1001, "message": "x"}})
 
 
-@pytest.mark.parametrize(("name", "instance"), M.cases)
-def test_mutation_rejected(name: str, instance: Any) -> None:
-    assert not REGISTRY.is_valid(VENDOR, name, instance)
-    assert REGISTRY.errors(VENDOR, name, instance)
+test_mutation_rejected = rejection_test(M)
+
+# Documented variants: accepted.
+M.variant(_L, "python-ethgas id", M.mutate(_L, set_("id", 1)))
+M.variant(
+    "subscribe-request",
+    "python-ethgas id on subscribe",
+    M.mutate("subscribe-request", set_("id", 7)),
+)
+M.variant(
+    "subscribe-request",
+    "pricerOnly",
+    {"op": "subscribe", "args": [{"channel": "accountPositionUpdate", "pricerOnly": True}]},
+)
+M.variant(
+    "subscribe-request",
+    "marketType wholeBlock",
+    {
+        "op": "subscribe",
+        "args": [{"channel": "preconfMarketUpdate", "marketType": "wholeBlock"}],
+    },
+)
+M.variant(
+    "subscribe-request",
+    "unknown channel (the server answers 1002)",
+    {"op": "subscribe", "args": [{"channel": "noSuchChannel"}]},
+)
+M.variant(
+    "subscribe-request",
+    "undocumented extra key in an arg",
+    M.mutate("subscribe-request", set_("args", 1, "symbol", "ETH-PC-863")),
+)
+M.variant(_A, "non-empty msg", M.mutate(_A, set_("msg", "ok")))
+M.variant(_P, "no connId", M.mutate(_P, drop("connId")))
+M.variant(
+    _P,
+    "failure with a general-table code",
+    {"event": "login", "code": 2, "msg": "Permission Denied"},
+)
+M.variant(_D, "action type a", M.mutate(_D, set_("a", "update")))
+M.variant(_D, "payload an array", M.mutate(_D, set_("P", [])))
+M.variant(
+    _Q, "private query with id", {"op": "query", "args": [{"queryType": "openOrders"}], "id": 3}
+)
+M.variant(_R, "payload null", M.mutate(_R, set_("P", None)))
+M.variant(_X, "general-table code", {"event": "error", "code": 9999, "msg": "Unexpected"})
 
 
-ACCEPTED_VARIANTS = [
-    pytest.param(
-        "login-request",
-        M.mutate("login-request", set_("id", 1)),
-        id="python-ethgas id",
-    ),
-    pytest.param(
-        "subscribe-request",
-        M.mutate("subscribe-request", set_("id", 7)),
-        id="python-ethgas id on subscribe",
-    ),
-    pytest.param(
-        "subscribe-request",
-        {"op": "subscribe", "args": [{"channel": "accountPositionUpdate", "pricerOnly": True}]},
-        id="pricerOnly",
-    ),
-    pytest.param(
-        "subscribe-request",
-        {
-            "op": "subscribe",
-            "args": [{"channel": "preconfMarketUpdate", "marketType": "wholeBlock"}],
-        },
-        id="marketType wholeBlock",
-    ),
-    pytest.param(
-        "subscribe-request",
-        {"op": "subscribe", "args": [{"channel": "noSuchChannel"}]},
-        id="unknown channel (the server answers 1002)",
-    ),
-    pytest.param(
-        "subscribe-request",
-        M.mutate("subscribe-request", set_("args", 1, "symbol", "ETH-PC-863")),
-        id="undocumented extra key in an arg",
-    ),
-    pytest.param(
-        "login-ack",
-        M.mutate("login-ack", set_("msg", "ok")),
-        id="non-empty msg",
-    ),
-    pytest.param(
-        "login-reply",
-        M.mutate("login-reply", drop("connId")),
-        id="no connId",
-    ),
-    pytest.param(
-        "login-reply",
-        {"event": "login", "code": 2, "msg": "Permission Denied"},
-        id="failure with a general-table code",
-    ),
-    pytest.param(
-        "data-frame",
-        M.mutate("data-frame", set_("a", "update")),
-        id="action type a",
-    ),
-    pytest.param(
-        "data-frame",
-        M.mutate("data-frame", set_("P", [])),
-        id="payload an array",
-    ),
-    pytest.param(
-        "query-request",
-        {"op": "query", "args": [{"queryType": "openOrders"}], "id": 3},
-        id="private query with id",
-    ),
-    pytest.param(
-        "query-reply",
-        M.mutate("query-reply", set_("P", None)),
-        id="payload null",
-    ),
-    pytest.param(
-        "error-event",
-        {"event": "error", "code": 9999, "msg": "Unexpected"},
-        id="general-table code",
-    ),
-]
-
-
-@pytest.mark.parametrize(("name", "instance"), ACCEPTED_VARIANTS)
-def test_documented_variant_accepted(name: str, instance: Any) -> None:
-    assert REGISTRY.errors(VENDOR, name, instance) == []
+test_documented_variant_accepted = acceptance_test(M)

@@ -6,11 +6,8 @@ Sources: /work/shared/vendor-docs/paradex-websocket-authentication.txt and
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from jsonschema import Draft202012Validator
-from schema_cases import REGISTRY, Mutations, drop, set_
+from schema_cases import REGISTRY, Mutations, acceptance_test, drop, rejection_test, set_
 
 VENDOR = "paradex"
 M = Mutations(VENDOR)
@@ -126,51 +123,42 @@ M.case(_N, "method 'subscribe'", M.mutate(_N, set_("method", "subscribe")))
 M.case(_N, "carries an id", M.mutate(_N, set_("id", 1)))
 
 
-@pytest.mark.parametrize(("name", "instance"), M.cases)
-def test_mutation_rejected(name: str, instance: Any) -> None:
-    assert not REGISTRY.is_valid(VENDOR, name, instance)
-    assert REGISTRY.errors(VENDOR, name, instance)
+test_mutation_rejected = rejection_test(M)
+
+# Documented variants: accepted.
+M.variant("auth-success", "string id", M.mutate("auth-success", set_("id", "abc")))
+M.variant(
+    "auth-success",
+    "extra member in result (WARN elsewhere)",
+    M.mutate("auth-success", set_("result", "extra", 1), index=1),
+)
+M.variant(
+    "auth-success",
+    "undocumented top-level member",
+    M.mutate("auth-success", set_("server_time", 1)),
+)
+M.variant(
+    "error",
+    "live lowercase message",
+    M.mutate("error", set_("error", "message", "invalid bearer token")),
+)
+M.variant("error", "null id", M.mutate("error", set_("id", None)))
+M.variant("error", "data string", M.mutate("error", set_("error", "data", "details")))
+M.variant("error", "string id", M.mutate("error", set_("id", "1718179273230201")))
+M.variant(
+    "subscribe-request",
+    "params.markets",
+    M.mutate("subscribe-request", set_("params", "markets", ["ETH-USD-PERP"])),
+)
+M.variant(
+    "unsubscribe-request",
+    "paradex-py string id",
+    M.mutate("unsubscribe-request", set_("id", "1718179273230201")),
+)
+M.variant(_N, "params.data null", M.mutate(_N, set_("params", "data", None)))
 
 
-ACCEPTED_VARIANTS = [
-    pytest.param("auth-success", M.mutate("auth-success", set_("id", "abc")), id="string id"),
-    pytest.param(
-        "auth-success",
-        M.mutate("auth-success", set_("result", "extra", 1), index=1),
-        id="extra member in result (WARN elsewhere)",
-    ),
-    pytest.param(
-        "auth-success",
-        M.mutate("auth-success", set_("server_time", 1)),
-        id="undocumented top-level member",
-    ),
-    pytest.param(
-        "error",
-        M.mutate("error", set_("error", "message", "invalid bearer token")),
-        id="live lowercase message",
-    ),
-    pytest.param("error", M.mutate("error", set_("id", None)), id="null id"),
-    pytest.param("error", M.mutate("error", set_("error", "data", "details")), id="data string"),
-    pytest.param("error", M.mutate("error", set_("id", "1718179273230201")), id="string id"),
-    pytest.param(
-        "subscribe-request",
-        M.mutate("subscribe-request", set_("params", "markets", ["ETH-USD-PERP"])),
-        id="markets",
-    ),
-    pytest.param(
-        "unsubscribe-request",
-        M.mutate("unsubscribe-request", set_("id", "1718179273230201")),
-        id="paradex-py string id",
-    ),
-    pytest.param(
-        "subscription-notification", M.mutate(_N, set_("params", "data", None)), id="data"
-    ),
-]
-
-
-@pytest.mark.parametrize(("name", "instance"), ACCEPTED_VARIANTS)
-def test_documented_variant_accepted(name: str, instance: Any) -> None:
-    assert REGISTRY.errors(VENDOR, name, instance) == []
+test_documented_variant_accepted = acceptance_test(M)
 
 
 def test_documented_messages_cover_exactly_the_code_enum() -> None:
