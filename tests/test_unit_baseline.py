@@ -1,0 +1,101 @@
+"""wsconform.report.baseline and signing: which failures a baseline covers, which entries are
+stale, what a bad baseline file says; the signing key made once and shared."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from wsconform.report import baseline, signing
+from wsconform.report.baseline import Baseline, BaselineError, Entry
+
+KNOWN = Baseline(
+    "b.json",
+    (
+        Entry("vendor ticket 7", requirement="UT-A"),
+        Entry("flaky upstream", test="suites/unit/test_x.py::test_param"),
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("nodeid", "failing", "reason"),
+    [
+        ("suites/unit/test_x.py::test_1", ["UT-A"], "vendor ticket 7"),
+        ("suites/unit/test_x.py::test_1", ["UT-A", "UT-B"], None),  # UT-B is a new failure
+        ("suites/unit/test_x.py::test_1", [], None),
+        ("suites/unit/test_x.py::test_param[a-b]", ["UT-B"], "flaky upstream"),  # every param
+        ("suites/unit/test_x.py::test_param", ["UT-B"], "flaky upstream"),
+        ("suites/unit/test_x.py::test_param2", ["UT-B"], None),
+    ],
+)
+def test_which_failures_a_baseline_covers(nodeid, failing, reason):
+    assert KNOWN.reason_for(nodeid, failing) == reason
+
+
+def test_entries_that_no_longer_fail_are_stale_and_unjudged_ones_are_not():
+    tests = [{"nodeid": "suites/unit/test_x.py::test_param[a]", "outcome": "passed"}]
+    assert KNOWN.stale(tests, [{"id": "UT-A", "verdict": "PASS"}]) == list(KNOWN.entries)
+    assert KNOWN.stale(tests, [{"id": "UT-A", "verdict": "FAIL"}]) == [KNOWN.entries[1]]
+    assert KNOWN.stale([], []) == []  # neither judged in this run
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "not readable JSON"),
+        ('{"entries": []}', 'expected a JSON object with "format"'),
+        ('{"format": "wsconform-baseline/1"}', '"entries" must be a list'),
+        ('{"format": "wsconform-baseline/1", "entries": [{"test": "t"}]}', "entry 1 needs"),
+        (
+            '{"format": "wsconform-baseline/1", "entries": [{"test": "t", "requirement": "r", '
+            '"reason": "x"}]}',
+            "entry 1 needs one of test or requirement",
+        ),
+        (
+            '{"format": "wsconform-baseline/1", "entries": [{"test": "t", "reason": "x", "y": 1}]}',
+            "unknown keys",
+        ),
+    ],
+)
+def test_a_bad_baseline_file_says_what_is_wrong(tmp_path: Path, content: str, message: str):
+    path = tmp_path / "b.json"
+    path.write_text(content)
+    with pytest.raises(BaselineError, match=message):
+        baseline.load(path)
+
+
+def test_a_written_baseline_loads_and_covers_what_failed(tmp_path: Path):
+    results = {
+        "target": "ws://x (live)",
+        "requirements": [
+            {"id": "UT-A", "verdict": "FAIL", "notes": ["test_1: expected 1; got 2\nmore"]},
+            {"id": "UT-B", "verdict": "PASS", "notes": []},
+            {"id": "UT-C", "verdict": "ERROR", "notes": []},
+        ],
+    }
+    path = tmp_path / "b.json"
+    path.write_text(json.dumps(baseline.from_results([results])))
+    loaded = baseline.load(path)
+    assert [e.requirement for e in loaded.entries] == ["UT-A", "UT-C"]
+    assert loaded.entries[0].reason == "FAIL against ws://x (live): test_1: expected 1; got 2"
+
+
+def test_concurrent_runs_create_one_signing_key(tmp_path: Path):
+    path = tmp_path / "config" / "signing-key.pem"
+    with ThreadPoolExecutor(8) as pool:
+        keys = list(pool.map(lambda _: signing.load_or_create(path), range(16)))
+    fingerprints = {signing.fingerprint(k.public_key()) for k in keys}
+    assert len(fingerprints) == 1
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["signing-key.pem"]  # no temporary left
+
+
+def test_a_key_that_is_not_ed25519_is_refused(tmp_path: Path):
+    path = tmp_path / "k.pem"
+    path.write_text("-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n")
+    with pytest.raises(signing.SigningError, match="not an unencrypted PEM private key"):
+        signing.load_or_create(path)
