@@ -9,13 +9,15 @@ A requirement's level says what a violation means, as the doc's own words say:
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
 SUITES_ROOT = Path(__file__).resolve().parent.parent / "suites"
+_SOURCE_KEY = re.compile(r"\b([A-Z][A-Z0-9]+)\b")
 FAMILIES = ("authentication", "rejection", "expiry", "subscription replay", "envelope", "heartbeat")
 
 
@@ -54,6 +56,13 @@ class Catalogue:
     profile: str
     doc_sources: dict[str, str]
     requirements: dict[str, Requirement]
+    links: dict[str, str] = field(default_factory=dict)  # source key → where the doc is public
+
+    def link(self, req: Requirement) -> str | None:
+        """The public address of the first source of `req` that has one."""
+        return next(
+            (self.links[k] for k in _SOURCE_KEY.findall(req.source) if k in self.links), None
+        )
 
     def __getitem__(self, req_id: str) -> Requirement:
         try:
@@ -81,12 +90,19 @@ def load(path: Path) -> Catalogue:
             source=raw["source"],
             quote=" ".join(raw["quote"].split()),
         )
-    return Catalogue(data["profile"], dict(data.get("sources", {})), reqs)
+    links = dict(data.get("links", {}))
+    if unknown := links.keys() - data.get("sources", {}).keys():
+        raise CatalogueError(f"{path}: links for unknown sources {sorted(unknown)}")
+    return Catalogue(data["profile"], dict(data.get("sources", {})), reqs, links)
+
+
+def catalogue_path(profile: str) -> Path:
+    from wsconform.profiles import get_profile
+
+    return SUITES_ROOT / get_profile(profile).suite_dir / "requirements.toml"
 
 
 @cache
 def catalogue(profile: str) -> Catalogue:
     """The catalogue a profile's suite is judged by."""
-    from wsconform.profiles import get_profile
-
-    return load(SUITES_ROOT / get_profile(profile).suite_dir / "requirements.toml")
+    return load(catalogue_path(profile))
