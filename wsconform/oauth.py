@@ -77,14 +77,14 @@ class OAuthTokens:
         self.user_agent = user_agent
         self._refresh_token = refresh_token
         self._authorization: str | None = None
-        redactor.add(client_secret)
-        redactor.add(refresh_token)
+        redactor.add_credential(client_secret)
+        redactor.add_credential(refresh_token)
         if client_secret is not None:
             # RFC 6749 §2.3.1: Basic over the form-urlencoded id and secret, which every server
             # MUST support; a public client (no secret) names itself in the body instead.
             pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}".encode()
             credentials = base64.b64encode(pair).decode("ascii")
-            redactor.add(credentials)
+            redactor.add_credential(credentials)
             self._authorization = f"Basic {credentials}"
         # The context (--ca-file, --insecure) only applies to https; redirects are not followed.
         self._opener = urllib.request.build_opener(
@@ -243,7 +243,7 @@ class OAuthTokens:
         else:
             fields = data if isinstance(data, dict) else {}
         for key in ("access_token", "refresh_token", "id_token"):
-            self.redactor.add(fields.get(key))
+            self.redactor.add_credential(fields.get(key))
         return text, data
 
     def _snippet(self, text: str) -> str:

@@ -45,6 +45,7 @@ class Redactor:
     def __init__(self) -> None:
         self._masks: dict[str, str] = {}  # every registered form → its mask
         self._longest_first: list[str] = []
+        self._credentials: set[str] = set()  # the real secrets among them: see `leaks`
         self._lock = threading.Lock()
 
     def add(self, secret: object) -> None:
@@ -61,6 +62,14 @@ class Redactor:
             # Longest first, so a secret that contains another is replaced whole.
             self._longest_first = sorted(self._masks, key=len, reverse=True)
 
+    def add_credential(self, secret: object) -> None:
+        """Register a real credential (a token source's token, a client secret): unlike the
+        fuzzed and forged tokens a test sends, one must never appear anywhere in full."""
+        self.add(secret)
+        if isinstance(secret, str) and len(secret) >= MIN_SECRET_LENGTH:
+            with self._lock:
+                self._credentials.add(secret)
+
     def text(self, text: str) -> str:
         # Substring tests, not one regex alternation: a fuzz run registers thousands of
         # secrets, and recompiling an alternation of them per call dominated the run time.
@@ -71,6 +80,12 @@ class Redactor:
                 text = text.replace(secret, self._masks[secret])
         text = _JWT_SHAPE.sub(lambda m: mask(m.group(0)), text)
         return _LONG_BASE64URL.sub(_mask_if_random, text)
+
+    def leaks(self, text: str) -> bool:
+        """Whether `text` holds a registered credential in full (a last check on evidence)."""
+        with self._lock:
+            credentials = list(self._credentials)
+        return any(secret in text for secret in credentials)
 
     def header(self, name: str, value: str) -> str:
         if name.lower() not in SENSITIVE_HEADERS:

@@ -103,7 +103,7 @@ class CommandTokens:
                 f"token command gave no token for {kind!r} within {self.timeout:g} s"
             ) from None
         value = stdout.strip()
-        self.redactor.add(value)
+        self.redactor.add_credential(value)
         stderr = self.redactor.text(stderr_text.strip())[-2000:]
         if process.returncode == UNAVAILABLE_EXIT:
             raise TokenUnavailable(
@@ -129,7 +129,7 @@ class RedactingSource:
         if kind not in KINDS:
             raise ValueError(f"unknown token kind {kind!r}; kinds: {', '.join(KINDS)}")
         token = self.source.get(kind, arg)
-        self.redactor.add(token.value)
+        self.redactor.add_credential(token.value)
         return token
 
 
