@@ -22,7 +22,7 @@ $(VENV_INTEROP): constraints-interop.txt
 		python-ethgas==0.3.0
 	touch $(VENV_INTEROP)
 
-## certify: every profile's suite on its embedded mock; reports/ and the verdict table
+## certify: every profile's suite on its embedded mock → reports/: results, signed bundles, matrix, Allure
 certify: $(STAMP)
 	$(BIN)/wsconform certify
 
@@ -39,4 +39,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/paradex.py
 
 clean:
-	rm -rf $(VENV) $(INTEROP) reports/*/ reports/junit.xml
+	rm -rf $(VENV) $(INTEROP) tools/allure/node_modules reports/*/ reports/junit.xml reports/matrix.*

@@ -1,4 +1,5 @@
-"""No token or signature reaches any output in full: terminal, JUnit, results, transcripts.
+"""No token or signature reaches any output in full: terminal, JUnit, results, transcripts, the
+signed certification bundle and the Allure results.
 
 Known tokens are planted through a --token-command that logs every token it hands out; each
 profile's suite runs with a defect switched on, so failure messages (which show wire values) are
@@ -54,10 +55,13 @@ def test_no_planted_token_appears_in_any_output(profile: str, tmp_path: Path) ->
          "--profile", profile, "--mock-defect", DEFECT[profile], "--mock-key-file", str(key),
          "--token-command", str(script), "--header", f"X-Api-Key:{API_KEY}",
          "--report-dir", str(reports), "--junitxml", str(reports / "junit.xml"), "-p",
-         "no:cacheprovider", "-rA", "--tb=long"],
+         "no:cacheprovider", "-rA", "--tb=long", "--alluredir", str(reports / "allure"),
+         "--signing-key", str(tmp_path / "signing-key.pem")],
         cwd=ROOT, capture_output=True, text=True, env=clean_env(),
     )  # fmt: skip
     assert done.returncode == 1, done.stdout[-3000:]  # the defect must show up as failures
+    (bundle,) = (reports / "certification").glob(f"{profile}-*")  # searched with the rest
+    assert (bundle / "manifest.sig").is_file() and any((reports / "allure").glob("*-result.json"))
     planted = {line for line in log.read_text().split() if line}
     assert len(planted) >= 10
     secrets = (

@@ -110,6 +110,8 @@ def test_bad_environment_values(name, value, message):
     ("given", "message"),
     [
         ({"endpoint": "wss://x/v1"}, "--endpoint needs --profile"),
+        ({"profile": "nasdaq"}, "--profile 'nasdaq': expected one of zenith, ethgas"),
+        ({"op_timeout": "soon"}, "--op-timeout='soon': expected a float"),
         ({"profile": "paradex", "endpoint": "http://x/v1"}, "expected a ws:// or wss:// URL"),
         ({"insecure_endpoint": "wss://x/v1"}, "expected a ws:// URL"),
         ({"header": ["no-colon"]}, "expected NAME:VALUE"),
@@ -151,11 +153,11 @@ def test_secrets_are_collected_and_masked_in_the_description():
 
 def test_every_setting_is_an_option_with_its_env_name_in_the_help():
     declared: dict[str, dict] = {}
-    add_options(lambda name, **kw: declared.__setitem__(name, kw), ["paradex"])
+    add_options(lambda name, **kw: declared.__setitem__(name, kw))
     assert set(declared) == {option_name(f.name) for f in SETTINGS}
     for f in SETTINGS:
         assert env_name(f.name) in declared[option_name(f.name)]["help"]
-    assert declared["--profile"]["choices"] == ["paradex"]
+    assert declared["--profile"]["metavar"] == "{zenith,ethgas,ethgas-op,paradex}"
 
 
 def test_child_runs_drop_settings_from_the_environment():

@@ -1,6 +1,9 @@
-"""The `wsconform` command: certify, mock, mint.
+"""The `wsconform` command: certify, verify, baseline, compare, mock, mint.
 
 wsconform certify                     every profile's suite on its embedded mock → reports/
+wsconform verify reports/certification/paradex-…   check a bundle's hashes and signature
+wsconform baseline reports/paradex/results.json -o baseline.json   known failures, for --baseline
+wsconform compare reports/*/results.json            a cross-vendor verdict matrix (HTML, Markdown)
 wsconform mock paradex --port 8765    a reference mock, standalone, for client developers
 wsconform mint paradex valid          a token for that mock (share --key-file with it)
 """
@@ -10,7 +13,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +26,7 @@ from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
 from wsconform.mock.server import MockContext, MockServer, UnknownDefect
 from wsconform.mock.tls import MockTLS
 from wsconform.profiles import PROFILES, get_profile
+from wsconform.report import allure_html, baseline, bundle, matrix
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KEY_FILE = Path(".wsconform-mock-key.pem")
@@ -31,23 +37,91 @@ EXIT_CONFORMANT, EXIT_NONCONFORMANT, EXIT_NOT_RUN = 0, 1, 2
 
 def certify(args: argparse.Namespace) -> int:
     report_dir = Path(args.report_dir)
+    allure_results = report_dir / "allure-results"
     pytest_args = [
         str(ROOT / "suites"),
         "--report-dir", str(report_dir),
         "--junitxml", str(report_dir / "junit.xml"),
+        "--alluredir", str(allure_results), "--clean-alluredir",
         "-q", "-p", "no:cacheprovider",
     ]  # fmt: skip
-    if args.profile:
-        pytest_args += ["--profile", args.profile]
+    for option in ("profile", "baseline", "signing_key"):
+        if getattr(args, option):
+            pytest_args += [f"--{option.replace('_', '-')}", getattr(args, option)]
     if args.strict:
         pytest_args.append("--strict")
-    code = pytest.main(pytest_args + args.pytest_args)
-    if code == pytest.ExitCode.OK:
-        return EXIT_CONFORMANT
-    if code == pytest.ExitCode.TESTS_FAILED:
-        return EXIT_NONCONFORMANT
-    print(f"wsconform: the run could not be made (pytest exit {int(code)})", file=sys.stderr)
+    started = time.time()
+    code = exit_code(pytest.main(pytest_args + args.pytest_args))
+    if code == EXIT_NOT_RUN:
+        return code
+    fresh = [p for p in report_dir.glob("*/results.json") if p.stat().st_mtime >= started]
+    html_file, md_file = matrix.write(matrix.load(sorted(fresh)), report_dir / "matrix")
+    print(f"wsconform: verdict matrix {html_file} and {md_file}")
+    try:
+        print(
+            f"wsconform: Allure report {allure_html.render(allure_results, report_dir / 'allure')}"
+        )
+    except allure_html.AllureUnavailable as exc:
+        print(f"wsconform: Allure HTML skipped: {exc}")
+    except allure_html.AllureFailed as exc:  # the results stay; the verdict is not the tool's
+        print(f"wsconform: Allure HTML failed ({allure_results} kept): {exc}", file=sys.stderr)
+    return code
+
+
+def exit_code(code: int | pytest.ExitCode) -> int:
+    """pytest's exit status as the suite's: 0 conformant, 1 not, 2 the run could not be made."""
+    if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return int(code)  # 0 and 1 mean the same to both
+    if code != EXIT_NOT_RUN:  # 2 already said why (preflight, configuration)
+        print(f"wsconform: the run could not be made (pytest exit {int(code)})", file=sys.stderr)
     return EXIT_NOT_RUN
+
+
+def verify(args: argparse.Namespace) -> int:
+    public_key = Path(args.public_key) if args.public_key else None
+    try:
+        result = bundle.verify(Path(args.bundle), public_key)
+    except bundle.BundleError as exc:
+        print(f"wsconform verify: {exc}", file=sys.stderr)
+        return EXIT_NOT_RUN
+    for problem in result.problems:
+        print(f"FAILED {problem}")
+    if not result.ok:
+        print(f"wsconform verify: {args.bundle} does NOT verify ({len(result.problems)} problems)")
+        return EXIT_NONCONFORMANT
+    whose = "the pinned key" if result.pinned else "the bundle's own key (pin one: --public-key)"
+    print(
+        f"wsconform verify: OK: {result.files} files intact, verdict {result.verdict}, "
+        f"signed by {result.fingerprint}, checked with {whose}"
+    )
+    return EXIT_CONFORMANT
+
+
+def write_baseline(args: argparse.Namespace) -> int:
+    try:
+        documents = [json.loads(Path(p).read_text(encoding="utf-8")) for p in args.results]
+        written = baseline.from_results(documents)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"wsconform baseline: not wsconform results: {exc}", file=sys.stderr)
+        return EXIT_NOT_RUN
+    text = json.dumps(written, indent=2, ensure_ascii=False) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wsconform baseline: {len(written['entries'])} entries → {args.output}")
+    return EXIT_CONFORMANT
+
+
+def compare(args: argparse.Namespace) -> int:
+    try:
+        columns = matrix.load([Path(p) for p in args.results])
+    except matrix.MatrixError as exc:
+        print(f"wsconform compare: {exc}", file=sys.stderr)
+        return EXIT_NOT_RUN
+    html_file, md_file = matrix.write(columns, Path(args.output))
+    print(f"wsconform compare: {html_file} and {md_file}")
+    return EXIT_CONFORMANT
 
 
 def mock(args: argparse.Namespace) -> int:
@@ -127,7 +201,8 @@ def parser() -> argparse.ArgumentParser:
         prog="wsconform",
         description="Conformance suite for WebSocket authentication APIs "
         f"(profiles: {', '.join(PROFILES)}).",
-        epilog="Exit codes: 0 conformant, 1 a MUST failed, 2 the run could not be made.",
+        epilog="Exit codes: 0 conformant (or verified), 1 a MUST failed (a WARN too under "
+        "--strict; or the bundle does not verify), 2 the run could not be made.",
     )
     top.add_argument("--version", action="version", version=f"wsconform {__version__}")
     sub = top.add_subparsers(dest="command", required=True)
@@ -135,15 +210,63 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser(
         "certify",
         help="run the suites on the embedded mocks and write reports/",
-        description="Run every profile's suite (or one) against its embedded mock, "
-        "write results, transcripts and JUnit under the report directory, and print "
-        "the verdict table per requirement. Extra arguments after -- go to pytest.",
+        description="Run every profile's suite (or one) against its embedded mock and write, "
+        "under the report directory: results, transcripts and JUnit per profile, a signed "
+        "certification bundle per profile (certification/), the cross-vendor matrix "
+        "(matrix.html, matrix.md), Allure results and, where Node.js is installed, the Allure "
+        "HTML report (allure/). Extra arguments after -- go to pytest (--endpoint and the "
+        "token options among them).",
     )
     c.add_argument("--profile", choices=sorted(PROFILES), help="only this profile")
     c.add_argument("--report-dir", default="reports", help="output directory (reports/)")
     c.add_argument("--strict", action="store_true", help="SHOULD violations fail too")
+    c.add_argument("--baseline", metavar="FILE", help="known failures that do not fail the run")
+    c.add_argument(
+        "--signing-key",
+        metavar="PEM",
+        help="Ed25519 key that signs the bundles (default ~/.config/wsconform/signing-key.pem)",
+    )
     c.add_argument("pytest_args", nargs="*", help="passed on to pytest (after --)")
     c.set_defaults(run=certify)
+
+    v = sub.add_parser(
+        "verify",
+        help="check a certification bundle: every file's hash and the signature",
+        description="Recompute the SHA-256 of every file a certification bundle's manifest "
+        "lists, refuse files it does not list, and check the Ed25519 signature of the "
+        "manifest. Exit 0: intact; 1: anything changed; 2: not a bundle.",
+    )
+    v.add_argument("bundle", help="reports/certification/<profile>-<time>/")
+    v.add_argument(
+        "--public-key",
+        metavar="PEM",
+        help="the signer's public key to trust (default: the bundle's own signer.pub.pem, "
+        "which proves integrity but not who signed)",
+    )
+    v.set_defaults(run=verify)
+
+    b = sub.add_parser(
+        "baseline",
+        help="write a baseline of the failures in results files (for --baseline)",
+        description="Write a baseline file with one entry per requirement that is FAIL or "
+        "ERROR in the given results.json files. Edit each reason to say why the failure is "
+        "accepted; entries can also name a test node ID.",
+    )
+    b.add_argument("results", nargs="+", help="reports/<profile>/results.json ...")
+    b.add_argument("-o", "--output", default="-", help="the baseline file (default: stdout)")
+    b.set_defaults(run=write_baseline)
+
+    x = sub.add_parser(
+        "compare",
+        help="one verdict matrix across targets: HTML and Markdown",
+        description="Put the verdicts of several runs side by side: requirements grouped by "
+        "behaviour family as rows, one column per results.json (per target).",
+    )
+    x.add_argument("results", nargs="+", help="reports/<profile>/results.json ...")
+    x.add_argument(
+        "-o", "--output", default="reports/matrix", help="output prefix (%(default)s → .html, .md)"
+    )
+    x.set_defaults(run=compare)
 
     m = sub.add_parser(
         "mock",

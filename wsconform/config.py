@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from wsconform.profiles import PROFILES
 from wsconform.redact import mask
 
 ENV_PREFIX = "WSCONFORM_"
@@ -126,7 +127,17 @@ class Settings:
         None, "embedded mock: the issuer's key file (as `wsconform mint`)"
     )
     # -- output
-    report_dir: str = _setting("reports", "where results and transcripts go")
+    report_dir: str = _setting(
+        "reports", "where results, transcripts and the certification bundles go"
+    )
+    baseline: str | None = _setting(
+        None, "a JSON file of known failures (test or requirement, reason) that do not fail the "
+        "run; entries that no longer fail are reported as stale (`wsconform baseline` writes one)",
+    )  # fmt: skip
+    signing_key: str | None = _setting(
+        None, "the Ed25519 private key (PEM) that signs the certification bundle "
+        "(default: ~/.config/wsconform/signing-key.pem, created on first use)",
+    )  # fmt: skip
     run_slow: bool = _setting(
         False,
         "against a live target, also run tests marked slow (minutes of server timing each)",
@@ -198,7 +209,7 @@ def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
-def add_options(addoption: Callable[..., None], profiles: list[str]) -> None:
+def add_options(addoption: Callable[..., None]) -> None:
     """Declare every setting as a command-line option (defaults are applied in `resolve`)."""
     for f in SETTINGS:
         meta = f.metadata
@@ -208,21 +219,21 @@ def add_options(addoption: Callable[..., None], profiles: list[str]) -> None:
             "default": None,
             "help": f"{meta['help']}{default}; env {env_name(f.name)}",
         }
+        # Values stay text here and are converted in `resolve`: a bad one is a configuration
+        # error (exit 2, saying which), as from the environment or the target file.
         if meta["kind"] is bool:
             kwargs["action"] = "store_true"
         elif meta["many"]:
             kwargs["action"] = "append"
-        else:
-            kwargs["type"] = meta["kind"]
         if meta["metavar"]:
             kwargs["metavar"] = meta["metavar"]
         if f.name == "profile":
-            kwargs["choices"] = profiles
+            kwargs["metavar"] = "{" + ",".join(PROFILES) + "}"
         addoption(option_name(f.name), **kwargs)
 
 
-def _from_env(f: Any, text: str) -> Any:
-    kind, name = f.metadata["kind"], env_name(f.name)
+def _from_env(f: Any, text: str, name: str | None = None) -> Any:
+    kind, name = f.metadata["kind"], name or env_name(f.name)
     if f.metadata["many"]:
         # Headers may hold commas, so they are one per line; other lists are comma-separated.
         parts = text.splitlines() if f.name == "header" else text.split(",")
@@ -279,7 +290,12 @@ def resolve(option: Callable[[str], Any], environ: Mapping[str, str] | None = No
     for f in SETTINGS:
         given = option(f.name)
         if given not in (None, [], ()):
-            values[f.name] = tuple(given) if f.metadata["many"] else given
+            if f.metadata["many"]:
+                values[f.name] = tuple(given)
+            elif isinstance(given, str) and f.metadata["kind"] is not str:
+                values[f.name] = _from_env(f, given, option_name(f.name))
+            else:
+                values[f.name] = given
             origin[f.name] = "option"
         elif env_name(f.name) in environ:
             values[f.name] = _from_env(f, environ[env_name(f.name)])
@@ -303,6 +319,8 @@ def _ws_url(name: str, url: str, schemes: tuple[str, ...]) -> None:
 
 
 def validate(s: Settings) -> None:
+    if s.profile is not None and s.profile not in PROFILES:
+        raise ConfigError(f"--profile {s.profile!r}: expected one of {', '.join(PROFILES)}")
     if s.endpoint and not s.profile:
         raise ConfigError("--endpoint needs --profile: which protocol does the endpoint speak?")
     if s.endpoint:

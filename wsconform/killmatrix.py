@@ -39,6 +39,7 @@ def run_suite(
     command = [
         sys.executable, "-m", "pytest", str(ROOT / "suites" / profile.suite_dir),
         "--profile", profile.name, "--report-dir", str(report_dir), "--op-timeout", str(op_timeout),
+        "--signing-key", str(report_dir / "signing-key.pem"),
         "-q", "-p", "no:cacheprovider", "--no-header",
     ]  # fmt: skip
     if defect:

@@ -15,12 +15,13 @@ import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import settings
 
-from wsconform import __version__
+from wsconform import __version__, allure_evidence
 from wsconform.checks import Checker, ConformanceFailure
 from wsconform.config import ConfigError, add_options, resolve
 from wsconform.mock.clock import MockClock
@@ -29,12 +30,13 @@ from wsconform.mock.server import MockContext
 from wsconform.oauth import OAuthTokens
 from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import RunImpossible, preflight
-from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
+from wsconform.profiles import get_profile, profile_for_suite_dir
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor
-from wsconform.report import rollup
+from wsconform.report import baseline, bundle, rollup, signing
 from wsconform.report.table import verdict_table
-from wsconform.requirements import CatalogueError, catalogue
+from wsconform.requirements import CatalogueError, catalogue, catalogue_path
+from wsconform.schemas import SCHEMA_ROOT
 from wsconform.session import USER_AGENT
 from wsconform.target import Target, client_tls, start_embedded
 from wsconform.tokens import (
@@ -55,7 +57,7 @@ CHECKER = pytest.StashKey[Checker]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("wsconform", "wsconform conformance suite")
-    add_options(group.addoption, sorted(PROFILES))
+    add_options(group.addoption)
 
 
 class Run:
@@ -66,11 +68,11 @@ class Run:
         try:
             self.settings = resolve(lambda name: config.getoption(f"wsconform_{name}"))
         except ConfigError as exc:
-            raise pytest.UsageError(str(exc)) from None
+            pytest.exit(f"wsconform: the run could not be made: bad configuration: {exc}", 2)
         s = self.settings
         self.redactor = Redactor()
         for secret in s.secrets():
-            self.redactor.add(secret)
+            self.redactor.add_credential(secret)
         self.pacer = Pacer(s.max_rate, s.max_connections, share=worker_share())
         self.report_dir = Path(s.report_dir)
         self.targets: dict[str, Target] = {}
@@ -82,6 +84,13 @@ class Run:
         # pytest's own --strict: with it, SHOULD violations (WARN) fail too.
         self.strict: bool = bool(config.getoption("strict", False))
         self.hypothesis = ""  # profile and seed, for the header and results.json
+        self.hypothesis_seed: str | None = None  # None when derandomized
+        self.summary: list[str] = []  # blocks for the end of the terminal output
+        self._signing_key: Ed25519PrivateKey | None = None
+        try:
+            self.baseline = baseline.load(s.baseline) if s.baseline else None
+        except baseline.BaselineError as exc:
+            pytest.exit(f"wsconform: the run could not be made: bad configuration: {exc}", 2)
 
     def target(self, profile: Profile) -> Target:
         if profile.name not in self.targets:
@@ -167,6 +176,15 @@ class Run:
             return IssuerTokens(server.ctx.issuer)
         return ChainTokens(sources)
 
+    def signing_key(self) -> Ed25519PrivateKey:
+        """Loaded (or created) once, when the first bundle is signed."""
+        if self._signing_key is None:
+            path = self.settings.signing_key
+            self._signing_key = signing.load_or_create(
+                Path(path) if path else signing.default_key_path()
+            )
+        return self._signing_key
+
     def close(self) -> None:
         for target in self.targets.values():
             server = getattr(target, "server", None)
@@ -187,6 +205,8 @@ def profile_of(node: pytest.Item | pytest.Collector) -> Profile | None:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN] = Run(config)
     _fix_hypothesis_seed(config)
+    if allure_evidence.active(config):
+        allure_evidence.install(config, config.stash[RUN].redactor)
 
 
 def _fix_hypothesis_seed(config: pytest.Config) -> None:
@@ -199,7 +219,7 @@ def _fix_hypothesis_seed(config: pytest.Config) -> None:
         return
     if config.getoption("hypothesis_seed", None) is None:
         config.option.hypothesis_seed = str(secrets.randbelow(2**32))
-    seed = config.getoption("hypothesis_seed")
+    seed = run.hypothesis_seed = str(config.getoption("hypothesis_seed"))
     run.hypothesis = (
         f"profile {settings.get_current_profile_name()}, seed {seed} "
         f"(replay: --hypothesis-seed={seed})"
@@ -241,6 +261,8 @@ def _apply_fuzz_budget(run: Run) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     if RUN in config.stash:
         config.stash[RUN].close()
+        if allure_evidence.active(config):
+            allure_evidence.uninstall()
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -283,18 +305,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
         marker = item.get_closest_marker("req")
         if marker is None or not marker.args:
-            raise pytest.UsageError(
-                f"{item.nodeid} names no requirement: add @pytest.mark.req(...)"
-            )
+            _suite_broken(f"{item.nodeid} names no requirement: add @pytest.mark.req(...)")
         try:
             for req_id in marker.args:
                 catalogue(profile.name)[req_id]
         except CatalogueError as exc:
-            raise pytest.UsageError(f"{item.nodeid}: {exc}") from None
+            _suite_broken(f"{item.nodeid}: {exc}")
+        if allure_evidence.active(config):
+            allure_evidence.label(item, profile, catalogue(profile.name), list(marker.args))
         keep.append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def _suite_broken(reason: str) -> NoReturn:
+    pytest.exit(f"wsconform: the run could not be made: the suite is broken: {reason}", 2)
 
 
 # -- recording ----------------------------------------------------------------------------------
@@ -302,7 +328,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-@pytest.hookimpl(hookwrapper=True)
+# trylast: the innermost wrapper, so that other plugins (junitxml, allure) see the report as this
+# one leaves it: redacted, and a baselined failure shown as an expected one.
+@pytest.hookimpl(hookwrapper=True, trylast=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
@@ -340,6 +368,22 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         message=run.redactor.text(message),
         transcript=_write_transcript(run, profile, item, transcript),
     )
+    if run.baseline is not None and outcome_name in ("failed", "error"):
+        result.baselined = run.baseline.reason_for(item.nodeid, rollup.failing_requirements(result))
+        if result.baselined:  # a known failure: reported as pytest's xfail, so it does not gate
+            report.outcome = "skipped"
+            report.wasxfail = f"baselined: {result.baselined}"  # type: ignore[attr-defined]
+    if allure_evidence.active(item.config):
+        hypothesis_test = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        falsified = (
+            allure_evidence.falsifying_example(str(report.longrepr), run.hypothesis)
+            if report.failed and hypothesis_test
+            else None
+        )
+        transcript_file = (
+            run.report_dir / profile.name / result.transcript if result.transcript else None
+        )
+        allure_evidence.attach(transcript_file, falsified)
     report.user_properties.append((PROPERTY, json.dumps(result.__dict__)))
 
 
@@ -385,14 +429,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = session.config.stash[RUN]
     run.results = list(_collected)
     _collected.clear()
-    for name in sorted({r.profile for r in run.results}):
-        _write_results(run, get_profile(name))
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        run.summary.append("wsconform: the run could not be made: no test was selected")
+        session.exitstatus = 2
+    try:
+        for name in sorted({r.profile for r in run.results}):
+            _write_results(run, get_profile(name))
+    except (bundle.BundleError, signing.SigningError, OSError) as exc:
+        run.summary.append(f"wsconform: the evidence could not be written: {exc}")
+        session.exitstatus = 2
 
 
 def _write_results(run: Run, profile: Profile) -> None:
     tests = [r for r in run.results if r.profile == profile.name]
     rolled = rollup.roll_up(catalogue(profile.name), tests, strict=run.strict)
     target = run.targets.get(profile.name)
+    requirements = [r.as_dict() for r in rolled]
     document = {
         "profile": profile.name,
         "title": profile.title,
@@ -406,23 +458,51 @@ def _write_results(run: Run, profile: Profile) -> None:
         "started": run.started,
         "finished": time.time(),
         "summary": rollup.summary(rolled),
-        "requirements": [r.as_dict() for r in rolled],
+        "requirements": requirements,
         "untested": [r.requirement.id for r in rolled if r.verdict == "UNTESTED"],
+        "baseline": _baseline_report(run, tests, requirements),
         "tests": [t.__dict__ for t in tests],
     }
     path = run.report_dir / profile.name / "results.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    run.config.stash[TABLES] = [*run.config.stash.get(TABLES, []), verdict_table(document)]
+    run.summary.append(verdict_table(document))
+    written = bundle.write(
+        document,
+        profile_report_dir=path.parent,
+        schema_dir=SCHEMA_ROOT / profile.schema_vendor,
+        catalogue_file=catalogue_path(profile.name),
+        doc_sources=catalogue(profile.name).doc_sources,
+        hypothesis_seed=run.hypothesis_seed,
+        key=run.signing_key(),
+        leaks=run.redactor.leaks,
+    )
+    verdict = bundle.certification(requirements).verdict
+    known = sum(1 for r in requirements if r["baselined"])
+    gate = f" ({known} baselined: known failures, not failing the run)" if known else ""
+    run.summary.append(f"wsconform: {profile.name}: {verdict}{gate}; signed bundle {written}")
 
 
-TABLES = pytest.StashKey[list[str]]()
+def _baseline_report(
+    run: Run, tests: list[rollup.TestResult], requirements: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    if run.baseline is None:
+        return None
+    test_dicts = [t.__dict__ for t in tests]
+    stale = run.baseline.stale(test_dicts, requirements)
+    return {
+        "file": run.baseline.path,
+        "applied": [
+            {"test": t.nodeid, "reason": t.baselined} for t in tests if t.baselined is not None
+        ],
+        "stale": [e.as_dict() for e in stale],
+    }
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    for table in config.stash.get(TABLES, []):
+    for block in config.stash[RUN].summary:
         terminalreporter.write_line("")
-        for line in table.splitlines():
+        for line in block.splitlines():
             terminalreporter.write_line(line)
     if config.stash[RUN].settings.insecure:  # last, where nobody can miss it, even under -q
         terminalreporter.write_line("")

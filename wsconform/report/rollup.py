@@ -23,6 +23,7 @@ class TestResult:
     failed_req: str | None = None  # the requirement a ConformanceFailure named
     message: str = ""  # redacted failure text or skip reason
     transcript: str | None = None  # path relative to the profile's report directory
+    baselined: str | None = None  # why this failure is known (--baseline): it does not gate
 
 
 @dataclass
@@ -31,6 +32,8 @@ class RequirementResult:
     verdict: Verdict
     tests: list[str]
     notes: list[str]
+    baselined: str | None = None  # every red test of it is baselined, for this reason
+    link: str | None = None  # where the requirement's documentation is public
 
     def as_dict(self) -> dict[str, Any]:
         r = self.requirement
@@ -40,10 +43,12 @@ class RequirementResult:
             "family": r.family,
             "title": r.title,
             "source": r.source,
+            "link": self.link,
             "quote": r.quote,
             "verdict": str(self.verdict),
             "tests": self.tests,
             "notes": self.notes,
+            "baselined": self.baselined,
         }
 
 
@@ -52,6 +57,13 @@ def _blamed(test: TestResult) -> list[str]:
     requirements that recorded no PASS, or all of them, so that the failure is never lost."""
     passed = {c["req"] for c in test.checks if c["verdict"] == "PASS"}
     return [r for r in test.reqs if r not in passed] or test.reqs
+
+
+def failing_requirements(test: TestResult) -> list[str]:
+    """The requirements a failed test's failure falls on (none when it did not fail)."""
+    if test.outcome not in ("failed", "error"):
+        return []
+    return [test.failed_req] if test.failed_req else _blamed(test)
 
 
 def _verdict_in(test: TestResult, req: Requirement, strict: bool) -> tuple[Verdict, list[str]]:
@@ -84,17 +96,27 @@ def roll_up(
             t for t in tests if req.id in t.reqs or any(c["req"] == req.id for c in t.checks)
         ]
         if not covering:
+            uncovered = ["no test names this requirement"]
             results.append(
-                RequirementResult(req, Verdict.UNTESTED, [], ["no test names this requirement"])
+                RequirementResult(req, Verdict.UNTESTED, [], uncovered, link=catalogue.link(req))
             )
             continue
-        verdicts, notes = [], []
+        verdicts: list[Verdict] = []
+        notes: list[str] = []
+        baselined: list[str | None] = []
         for test in covering:
             verdict, test_notes = _verdict_in(test, req, strict)
             verdicts.append(verdict)
             notes += [f"{test.nodeid.split('::')[-1]}: {n}" for n in test_notes if n]
+            if verdict in (Verdict.FAIL, Verdict.ERROR):
+                baselined.append(test.baselined)
         worst = next(v for v in PRECEDENCE if v in verdicts)
-        results.append(RequirementResult(req, worst, [t.nodeid for t in covering], notes))
+        known = "; ".join(dict.fromkeys(baselined)) if baselined and all(baselined) else None
+        results.append(
+            RequirementResult(
+                req, worst, [t.nodeid for t in covering], notes, known, catalogue.link(req)
+            )
+        )
     return results
 
 

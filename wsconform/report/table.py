@@ -21,11 +21,17 @@ def verdict_table(results: dict[str, Any], width: int = 100) -> str:
     title_w = max(20, width - id_w - 20)
     for r in reqs:
         title = textwrap.shorten(r["title"], title_w, placeholder="…")
-        lines.append(f"{r['id']:{id_w}}  {r['level']:6}  {r['verdict']:8}  {title}")
+        verdict = r["verdict"] + ("*" if r.get("baselined") else "")
+        lines.append(f"{r['id']:{id_w}}  {r['level']:6}  {verdict:8}  {title}")
     counts = []
     for level, verdicts in sorted(results["summary"].items(), key=lambda kv: LEVEL_ORDER[kv[0]]):
         counts.append(f"{level}: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
     lines.append("; ".join(counts))
     if results["untested"]:
         lines.append("not covered by any test: " + ", ".join(results["untested"]))
+    if any(r.get("baselined") for r in reqs):
+        lines.append("* baselined: a known failure (--baseline), reported but not failing the run")
+    for entry in (results.get("baseline") or {}).get("stale", []):
+        key = entry.get("requirement") or entry.get("test")
+        lines.append(f"stale baseline entry (no longer fails): {key}: {entry['reason']}")
     return "\n".join(lines)

@@ -1,0 +1,285 @@
+"""The evidence a run leaves: exit codes, the signed certification bundle, the baseline gate and
+the Allure results, from real runs of the Paradex suite on its mock in a child process.
+
+One run has a defect switched on (alg none accepted: PDX-REJ-02 and the fuzzed-token test go red),
+so the bundle, the gate and Allure's falsifying-example attachment all have a failure to show."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from standalone import run_pytest
+
+from wsconform.killmatrix import ROOT
+from wsconform.report import signing
+
+WSCONFORM = Path(sys.executable).with_name("wsconform")
+DEFECT, BROKEN = "accept-alg-none", ("PDX-REJ-02", "PDX-REJ-06")
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    output: str
+    reports: Path
+    key: Path
+
+    @property
+    def bundle(self) -> Path:
+        (found,) = (self.reports / "certification").glob("paradex-*")  # one run, one bundle
+        return found
+
+    @property
+    def results(self) -> dict:
+        return json.loads((self.bundle / "results.json").read_text(encoding="utf-8"))
+
+
+def paradex_run(where: Path, *args: str) -> Run:
+    reports, key = where / "reports", where / "signing-key.pem"
+    done = run_pytest(
+        "suites/paradex", "--profile", "paradex", "--report-dir", str(reports),
+        "--signing-key", str(key), "--alluredir", str(reports / "allure-results"), "-q", *args,
+    )  # fmt: skip
+    return Run(done.returncode, done.stdout + done.stderr, reports, key)
+
+
+def wsconform(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([WSCONFORM, *map(str, args)], capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def defect_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return paradex_run(tmp_path_factory.mktemp("defect"), "--mock-defect", DEFECT)
+
+
+# -- verdict and exit code ------------------------------------------------------------------------
+
+
+def test_a_failed_must_requirement_means_not_certified_and_exit_1(defect_run: Run) -> None:
+    assert defect_run.returncode == 1, defect_run.output[-3000:]
+    manifest = json.loads((defect_run.bundle / "manifest.json").read_text())
+    assert manifest["verdict"] == "NOT CERTIFIED"
+    reasons = " ".join(defect_run.results["certification"]["reasons"])
+    page = (defect_run.bundle / "index.html").read_text()
+    for req in BROKEN:
+        assert req in reasons
+        assert f'<tr id="{req}">' in page
+    assert "NOT CERTIFIED" in page
+    assert "NOT CERTIFIED; signed bundle" in defect_run.output
+
+
+def test_a_clean_run_is_certified_and_exits_0(tmp_path: Path) -> None:
+    run = paradex_run(tmp_path)
+    assert run.returncode == 0, run.output[-3000:]
+    assert run.results["certification"] == {"verdict": "CERTIFIED", "reasons": []}
+    assert (
+        wsconform("verify", run.bundle, "--public-key", run.bundle / "signer.pub.pem").returncode
+        == 0
+    )
+
+
+def test_a_run_missing_must_requirements_is_incomplete(tmp_path: Path) -> None:
+    run = paradex_run(tmp_path, "-k", "test_valid_jwt_gets_the_documented_success_reply")
+    assert run.returncode == 0, run.output[-3000:]
+    certification = run.results["certification"]
+    assert certification["verdict"] == "INCOMPLETE"
+    assert any("UNTESTED" in reason or "SKIP" in reason for reason in certification["reasons"])
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--profile", "nasdaq"), "bad configuration: --profile 'nasdaq'"),
+        (("--op-timeout", "soon"), "bad configuration: --op-timeout='soon'"),
+        (("--baseline", "/nonexistent.json"), "bad configuration: baseline /nonexistent.json"),
+        (("-k", "no_test_has_this_name"), "the run could not be made: no test was selected"),
+    ],
+)
+def test_a_run_that_cannot_be_made_exits_2_saying_why(args: tuple[str, ...], said: str) -> None:
+    done = run_pytest("suites/paradex", *args)
+    assert done.returncode == 2, (done.stdout + done.stderr)[-3000:]
+    assert said in done.stdout + done.stderr
+
+
+def test_the_cli_keeps_the_exit_codes(tmp_path: Path) -> None:
+    done = wsconform(
+        "certify", "--profile", "paradex", "--report-dir", tmp_path, "--baseline", tmp_path / "no"
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "bad configuration" in done.stdout + done.stderr
+
+
+# -- the baseline gate ----------------------------------------------------------------------------
+
+
+def test_baselined_failures_pass_the_gate_and_are_shown_as_baselined(
+    defect_run: Run, tmp_path: Path
+) -> None:
+    baseline_file = tmp_path / "baseline.json"
+    written = wsconform(
+        "baseline", defect_run.reports / "paradex" / "results.json", "-o", baseline_file
+    )
+    assert written.returncode == 0, written.stderr
+    entries = json.loads(baseline_file.read_text())["entries"]
+    assert {e["requirement"] for e in entries} == set(BROKEN)
+
+    run = paradex_run(tmp_path, "--mock-defect", DEFECT, "--baseline", str(baseline_file))
+    assert run.returncode == 0, run.output[-3000:]
+    verdicts = {r["id"]: r for r in run.results["requirements"]}
+    for req in BROKEN:
+        assert verdicts[req]["verdict"] == "FAIL" and verdicts[req]["baselined"]
+    assert run.results["certification"]["verdict"] == "NOT CERTIFIED"  # known, still a failure
+    assert "baselined" in (run.bundle / "index.html").read_text()
+    assert "xfailed" in run.output and "2 baselined" in run.output
+    assert run.results["baseline"]["stale"] == []
+
+
+def test_entries_that_no_longer_fail_are_reported_stale(tmp_path: Path) -> None:
+    baseline_file = tmp_path / "baseline.json"
+    entries = [
+        {"requirement": "PDX-AUTH-01", "reason": "ticket 1, fixed since"},
+        {"test": "suites/paradex/test_authentication.py::nope", "reason": "not run: not stale"},
+    ]
+    baseline_file.write_text(json.dumps({"format": "wsconform-baseline/1", "entries": entries}))
+    run = paradex_run(tmp_path, "--baseline", str(baseline_file))
+    assert run.returncode == 0, run.output[-3000:]
+    assert run.results["baseline"]["stale"] == [entries[0]]
+    assert "stale baseline entry (no longer fails): PDX-AUTH-01" in run.output
+
+
+# -- the signed bundle ----------------------------------------------------------------------------
+
+
+def test_the_bundle_holds_the_evidence(defect_run: Run) -> None:
+    bundle = defect_run.bundle
+    manifest = json.loads((bundle / "manifest.json").read_text())
+    listed = set(manifest["files"])
+    assert {"index.html", "results.json", "junit.xml", "signer.pub.pem"} <= listed
+    transcripts = [t["transcript"] for t in defect_run.results["tests"] if t["transcript"]]
+    assert transcripts and set(transcripts) <= listed
+    assert manifest["catalogue"]["path"] == "suites/paradex/requirements.toml"
+    assert "schemas/paradex/error.json" in manifest["schemas"]
+    assert manifest["hypothesis"]["seed"] is None  # the ci profile is derandomized
+    assert manifest["suite"]["commit"]
+    key = signing.load_or_create(defect_run.key).public_key()
+    assert manifest["signer"]["fingerprint"] == signing.fingerprint(key)
+    assert (defect_run.reports / "certification" / "signing-key.pub.pem").is_file()
+    junit = (bundle / "junit.xml").read_text()
+    assert 'name="requirement" value="PDX-REJ-02"' in junit and "<failure" in junit
+
+
+def test_verify_accepts_the_bundle_and_rejects_any_changed_byte(
+    defect_run: Run, tmp_path: Path
+) -> None:
+    intact = wsconform("verify", defect_run.bundle)
+    assert intact.returncode == 0 and "OK" in intact.stdout, intact.stdout + intact.stderr
+    files = sorted(
+        p.relative_to(defect_run.bundle) for p in defect_run.bundle.rglob("*") if p.is_file()
+    )
+    for name in files:
+        copy = tmp_path / f"flip-{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(defect_run.bundle, copy)
+        data = bytearray((copy / name).read_bytes())
+        data[len(data) // 2] ^= 0x01  # one bit of one byte
+        (copy / name).write_bytes(bytes(data))
+        done = wsconform("verify", copy)
+        assert done.returncode == 1, f"{name}: {done.stdout}{done.stderr}"
+        assert "does NOT verify" in done.stdout
+
+
+def test_verify_rejects_added_and_removed_files_and_a_foreign_key(
+    defect_run: Run, tmp_path: Path
+) -> None:
+    added = tmp_path / "added"
+    shutil.copytree(defect_run.bundle, added)
+    (added / "transcripts" / "extra.txt").write_text("planted")
+    assert "extra.txt: not in the manifest" in wsconform("verify", added).stdout
+
+    removed = tmp_path / "removed"
+    shutil.copytree(defect_run.bundle, removed)
+    (removed / "junit.xml").unlink()
+    assert "junit.xml: missing" in wsconform("verify", removed).stdout
+
+    foreign = tmp_path / "foreign.pub.pem"
+    foreign.write_bytes(signing.public_pem(signing.load_or_create(tmp_path / "other.pem")))
+    done = wsconform("verify", defect_run.bundle, "--public-key", foreign)
+    assert done.returncode == 1 and "signature" in done.stdout
+
+    assert wsconform("verify", tmp_path).returncode == 2  # not a bundle at all
+
+
+# -- Allure ---------------------------------------------------------------------------------------
+
+
+def allure_result(run: Run, test_name: str) -> dict:
+    for path in (run.reports / "allure-results").glob("*-result.json"):
+        result = json.loads(path.read_text(encoding="utf-8"))
+        if result["name"] == test_name:
+            return result
+    raise AssertionError(f"no Allure result for {test_name}")
+
+
+def test_allure_results_carry_labels_links_and_the_transcript(defect_run: Run) -> None:
+    result = allure_result(defect_run, "test_expired_token_is_rejected_with_40111")
+    labels = {(label["name"], label["value"]) for label in result["labels"]}
+    assert ("epic", "Paradex (JSON-RPC 2.0)") in labels
+    assert ("feature", "rejection") in labels
+    assert ("story", "PDX-REJ-03 an expired JWT is rejected with 40111") in labels
+    assert ("severity", "critical") in labels
+    (link,) = [link for link in result["links"] if link["name"].startswith("PDX-REJ-03: PAGE §")]
+    assert link["url"].startswith("https://github.com/tradeparadex/paradex-docs/")
+    (transcript,) = [a for a in result["attachments"] if a["name"] == "wire transcript (redacted)"]
+    text = (defect_run.reports / "allure-results" / transcript["source"]).read_text()
+    assert "→" in text and "40111" in text
+
+
+def test_a_falsified_hypothesis_test_attaches_the_example_and_the_seed(defect_run: Run) -> None:
+    result = allure_result(defect_run, "test_no_fuzzed_token_authenticates")
+    assert result["status"] == "failed"
+    (example,) = [a for a in result["attachments"] if a["name"] == "hypothesis falsifying example"]
+    text = (defect_run.reports / "allure-results" / example["source"]).read_text()
+    assert "Failing test case: test_no_fuzzed_token_authenticates(" in text
+    assert "@reproduce_failure" in text
+    assert "hypothesis: profile ci, derandomized" in text
+
+
+# -- looked at in a real browser ------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# No sandbox (CI runs as root); no background networking: the machine's network is closed.
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+)  # fmt: skip
+
+
+def chromium(page: Path, profile_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile_dir}", *args, page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium on PATH (Debian: apt-get install chromium)"
+)
+def test_the_certificate_renders_in_headless_chromium(defect_run: Run, tmp_path: Path) -> None:
+    page = defect_run.bundle / "index.html"
+    screenshot = ROOT / "reports" / "screenshots" / "certificate-paradex-not-certified.png"
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    shot = chromium(page, tmp_path / "a", f"--screenshot={screenshot}", "--window-size=1280,2000")
+    assert screenshot.is_file() and screenshot.stat().st_size > 10_000, shot.stderr[-2000:]
+
+    dom = chromium(page, tmp_path / "b", "--dump-dom").stdout
+    assert '<p id="verdict"><span class="verdict v-FAIL"' in dom and "NOT CERTIFIED" in dom
+    rows = dom.count('<tr id="PDX-')
+    assert rows == len(defect_run.results["requirements"]) > 30
+    for req in BROKEN:
+        assert f'<tr id="{req}">' in dom

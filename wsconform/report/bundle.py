@@ -1,0 +1,252 @@
+"""The certification bundle: one self-contained, signed directory per profile and run.
+
+    reports/certification/<profile>-<UTC time>/
+        index.html       the verdict, the target, the per-requirement table and its evidence
+        results.json     the run's results for this profile (as reports/<profile>/results.json)
+        junit.xml        this profile's tests as JUnit
+        transcripts/     the redacted wire transcript of every test that has one
+        signer.pub.pem   the public half of the signing key
+        manifest.json    SHA-256 of every file above, of the schemas and the catalogue; seed, times
+        manifest.sig     Ed25519 signature of manifest.json (base64)
+
+`verify` recomputes every hash, refuses files the manifest does not list, and checks the
+signature, with the bundle's own public key or, better, one the reviewer pinned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from wsconform.report import html, signing
+from wsconform.report.junit import junit_xml
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FORMAT = "wsconform-certification/1"
+MANIFEST, SIGNATURE, PUBLIC_KEY = "manifest.json", "manifest.sig", "signer.pub.pem"
+UNFINISHED = ("ERROR", "SKIP", "UNTESTED")
+
+
+class BundleError(ValueError):
+    """A bundle that cannot be written, or is not a bundle at all."""
+
+
+@dataclass(frozen=True)
+class Certification:
+    verdict: str  # CERTIFIED | NOT CERTIFIED | INCOMPLETE
+    reasons: list[str]
+
+
+def certification(requirements: list[dict[str, Any]]) -> Certification:
+    """CERTIFIED only when every MUST requirement ran and passed and nothing failed (a SHOULD
+    fails only under --strict); a baselined failure is still a failure here."""
+    failed = [r for r in requirements if r["verdict"] == "FAIL"]
+    unfinished = [r for r in requirements if r["level"] == "MUST" and r["verdict"] in UNFINISHED]
+    if failed:
+        return Certification("NOT CERTIFIED", [_reason(r) for r in failed])
+    if unfinished:
+        return Certification("INCOMPLETE", [_reason(r) for r in unfinished])
+    return Certification("CERTIFIED", [])
+
+
+def _reason(req: dict[str, Any]) -> str:
+    known = f" (baselined: {req['baselined']})" if req.get("baselined") else ""
+    note = f": {req['notes'][0].splitlines()[0]}" if req["notes"] else ""
+    return f"{req['id']} [{req['level']}] {req['verdict']}{known} — {req['title']}{note}"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def suite_commit() -> str:
+    """The suite's git commit, marked when the checkout has local changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT, capture_output=True, text=True, timeout=10,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown (git unavailable)"
+    if head.returncode != 0:
+        return "unknown (not a git checkout)"
+    return head.stdout.strip() + (" (with local changes)" if dirty.stdout.strip() else "")
+
+
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def _new_dir(root: Path, profile: str, finished: float) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(finished))
+    root.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        path = root / (f"{profile}-{stamp}" if n == 1 else f"{profile}-{stamp}-{n}")
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+    raise BundleError(f"no free bundle directory for {profile}-{stamp} in {root}")
+
+
+def write(
+    document: dict[str, Any],
+    *,
+    profile_report_dir: Path,
+    schema_dir: Path,
+    catalogue_file: Path,
+    doc_sources: dict[str, str],
+    hypothesis_seed: str | None,
+    key: Ed25519PrivateKey,
+    leaks: Callable[[str], bool],
+) -> Path:
+    """Write and sign one profile's bundle under <report dir>/certification/; its path.
+
+    `leaks(text)` says whether a text holds a known secret: a bundle that would hold one is
+    removed instead of signed (redaction upstream failed, and the evidence must not spread)."""
+    verdict = certification(document["requirements"])
+    bundle = _new_dir(profile_report_dir.parent / "certification", document["profile"],
+                      document["finished"])  # fmt: skip
+    try:
+        tests = _copy_transcripts(document["tests"], profile_report_dir, bundle)
+        results = {**document, "tests": tests, "certification": verdict.__dict__}
+        (bundle / "results.json").write_text(
+            json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        (bundle / "junit.xml").write_text(junit_xml(results), encoding="utf-8")
+        commit = suite_commit()
+        (bundle / "index.html").write_text(
+            html.render(
+                "certificate.html.j2",
+                results=results,
+                by_test={t["nodeid"]: t for t in tests},
+                certification=verdict,
+                commit=commit,
+                doc_sources=doc_sources,
+                started=_iso(document["started"]),
+                finished=_iso(document["finished"]),
+            ),
+            encoding="utf-8",
+        )
+        public = signing.public_pem(key)
+        (bundle / PUBLIC_KEY).write_bytes(public)
+        files = sorted(p for p in bundle.rglob("*") if p.is_file())
+        for path in files:
+            if leaks(path.read_text(encoding="utf-8", errors="replace")):
+                raise BundleError(f"{path.name} would hold a secret in full: bundle not written")
+        manifest = {
+            "format": FORMAT,
+            "profile": document["profile"],
+            "verdict": verdict.verdict,
+            "target": document["target"],
+            "suite": {"version": document["suite_version"], "commit": commit},
+            "hypothesis": {"settings": document["hypothesis"], "seed": hypothesis_seed},
+            "started": _iso(document["started"]),
+            "finished": _iso(document["finished"]),
+            "catalogue": {
+                "path": catalogue_file.relative_to(ROOT).as_posix(),
+                "sha256": sha256(catalogue_file),
+            },
+            "schemas": {
+                p.relative_to(ROOT).as_posix(): sha256(p) for p in sorted(schema_dir.glob("*.json"))
+            },
+            "signer": {
+                "algorithm": "Ed25519",
+                "fingerprint": signing.fingerprint(key.public_key()),
+            },
+            "files": {p.relative_to(bundle).as_posix(): sha256(p) for p in files},
+        }
+        data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        (bundle / MANIFEST).write_bytes(data)
+        (bundle / SIGNATURE).write_bytes(signing.sign(key, data))
+    except BaseException:
+        shutil.rmtree(bundle, ignore_errors=True)  # never leave a half-written, unsigned bundle
+        raise
+    (bundle.parent / "signing-key.pub.pem").write_bytes(public)  # the public half, beside it
+    return bundle
+
+
+def _copy_transcripts(
+    tests: list[dict[str, Any]], profile_report_dir: Path, bundle: Path
+) -> list[dict[str, Any]]:
+    """This run's transcripts only (the report directory may hold older ones)."""
+    copied = []
+    for test in tests:
+        source = profile_report_dir / test["transcript"] if test["transcript"] else None
+        if source is not None and source.is_file():
+            target = bundle / test["transcript"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            copied.append(test)
+        else:
+            copied.append({**test, "transcript": None})
+    return copied
+
+
+# -- verification --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    problems: list[str]
+    fingerprint: str
+    pinned: bool  # checked against a key the reviewer gave, not only the bundle's own
+    verdict: str
+    files: int
+
+
+def verify(bundle: Path, public_key: Path | None = None) -> Verification:
+    manifest_file, signature_file = bundle / MANIFEST, bundle / SIGNATURE
+    if not manifest_file.is_file() or not signature_file.is_file():
+        raise BundleError(f"{bundle}: not a certification bundle (no {MANIFEST} and {SIGNATURE})")
+    data = manifest_file.read_bytes()
+    try:
+        manifest = json.loads(data)
+        listed: dict[str, str] = manifest["files"]
+        claimed = manifest["signer"]["fingerprint"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BundleError(f"{manifest_file}: not a wsconform manifest ({exc})") from None
+    problems = []
+    key_file = public_key or bundle / PUBLIC_KEY
+    try:
+        key = signing.load_public(key_file.read_bytes(), str(key_file))
+        signing.verify(key, data, signature_file.read_bytes())
+        fingerprint = signing.fingerprint(key)
+    except (OSError, signing.SigningError) as exc:
+        problems.append(f"signature: {exc}")
+        fingerprint = "?"
+    if fingerprint not in ("?", claimed):
+        problems.append(f"signer: the manifest names {claimed}, the key is {fingerprint}")
+    for name, digest in listed.items():
+        path = bundle / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif sha256(path) != digest:
+            problems.append(f"{name}: changed (SHA-256 differs from the manifest)")
+    present = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()} - {
+        MANIFEST,
+        SIGNATURE,
+    }
+    problems += [f"{name}: not in the manifest" for name in sorted(present - listed.keys())]
+    return Verification(
+        ok=not problems,
+        problems=problems,
+        fingerprint=fingerprint,
+        pinned=public_key is not None,
+        verdict=str(manifest.get("verdict", "?")),
+        files=len(listed),
+    )
