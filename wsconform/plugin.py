@@ -218,12 +218,24 @@ def _fix_hypothesis_seed(config: pytest.Config) -> None:
         run.hypothesis = f"profile {settings.get_current_profile_name()}, derandomized"
         return
     if config.getoption("hypothesis_seed", None) is None:
-        config.option.hypothesis_seed = str(secrets.randbelow(2**32))
+        # A pytest-xdist worker takes the controller's seed (pytest_configure_node), so that
+        # the seed the run reports is the one every test used.
+        inherited = getattr(config, "workerinput", {}).get(WORKER_SEED)
+        config.option.hypothesis_seed = inherited or str(secrets.randbelow(2**32))
     seed = run.hypothesis_seed = str(config.getoption("hypothesis_seed"))
     run.hypothesis = (
         f"profile {settings.get_current_profile_name()}, seed {seed} "
         f"(replay: --hypothesis-seed={seed})"
     )
+
+
+WORKER_SEED = "wsconform_hypothesis_seed"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist, on the controller: hand each worker the run's hypothesis seed."""
+    node.workerinput[WORKER_SEED] = node.config.stash[RUN].hypothesis_seed
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
