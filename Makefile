@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 INTEROP := .venv-interop
 VENV_INTEROP := $(INTEROP)/.installed
 
-.PHONY: certify test lint bench kill-matrix clean
+.PHONY: certify test lint bench kill-matrix clean flakes
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ lint: $(STAMP)
 ## bench: performance figures (not a test; prints numbers)
 bench: $(STAMP)
 	$(BIN)/python bench/paradex.py
+
+## flakes: run the whole suite N times (N ?= 20) and report any test whose outcome differs
+N ?= 20
+flakes: $(STAMP)
+	$(BIN)/python -m wsconform.flakes --runs $(N)
 
 clean:
 	rm -rf $(VENV) $(INTEROP) tools/allure/node_modules reports/*/ reports/junit.xml reports/matrix.*
