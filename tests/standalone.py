@@ -23,6 +23,28 @@ READY_TIMEOUT = 20.0
 class StandaloneMock:
     url: str
     lines: list[str] = field(default_factory=list)  # what it printed until ready
+    pid: int = 0
+    _later: queue.Queue[str | None] = field(default_factory=queue.Queue, repr=False)
+
+    def printed_since_ready(self, until_exit: float | None = None) -> list[str]:
+        """What it has printed after its ready lines and not returned before: so far, or with
+        `until_exit` everything until its output ends (waited for that many seconds at most)."""
+        out: list[str] = []
+        while True:
+            try:
+                line = (
+                    self._later.get_nowait()
+                    if until_exit is None
+                    else self._later.get(timeout=until_exit)
+                )
+            except queue.Empty:
+                if until_exit is None:
+                    return out
+                raise AssertionError(f"output went on {until_exit:g} s after exit: {out}") from None
+            if line is None:
+                self._later.put(None)  # the end stays visible to the next call
+                return out
+            out.append(line)
 
     def line_after(self, prefix: str) -> str | None:
         """The rest of the first printed line that starts with `prefix`."""
@@ -66,7 +88,7 @@ def standalone_mock(profile: str, *args: str) -> Iterator[StandaloneMock]:
                 raise AssertionError(f"wsconform mock exited before ready: {printed}")
             printed.append(line)
         url = next(ln.split(" listening on ")[1].split()[0] for ln in printed if "listening" in ln)
-        yield StandaloneMock(url, printed)
+        yield StandaloneMock(url, printed, process.pid, lines)
     finally:
         process.kill()
         process.wait(10)

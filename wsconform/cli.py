@@ -132,6 +132,13 @@ def mock(args: argparse.Namespace) -> int:
         for name, description in sorted(profile.mock.DEFECTS.items()):  # type: ignore[attr-defined]
             print(f"{name:40} {description}")
         return 0
+    if args.list_variants:
+        for key, values in profile.mock.variant_choices().items():  # type: ignore[attr-defined]
+            print(f"{key:40} {' | '.join(values)}  (default {values[0]})")
+        return 0
+    malformed = [item for item in args.variant if "=" not in item]
+    if malformed:
+        args.usage_error(f"--variant {malformed[0]!r}: expected KEY=VALUE (see --list-variants)")
     clock = MockClock()
     ctx = MockContext(
         clock=clock,
@@ -139,6 +146,7 @@ def mock(args: argparse.Namespace) -> int:
             clock, Path(args.key_file), lifetime=profile.token_lifetime
         ),
         defect=args.defect,
+        variant=dict(item.split("=", 1) for item in args.variant),
     )
     tls = MockTLS() if args.tls else None
     try:
@@ -161,6 +169,7 @@ def mock(args: argparse.Namespace) -> int:
         lines = [
             f"{profile.name} mock listening on {server.url}"
             + (f" (defect: {args.defect})" if args.defect else "")
+            + (f" (variants: {', '.join(args.variant)})" if args.variant else "")
         ]
         if server.plain_url is not None:
             lines.append(f"also plain ws on {server.plain_url}")
@@ -283,6 +292,18 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--port", type=int, default=8765, help="0 picks a free port (8765)")
     m.add_argument("--defect", help="switch on one named defect (see --list-defects)")
     m.add_argument("--list-defects", action="store_true", help="list the defect switches and exit")
+    m.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a conforming choice where the docs allow several (repeatable; see --list-variants)",
+    )
+    m.add_argument(
+        "--list-variants",
+        action="store_true",
+        help="list the variants, their values and defaults, and exit",
+    )
     m.add_argument(
         "--tls", action="store_true", help="serve wss:// on --port with a fresh local CA"
     )

@@ -135,6 +135,7 @@ def connect(
             ssl=target.ssl if url.startswith("wss:") else None,  # the ws:// twin has no TLS
             subprotocols=subprotocols or run.subprotocols(profile),
             op_timeout=run.settings.op_timeout,
+            compression=target.compression,
             pacer=run.pacer,
             answer_pings=answer_pings,
         )

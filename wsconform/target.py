@@ -43,6 +43,9 @@ class Target:
     insecure_url: str | None = None  # the ws:// twin of a wss:// target (TLS-only rules)
     insecure_tls: bool = False  # --insecure: certificates not verified (the report says so)
     broken: str | None = None  # why the target never completed a handshake (tests FAIL with it)
+    # What the probe offers: permessage-deflate only to an embedded mock that serves it (the
+    # compression variant), so that variant's runs do compress and the default runs do not.
+    compression: str | None = None
 
     @property
     def embedded(self) -> bool:
@@ -127,4 +130,5 @@ def start_embedded(
         server=server,
         geo_blocked_url=server.app.geo_blocked_url(server.url),
         insecure_url=server.plain_url,
+        compression=server.compression,
     )

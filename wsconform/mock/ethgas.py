@@ -60,7 +60,7 @@ from wsconform.mock.ethgas_common import (
     reads_private,
 )
 from wsconform.mock.issuer import ALL_RIGHTS, PRIVATE_RIGHT, Identity, Rejected
-from wsconform.mock.server import Connection, MockApp, withhold_pongs
+from wsconform.mock.server import Connection, MockApp, backed_up, withhold_pongs
 
 Message = dict[str, Any]
 MISSING = object()
@@ -107,9 +107,6 @@ class EthgasMock(MockApp):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.states: dict[Connection, LoginState] = {}
-
-    def variant(self, key: str) -> str:
-        return self.ctx.variant.get(key, self.VARIANTS[key][0])
 
     # -- connection ----------------------------------------------------------------------------
 
@@ -163,6 +160,8 @@ class EthgasMock(MockApp):
 
     async def send_expiry_events(self) -> None:
         for conn in list(self.connections):
+            if backed_up(conn):  # its event waits until it reads again; the others' do not
+                continue
             for message in self.expiry_events(conn):
                 with contextlib.suppress(ConnectionClosed):
                     await conn.ws.send(dumps(message))
@@ -180,7 +179,7 @@ class EthgasMock(MockApp):
         """The frames one client frame causes, in order."""
         try:
             request = json.loads(raw) if isinstance(raw, str) else None
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep to parse is not JSON
             request = None
         cmd = request.get("cmd") if isinstance(request, dict) else None
         if not isinstance(request, dict) or not isinstance(cmd, str):

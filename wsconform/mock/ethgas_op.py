@@ -111,9 +111,6 @@ class EthgasOpMock(MockApp):
         self.states: dict[Connection, OpState] = {}
         self._closing: set[asyncio.Task[None]] = set()
 
-    def variant(self, key: str) -> str:
-        return self.ctx.variant.get(key, self.VARIANTS[key][0])
-
     # -- handshake -----------------------------------------------------------------------------
 
     def process_request(self, ws: ServerConnection, request: Request) -> Response | None:
@@ -194,7 +191,7 @@ class EthgasOpMock(MockApp):
             return []
         try:
             request = json.loads(raw) if isinstance(raw, str) else None
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep to parse is not JSON
             request = None
         if not isinstance(request, dict):
             return [operation_failed()]

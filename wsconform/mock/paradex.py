@@ -122,17 +122,22 @@ class ParadexMock(MockApp):
         """The reply to one frame, and whether to close the connection afterwards."""
         try:
             request = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep to parse is a parse error
             if self.defect("close-on-non-json"):
                 return None, True
             if self.defect("no-parse-error"):
                 return None, False
             return self.error(None, RpcError(-32700)), False
         request_id = request.get("id") if isinstance(request, dict) else None
-        if not isinstance(request_id, int | str) or isinstance(request_id, bool):
+        # JSON-RPC 2.0 §4: an id is a String, a Number (finite) or Null; else the request is invalid
+        bad_id = isinstance(request_id, bool | list | dict) or (
+            isinstance(request_id, float) and not abs(request_id) < float("inf")
+        )
+        if bad_id:
             request_id = None
         if (
-            not isinstance(request, dict)
+            bad_id
+            or not isinstance(request, dict)
             or request.get("jsonrpc") != "2.0"
             or not isinstance(request.get("method"), str)
         ):
@@ -193,7 +198,7 @@ class ParadexMock(MockApp):
             conn.identity = (identity.subject, identity.rights, identity.expires_at)
         if self.defect("auth-result-not-object"):
             return True
-        if self.ctx.variant.get("auth-result") == "empty":
+        if self.variant("auth-result") == "empty":
             return {}
         if self.defect("auth-result-extra-fields"):
             return {"node_id": self.node_id, "session_ttl": 300}
@@ -249,7 +254,7 @@ class ParadexMock(MockApp):
 
     def error(self, request_id: Any, exc: RpcError) -> dict[str, Any]:
         message = MESSAGES[exc.code]
-        if self.ctx.variant.get("error-messages") == "title":
+        if self.variant("error-messages") == "title":
             message = message.title()
         if self.defect("undocumented-error-messages"):
             message = f"request failed ({exc.code})"

@@ -5,7 +5,16 @@ background thread (the embedded mock of a pytest run) or in the foreground (`wsc
 With TLS it can serve wss:// and plain ws:// side by side, one app behind both listeners, and
 each Connection says which it came over (some vendors grant rights only over TLS).
 Control calls from the tests (advance the clock, pump now) run *on the mock's loop* and return
-only once the mock has acted, so frames they cause are on the wire before the call returns.
+only once the mock has acted, so frames they cause are on the wire before the call returns (or,
+under the reply-delay variant, queued in order behind everything sent before them).
+
+Every profile accepts the core's own variants (CORE_VARIANTS) beside its vendor's VARIANTS:
+`compression` (permessage-deflate off | deflate) and `reply-delay` (0 | 25ms: every byte the mock
+sends leaves that much later, in order, as from a distant venue).
+
+A hostile client must not take the mock down for the others: a client that stops reading loses
+its synthetic data (the pump never waits for one connection), and a handshake header a vendor
+hook reads as one value but that came twice (Authorization) is refused 400, not a server error.
 """
 
 from __future__ import annotations
@@ -16,12 +25,15 @@ import logging
 import ssl as ssl_module
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from http import HTTPStatus
+from typing import Any, ClassVar, cast
 
 from websockets.asyncio.server import Request, Response, Server, ServerConnection, serve
+from websockets.datastructures import MultipleValuesError
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
@@ -30,6 +42,20 @@ from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
 
 log = logging.getLogger("wsconform.mock")
+
+# Conforming choices every profile offers, implemented here once; the first is the default.
+CORE_VARIANTS: dict[str, tuple[str, ...]] = {
+    "compression": ("off", "deflate"),  # permessage-deflate (RFC 7692) when the client offers it
+    "reply-delay": ("0", "25ms"),  # well inside the suite's 5 s --op-timeout
+}
+REPLY_DELAYS = {"0": 0.0, "25ms": 0.025}  # seconds
+
+# Flow control of every connection (websockets' own default high-water mark, made explicit):
+# the pump sends a frame only while the buffer stays under WRITE_LIMIT_LOW, so no send of its
+# ever waits for a client that has stopped reading.
+WRITE_LIMIT_HIGH = 2**15
+WRITE_LIMIT_LOW = 2**13
+PING_BYTES = 16  # a heartbeat ping frame, with its 4-byte payload, and then some
 
 
 class UnknownDefect(ValueError):
@@ -83,6 +109,12 @@ def withhold_pongs(conn: Connection) -> None:
     pongs.withhold_pongs(conn.ws)
 
 
+def backed_up(conn: Connection, size: int = 0) -> bool:
+    """Whether sending `size` more bytes now could make the send wait on this client's reading
+    (flow control pauses past WRITE_LIMIT_HIGH and resumes only at WRITE_LIMIT_LOW)."""
+    return conn.ws.transport.get_write_buffer_size() + size > WRITE_LIMIT_LOW
+
+
 class MockApp:
     """One vendor's protocol. Subclasses define DEFECTS and implement `serve_connection`."""
 
@@ -99,15 +131,32 @@ class MockApp:
                 f"{self.profile} has no defect {ctx.defect!r}; "
                 f"defects: {', '.join(sorted(self.DEFECTS))}"
             )
+        choices = self.variant_choices()
         for key, value in ctx.variant.items():
-            if value not in self.VARIANTS.get(key, ()):
-                raise UnknownDefect(f"{self.profile} has no variant {key}={value}")
+            if value not in choices.get(key, ()):
+                offered = (
+                    f"{key} is one of {' | '.join(choices[key])}"
+                    if key in choices
+                    else f"variants: {', '.join(choices)}"
+                )
+                raise UnknownDefect(f"{self.profile} has no variant {key}={value}; {offered}")
         self.ctx = ctx
         self.clock = ctx.clock
         assert ctx.issuer is not None
         self.issuer: TokenIssuer = ctx.issuer
         self.connections: set[Connection] = set()
         self._closing: set[asyncio.Future[None]] = set()  # heartbeat closes under way
+
+    @classmethod
+    def variant_choices(cls) -> dict[str, tuple[str, ...]]:
+        """Every variant this profile accepts: the core's, then the vendor's own."""
+        clash = CORE_VARIANTS.keys() & cls.VARIANTS.keys()
+        assert not clash, f"{cls.__name__} redefines core variants {sorted(clash)}"
+        return {**CORE_VARIANTS, **cls.VARIANTS}
+
+    def variant(self, key: str) -> str:
+        """The chosen value of a variant (the core's or the vendor's), or its default."""
+        return self.ctx.variant.get(key, self.variant_choices()[key][0])
 
     def defect(self, name: str) -> bool:
         assert name in self.DEFECTS, (
@@ -133,6 +182,15 @@ class MockApp:
         """Handshake hook: return a Response to refuse the upgrade."""
         return None
 
+    def screen_request(self, ws: ServerConnection, request: Request) -> Response | None:
+        """What MockServer calls: the vendor's hook, where a header it reads as one value (say
+        Authorization) but that came more than once is a bad request (RFC 9110 §5.3: a field
+        that is no list must not repeat), not a server error."""
+        try:
+            return self.process_request(ws, request)
+        except MultipleValuesError as exc:
+            return ws.respond(HTTPStatus.BAD_REQUEST, f"Repeated header {exc}\n")
+
     def geo_blocked_url(self, url: str) -> str | None:
         """Where this mock refuses every client as geo-blocked, if the protocol has such a rule."""
         return None
@@ -142,14 +200,16 @@ class MockApp:
         return None
 
     async def pump(self) -> None:
-        """Push one synthetic frame to every active subscription."""
+        """Push one synthetic frame to every active subscription. A client that has stopped
+        reading misses its frames: waiting for it would stop the data of every other client."""
         for conn in list(self.connections):
             for channel in list(conn.subscriptions):
                 frame = self.data_frame(conn, channel)
-                if frame is not None:
-                    conn.seq += 1
-                    with contextlib.suppress(ConnectionClosed):
-                        await conn.ws.send(frame)
+                if frame is None or backed_up(conn, len(frame)):
+                    continue
+                conn.seq += 1
+                with contextlib.suppress(ConnectionClosed):
+                    await conn.ws.send(frame)
 
     async def heartbeat(self) -> None:
         """Ping what is due, and close what has stayed silent (HEARTBEAT); called on each pump
@@ -169,21 +229,106 @@ class MockApp:
                     now - conn.last_alive >= beat.close_silent_after
                     and time.monotonic() - sent >= beat.pong_grace
                 ):
-                    # Not awaited: the closing handshake needs the client, which may be the
-                    # very thread waiting for this clock jump to return.
-                    closing = asyncio.ensure_future(conn.ws.close(beat.close_code, "no pong"))
-                    self._closing.add(closing)
-                    closing.add_done_callback(self._closing.discard)
+                    self._close_silent(conn, beat)
                     continue
             if now - conn.last_ping >= beat.ping_every and conn.unanswered is None:
+                if backed_up(conn, PING_BYTES):
+                    # Not reading: a ping would wait on it. Silent that long, it is closed.
+                    if now - conn.last_alive >= beat.close_silent_after:
+                        self._close_silent(conn, beat)
+                    continue
                 conn.last_ping = now
                 with contextlib.suppress(ConnectionClosed):
                     waiter = await conn.ws.ping()
                     waiter.add_done_callback(lambda f: f.cancelled() or f.exception())
                     conn.unanswered = (waiter, time.monotonic())
 
+    def _close_silent(self, conn: Connection, beat: Heartbeat) -> None:
+        # Not awaited: the closing handshake needs the client, which may be the very thread
+        # waiting for this clock jump to return (or a client that no longer reads at all).
+        closing = asyncio.ensure_future(conn.ws.close(beat.close_code, "no pong"))
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
+
     async def clock_advanced(self) -> None:
         """Called on the mock's loop after the clock moved (expiry events go out from here)."""
+
+
+class DelayedTransport:
+    """The reply-delay variant: a transport that does everything `delay` seconds late, in the
+    order asked (writes, half-close, close), like a network path with that latency. Every byte
+    the mock sends is delayed the same, pongs and closing handshakes too, so nothing overtakes
+    anything (a pong still follows the data sent before it). The rest is the wrapped
+    transport's, flow control included: bytes still waiting here are one delay's worth of
+    output at most, and they pause nothing (no client can be slow to read them yet)."""
+
+    def __init__(self, inner: asyncio.Transport, delay: float) -> None:
+        self._inner = inner
+        self._delay = delay
+        self._loop = asyncio.get_running_loop()
+        self._due: deque[tuple[float, Callable[[], None]]] = deque()  # when, what
+        self._timer: asyncio.TimerHandle | None = None
+        self._closing = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        chunk = bytes(data)  # the caller may reuse its buffer before the delay is over
+        self._later(lambda: self._inner.write(chunk))
+
+    def writelines(self, chunks: Any) -> None:
+        self.write(b"".join(chunks))
+
+    def write_eof(self) -> None:
+        self._later(self._write_eof)
+
+    def close(self) -> None:
+        self._closing = True
+        self._later(self._inner.close)
+
+    def abort(self) -> None:
+        self._closing = True
+        self._due.clear()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._inner.abort()
+
+    def is_closing(self) -> bool:
+        return self._closing or self._inner.is_closing()
+
+    def _write_eof(self) -> None:
+        with contextlib.suppress(OSError, RuntimeError):  # the peer may be gone by now
+            self._inner.write_eof()
+
+    def _later(self, action: Callable[[], None]) -> None:
+        self._due.append((self._loop.time() + self._delay, action))
+        if self._timer is None:
+            self._timer = self._loop.call_at(self._due[0][0], self._run_due)
+
+    def _run_due(self) -> None:
+        self._timer = None
+        now = self._loop.time()
+        while self._due and self._due[0][0] <= now:
+            _, action = self._due.popleft()
+            if not self._inner.is_closing():  # the client went away meanwhile: drop the rest
+                action()
+        if self._due:
+            self._timer = self._loop.call_at(self._due[0][0], self._run_due)
+
+
+def connection_class(reply_delay: float) -> type[ServerConnection]:
+    """The websockets connection class to serve with: plain, or behind a DelayedTransport."""
+    if reply_delay <= 0:
+        return ServerConnection
+
+    class DelayedConnection(ServerConnection):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            inner = cast(asyncio.Transport, transport)
+            super().connection_made(cast(asyncio.Transport, DelayedTransport(inner, reply_delay)))
+
+    return DelayedConnection
 
 
 class MockServer:
@@ -200,7 +345,6 @@ class MockServer:
         ssl: ssl_module.SSLContext | None = None,
         plain_port: int | None = None,
         pump_interval: float = 0.02,
-        compression: str | None = None,
     ) -> None:
         self.ctx = ctx or MockContext()
         self.app = app_factory(self.ctx)
@@ -209,7 +353,10 @@ class MockServer:
         self.host, self.port, self.ssl = host, port, ssl
         self.plain_port = plain_port
         self.pump_interval = pump_interval
-        self.compression = compression
+        # The core's variants (the app has validated them): permessage-deflate, reply delay.
+        deflate = self.app.variant("compression") == "deflate"
+        self.compression: str | None = "deflate" if deflate else None
+        self.reply_delay = REPLY_DELAYS[self.app.variant("reply-delay")]
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stop: asyncio.Event | None = None
@@ -235,12 +382,14 @@ class MockServer:
             self.host,
             port,
             ssl=ssl,
-            process_request=self.app.process_request,
+            process_request=self.app.screen_request,
             subprotocols=self.app.subprotocols,  # type: ignore[arg-type]
             compression=self.compression,
             max_size=2**20,
+            write_limit=(WRITE_LIMIT_HIGH, WRITE_LIMIT_LOW),
             backlog=2048,
             ping_interval=None,
+            create_connection=connection_class(self.reply_delay),
         )
 
     async def serve(self, on_ready: Callable[[], None] = lambda: None) -> None:

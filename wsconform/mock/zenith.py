@@ -127,9 +127,6 @@ class ZenithMock(MockApp):
             weakref.WeakKeyDictionary()
         )
 
-    def variant(self, key: str) -> str:
-        return self.ctx.variant.get(key, self.VARIANTS[key][0])
-
     # -- handshake -----------------------------------------------------------------------------
 
     def select_subprotocol(
@@ -214,7 +211,7 @@ class ZenithMock(MockApp):
         self.forget_if_expired(conn)
         try:
             request = json.loads(raw) if isinstance(raw, str) else None
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep to parse is not JSON
             request = None
         if not isinstance(request, dict):
             return [self.error(None, None, None, "Data.Deserialise")]
