@@ -34,6 +34,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## kill-matrix: every defect and conforming variant of every mock → docs/kill-matrix.md
+kill-matrix: $(STAMP)
+	$(BIN)/python -m wsconform.killmatrix --out docs/kill-matrix.md
+
 ## bench: performance figures (not a test; prints numbers)
 bench: $(STAMP)
 	$(BIN)/python bench/paradex.py

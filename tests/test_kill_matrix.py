@@ -1,5 +1,7 @@
-"""Kill matrix: every defect of every profile's mock turns the requirement it breaks red, and
-each clean mock is all green. A defect that kills nothing means the suite lacks a check."""
+"""Kill matrix: every defect of every profile's mock turns the requirement it breaks red, every
+MUST and SHOULD requirement is turned red by some defect, and each clean mock and each conforming
+variant is all green. A defect that kills nothing means the suite lacks a check; a variant that
+turns anything red is a false alarm."""
 
 from __future__ import annotations
 
@@ -7,8 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from wsconform.killmatrix import ROOT, Run, kill_matrix, markdown
+from wsconform.killmatrix import (
+    ROOT,
+    UNKILLABLE,
+    Run,
+    kill_matrix,
+    markdown,
+    unkilled,
+    variants,
+)
 from wsconform.profiles import PROFILES, get_profile
+
+# The matrices are built once, inside the first test's time: about 110 pytest runs, 4 min on 2
+# cores (measured), against pytest-timeout's default of 300 s per test.
+pytestmark = pytest.mark.timeout(1200)
 
 # profile → defect → the requirement it must turn red (FAIL for MUST, WARN for SHOULD).
 EXPECTED_KILLS: dict[str, dict[str, str]] = {
@@ -94,6 +108,7 @@ EXPECTED_KILLS: dict[str, dict[str, str]] = {
         "pong-withheld": "ETH-HB-01",
         "public-needs-login": "ETH-AUTH-05",
         "unsubscribe-keeps-data": "ETH-SUB-04",
+        "data-payload-renamed": "ETH-ENV-03",
     },
     "ethgas-op": {
         "accept-any-token": "EOP-REJ-01",
@@ -106,8 +121,13 @@ EXPECTED_KILLS: dict[str, dict[str, str]] = {
         "pong-withheld": "EOP-HB-02",
         "multi-arg-subscribe-first-only": "EOP-SUB-01",
         "unsubscribe-keeps-data": "EOP-SUB-02",
+        "public-channels-need-login": "EOP-AUTH-05",
+        "private-query-payload-as-data": "EOP-ENV-01",
+        "data-without-timestamp": "EOP-SUB-03",
+        "non-json-error-text": "EOP-ENV-04",
     },
 }
+VARIANT_CASES = [(p, v) for p in sorted(PROFILES) for v in variants(get_profile(p))]
 CASES = [(p, d) for p, kills in sorted(EXPECTED_KILLS.items()) for d in sorted(kills)]
 
 
@@ -150,7 +170,53 @@ def test_defect_is_killed(matrices, profile, defect):
         assert run.exit_code == 1 and run.failed_tests, run.output_tail
 
 
+@pytest.mark.parametrize(("profile", "variant"), VARIANT_CASES)
+def test_conforming_variant_is_green(matrices, profile, variant):
+    run = matrices[profile][variant]
+    assert run.exit_code == 0 and not run.failed_tests and not run.red_requirements, (
+        f"variant {variant} (a choice the docs allow) turned {run.red_requirements} red\n"
+        f"{run.output_tail}"
+    )
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_every_must_and_should_requirement_is_killable(matrices, profile):
+    missed = unkilled(get_profile(profile), matrices[profile])
+    assert set(missed) == set(UNKILLABLE.get(profile, {})), (
+        f"no defect of the {profile} mock breaks {missed}: add one, or say in UNKILLABLE why "
+        "none can"
+    )
+
+
 @pytest.mark.parametrize("profile", sorted(PROFILES))
 def test_matrix_is_written(matrices, profile):
     table = (Path(ROOT) / "reports" / "kill-matrix" / f"{profile}.md").read_text(encoding="utf-8")
     assert all(defect in table for defect in EXPECTED_KILLS[profile])
+    assert all(variant in table for variant in variants(get_profile(profile)))
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_the_documented_matrix_names_every_defect_and_variant(profile):
+    """docs/kill-matrix.md is generated (make kill-matrix); this catches it going stale."""
+    document = (Path(ROOT) / "docs" / "kill-matrix.md").read_text(encoding="utf-8")
+    section = document.split(f"## {profile}\n", 1)[1].split("\n## ", 1)[0]
+    named = {line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ")}
+    expected = {*EXPECTED_KILLS[profile], *variants(get_profile(profile))}
+    assert expected <= named, f"make kill-matrix: missing {sorted(expected - named)}"
+
+
+def test_the_summary_names_what_no_defect_breaks_and_every_false_alarm():
+    """The figures above each table, on a synthetic matrix: one defect that kills one
+    requirement, and a variant that goes red."""
+    profile = get_profile("paradex")
+    green = Run(None, 0, [], {}, 1.0, "")
+    runs: dict[str | None, Run] = {
+        None: green,
+        "accept-expired": Run("accept-expired", 1, ["t"], {"PDX-REJ-03": "FAIL"}, 1.0, ""),
+        "reply-delay=25ms": Run("reply-delay=25ms", 1, ["t"], {"PDX-ENV-01": "FAIL"}, 1.0, ""),
+    }
+    lines = "\n".join(markdown(profile, runs).splitlines()[2:6])
+    assert "- defects: 1, killed (turn a requirement red): 1" in lines
+    assert "without a defect: PDX-AUTH-01," in lines  # the first of many
+    assert "PDX-REJ-03," not in lines.split("without a defect:")[1]
+    assert "false alarms (clean mock or a variant not all green): 1: reply-delay=25ms" in lines

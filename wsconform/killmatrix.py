@@ -1,8 +1,12 @@
-"""The kill matrix: run a profile's suite against its mock once clean and once per defect.
+"""The kill matrix: run a profile's suite against its mock once clean, once per defect, and once
+per conforming variant.
 
 Every run is a separate `pytest` process, exactly as a user runs the suite, writing its own
 results.json; the matrix says which tests and requirements each defect turned red. A defect no
-test catches is a check the suite lacks.
+test catches is a check the suite lacks; a variant (a choice the docs allow) that turns anything
+red is a false alarm.
+
+    python -m wsconform.killmatrix [--out docs/kill-matrix.md]     (make kill-matrix)
 """
 
 from __future__ import annotations
@@ -17,14 +21,18 @@ from pathlib import Path
 
 from wsconform.config import without_settings
 from wsconform.profiles.base import Profile
+from wsconform.requirements import Level, catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 RED = ("FAIL", "WARN", "ERROR")
+# profile → MUST or SHOULD requirement no server-side defect can break → why. Empty: every
+# requirement the catalogues judge is about what the server sends or accepts.
+UNKILLABLE: dict[str, dict[str, str]] = {}
 
 
 @dataclass(frozen=True)
 class Run:
-    defect: str | None
+    defect: str | None  # or the variant, as KEY=VALUE
     exit_code: int
     failed_tests: list[str]
     red_requirements: dict[str, str]  # requirement id → FAIL / WARN / ERROR
@@ -33,9 +41,14 @@ class Run:
 
 
 def run_suite(
-    profile: Profile, defect: str | None, report_dir: Path, op_timeout: float = 1.0
+    profile: Profile,
+    defect: str | None,
+    report_dir: Path,
+    op_timeout: float = 1.0,
+    variant: str | None = None,
 ) -> Run:
-    """One pytest process: the profile's suite on its embedded mock, with `defect` switched on."""
+    """One pytest process: the profile's suite on its embedded mock, with `defect` switched on
+    or `variant` (KEY=VALUE) chosen."""
     command = [
         sys.executable, "-m", "pytest", str(ROOT / "suites" / profile.suite_dir),
         "--profile", profile.name, "--report-dir", str(report_dir), "--op-timeout", str(op_timeout),
@@ -44,6 +57,8 @@ def run_suite(
     ]  # fmt: skip
     if defect:
         command += ["--mock-defect", defect]
+    if variant:
+        command += ["--mock-variant", variant]
     env = {**without_settings(os.environ), "HYPOTHESIS_PROFILE": "ci"}
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     results_file = report_dir / profile.name / "results.json"
@@ -53,7 +68,7 @@ def run_suite(
         )
     results = json.loads(results_file.read_text(encoding="utf-8"))
     return Run(
-        defect=defect,
+        defect=defect or variant,
         exit_code=done.returncode,
         failed_tests=[t["nodeid"] for t in results["tests"] if t["outcome"] in ("failed", "error")],
         red_requirements={
@@ -64,31 +79,123 @@ def run_suite(
     )
 
 
+def variants(profile: Profile) -> list[str]:
+    """Every conforming choice but the default, as KEY=VALUE: the core's and the vendor's."""
+    offered = profile.mock.variant_choices()  # type: ignore[attr-defined]
+    return [f"{key}={value}" for key, values in sorted(offered.items()) for value in values[1:]]
+
+
 def kill_matrix(
     profile: Profile, work_dir: Path, workers: int | None = None
 ) -> dict[str | None, Run]:
-    """The clean run (key None) and one run per defect of the profile's mock, in parallel."""
+    """The clean run (key None), one run per defect and one per variant (key KEY=VALUE), in
+    parallel."""
     defects: list[str | None] = [None, *sorted(profile.mock.DEFECTS)]  # type: ignore[attr-defined]
     workers = workers or os.cpu_count() or 2
 
-    def one(defect: str | None) -> Run:
-        return run_suite(profile, defect, work_dir / (defect or "clean"))
+    def one(case: str | None) -> Run:
+        if is_variant(case):  # a variant runs with the default op timeout
+            return run_suite(profile, None, work_dir / case.replace("=", "-"), 5.0, variant=case)
+        return run_suite(profile, case, work_dir / (case or "clean"))
 
+    cases = [*defects, *variants(profile)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(zip(defects, pool.map(one, defects), strict=True))
+        return dict(zip(cases, pool.map(one, cases), strict=True))
+
+
+def is_variant(case: str | None) -> bool:
+    return case is not None and "=" in case
+
+
+def unkilled(profile: Profile, runs: dict[str | None, Run]) -> list[str]:
+    """The MUST and SHOULD requirements no defect turned red."""
+    killed = {req for case, run in runs.items() if case for req in run.red_requirements}
+    judged = (Level.MUST, Level.SHOULD)
+    requirements = catalogue(profile.name).requirements.values()
+    return sorted(r.id for r in requirements if r.level in judged and r.id not in killed)
+
+
+def false_alarms(runs: dict[str | None, Run]) -> list[str]:
+    """The clean run ("clean") and the conforming variants that were not all green."""
+    return [
+        case or "clean"
+        for case, run in runs.items()
+        if (case is None or is_variant(case)) and (run.exit_code or run.red_requirements)
+    ]
+
+
+def summary(profile: Profile, runs: dict[str | None, Run]) -> list[str]:
+    """The figures of one profile's matrix, as Markdown list items."""
+    defects = [case for case in runs if case and not is_variant(case)]
+    killing = [case for case in defects if runs[case].red_requirements]
+    requirements = catalogue(profile.name).requirements.values()
+    judged = [r for r in requirements if r.level in (Level.MUST, Level.SHOULD)]
+    missed = unkilled(profile, runs)
+    cannot = UNKILLABLE.get(profile.name, {})
+    alarms = false_alarms(runs)
+    return [
+        f"- defects: {len(defects)}, killed (turn a requirement red): {len(killing)}",
+        f"- MUST and SHOULD requirements: {len(judged)}, turned red by a defect: "
+        f"{len(judged) - len(missed)}; without a defect: {', '.join(missed) or 'none'}",
+        *(f"  - {req} cannot be broken from the server side: {why}" for req, why in cannot.items()),
+        f"- INFO requirements: {len(requirements) - len(judged)} (recorded, never judged: no "
+        "defect can turn them red)",
+        f"- conforming variants: {sum(map(is_variant, runs))}; false alarms (clean mock or a "
+        f"variant not all green): {len(alarms)}{': ' + ', '.join(alarms) if alarms else ''}",
+    ]
 
 
 def markdown(profile: Profile, runs: dict[str | None, Run]) -> str:
-    """The matrix as a Markdown table: defect → requirements turned red → tests failed."""
+    """The matrix as Markdown: its figures, then a table of defect or variant → requirements
+    turned red → tests."""
     lines = [
-        f"# Kill matrix: {profile.name}",
+        f"## {profile.name}",
         "",
-        "| defect | what it breaks | requirements turned red | tests failed | exit |",
+        *summary(profile, runs),
+        "",
+        "| defect or variant | what it does | requirements turned red | tests failed | exit |",
         "|---|---|---|---|---|",
     ]
-    for defect, run in runs.items():
-        described = profile.mock.DEFECTS.get(defect, "") if defect else "clean mock"  # type: ignore[attr-defined]
+    for case, run in runs.items():
+        if case is None:
+            described = "clean mock"
+        elif is_variant(case):
+            described = "conforming variant (must stay green)"
+        else:
+            described = profile.mock.DEFECTS[case]  # type: ignore[attr-defined]
         reds = ", ".join(f"{k} ({v})" for k, v in sorted(run.red_requirements.items())) or "none"
         failed = len(run.failed_tests)
-        lines.append(f"| {defect or '—'} | {described} | {reds} | {failed} | {run.exit_code} |")
+        lines.append(f"| {case or '—'} | {described} | {reds} | {failed} | {run.exit_code} |")
     return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    import argparse
+    import tempfile
+
+    from wsconform.profiles import PROFILES, get_profile
+
+    parser = argparse.ArgumentParser(
+        prog="python -m wsconform.killmatrix",
+        description="Run every profile's kill matrix (clean, each defect, each conforming "
+        "variant) and write the tables as one Markdown document.",
+    )
+    parser.add_argument("--out", default="docs/kill-matrix.md", help="(%(default)s)")
+    args = parser.parse_args()
+    sections = [
+        "# Kill matrix\n\nGenerated by `make kill-matrix` (`python -m wsconform.killmatrix`): "
+        "every profile's suite on its mock, clean, with each defect switched on, and with each "
+        "conforming variant chosen (a variant must stay green).\n"
+    ]
+    with tempfile.TemporaryDirectory() as work:
+        for name in PROFILES:
+            profile = get_profile(name)
+            sections.append(markdown(profile, kill_matrix(profile, Path(work) / name)))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text("\n".join(sections), encoding="utf-8")
+    print(f"kill matrix written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

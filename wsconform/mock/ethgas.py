@@ -98,6 +98,7 @@ class EthgasMock(MockApp):
         "pong-withheld": "client WebSocket pings are not answered",
         "public-needs-login": "a public subscribe before login is refused 401",
         "unsubscribe-keeps-data": "data keeps flowing after an unsubscribe",
+        "data-payload-renamed": 'data frames carry their payload in "payload", not "data"',
     }
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "subscribe-ack": ("yes", "no"),  # undocumented: acks or silence
@@ -275,7 +276,9 @@ class EthgasMock(MockApp):
         if is_private(channel) and not self.reads_private(conn, for_data=True):
             return None
         data = {"channel": channel, "seq": conn.seq + 1, "timestamp": int(self.clock.now() * 1000)}
-        return dumps({"cmd": channel, "data": data})
+        return dumps(
+            {"cmd": channel, "payload" if self.defect("data-payload-renamed") else "data": data}
+        )
 
 
 def token_of(request: Message) -> object:

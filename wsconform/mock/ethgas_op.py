@@ -95,6 +95,11 @@ class EthgasOpMock(MockApp):
         "pong-withheld": "client WebSocket pings are not answered",
         "multi-arg-subscribe-first-only": "only a subscribe's first arg is subscribed; all acked",
         "unsubscribe-keeps-data": "data keeps flowing after an unsubscribe",
+        # Not currentSlot itself: the suite syncs on it, so breaking it breaks every test.
+        "public-channels-need-login": "public channels need a login",
+        "private-query-payload-as-data": 'private query replies carry "data", not "P"',
+        "data-without-timestamp": 'data frames lack "E", the millisecond timestamp',
+        "non-json-error-text": "a malformed request is answered with plain text, not JSON",
     }
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "bad-header-token": ("upgrade-unauthenticated", "refuse-401"),
@@ -194,7 +199,9 @@ class EthgasOpMock(MockApp):
         except (ValueError, RecursionError):  # too deep to parse is not JSON
             request = None
         if not isinstance(request, dict):
-            return [operation_failed()]
+            return (
+                ["invalid request"] if self.defect("non-json-error-text") else [operation_failed()]
+            )
         op, args = request.get("op"), request.get("args", [])
         if not isinstance(args, list) or (op in OPS_WITH_ARGS and not args):
             return [operation_failed()]
@@ -259,6 +266,8 @@ class EthgasOpMock(MockApp):
             return arg_error(1002, "Invalid channel", arg)
         if is_private(channel) and not self.reads_private(conn):
             return arg_error(1001, "Authentication failed", arg)
+        if self.defect("public-channels-need-login") and conn.identity is None:
+            return arg_error(1001, "Authentication failed", arg)
         return None
 
     def query(self, conn: Connection, arg: Any) -> Message:
@@ -268,7 +277,10 @@ class EthgasOpMock(MockApp):
         if query_type in PRIVATE_QUERIES:
             if not self.reads_private(conn):
                 return arg_error(1001, "Authentication failed", arg)
-            return {"q": query_type, "P": []}
+            return {
+                "q": query_type,
+                "data" if self.defect("private-query-payload-as-data") else "P": [],
+            }
         return arg_error(1002, "Operation Failed", arg)
 
     # -- frames --------------------------------------------------------------------------------
@@ -278,8 +290,10 @@ class EthgasOpMock(MockApp):
         name = channel_of(arg)
         if name is None or (is_private(name) and not self.reads_private(conn)):
             return None
-        now_ms = int(self.clock.now() * 1000)
-        return dumps({"e": name, "E": now_ms, "s": INSTRUMENT, "P": {"seq": conn.seq + 1}})
+        frame = {"e": name, "E": int(self.clock.now() * 1000), "s": INSTRUMENT}
+        if self.defect("data-without-timestamp"):
+            del frame["E"]
+        return dumps({**frame, "P": {"seq": conn.seq + 1}})
 
 
 def channel_of(arg: Any) -> str | None:
