@@ -1,5 +1,6 @@
 """The fixtures every suite uses: the target, its tokens, connections, checks and the shared
-expectations (no data on a channel; one connection reused across a fuzz run).
+expectations (no data on a channel; one connection reused across a fuzz run). And one hook: a
+target that times out or drops the connection gets a FAIL with the reason, not the suite's stack.
 
 Registered by the root conftest.py beside wsconform.plugin, whose run state (RUN) they read.
 A suite's conftest adds its protocol's `client` fixture; `fuzz_client` builds on it.
@@ -7,6 +8,8 @@ A suite's conftest adds its protocol's `client` fixture; `fuzz_client` builds on
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,13 +17,14 @@ import pytest
 from hypothesis import strategies as st
 
 from wsconform import fuzz
-from wsconform.checks import Checker
+from wsconform.checks import Checker, ConformanceFailure
 from wsconform.pacing import TooManyConnections
 from wsconform.plugin import CHECKER, RUN, TRANSCRIPT, profile_of
 from wsconform.profiles.base import Profile
 from wsconform.requirements import catalogue
 from wsconform.schemas import registry
 from wsconform.session import (
+    ConnectionFailed,
     ExpectTimeout,
     HandshakeRejected,
     PeerClosed,
@@ -262,3 +266,110 @@ def fuzzed_tokens(base_token: str, target: Target) -> st.SearchStrategy[fuzz.Fuz
     """Every family of wsconform.fuzz built from `base_token`, with algorithm confusion where
     the target's public key is known (the embedded mock)."""
     return fuzz.tokens_against(base_token, getattr(target, "public_key_pem", None))
+
+
+# -- the target's failures are verdicts, not crashes ---------------------------------------------
+
+
+# What a test raises when it fails (pytest's skip, xfail and exit pass through untouched).
+FAILURES = (Exception, pytest.fail.Exception)
+VERDICTS = (ConformanceFailure, pytest.fail.Exception)  # a check's FAIL, a fixture's pytest.fail
+TARGET_FAILURES = (ExpectTimeout, PeerClosed, TargetUnreachable)
+# What a retry would wait out again: an op timeout, a close timeout, a connect timeout.
+UNANSWERED = (ExpectTimeout, ConnectionFailed, TargetUnreachable)
+
+
+class FuzzRunEnded(BaseException):
+    """Ends a hypothesis run at the first example the target leaves unanswered.
+
+    A BaseException, as pytest's own outcomes are, so that hypothesis neither shrinks nor replays
+    the example: every retry would wait --op-timeout (or the close timeout) again for an answer
+    that does not come, dozens of times: minutes, past the hard test timeout. The test FAILs
+    with what ended the run."""
+
+    def __init__(self, failure: BaseException, example: int) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+        self.example = example
+
+
+def _chain(exc: BaseException | None) -> Iterator[BaseException]:
+    """`exc` and the exceptions it was raised from or while handling."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def _made_of(exc: BaseException, kinds: tuple[type[BaseException], ...]) -> bool:
+    """`exc` is one of `kinds`, or a verdict made of one (a check.scope's FAIL, `connect`'s
+    pytest.fail). Any other exception is the suite's own: its stack stays."""
+    if isinstance(exc, kinds):
+        return True
+    return isinstance(exc, VERDICTS) and any(isinstance(e, kinds) for e in _chain(exc))
+
+
+def _ending_when_unanswered(inner: Callable[..., Any]) -> Callable[..., Any]:
+    """A hypothesis inner test (HypothesisHandle.inner_test, reassignable for wrappers) that
+    ends the run at the first example the target leaves unanswered."""
+    examples = itertools.count(1)
+
+    @functools.wraps(inner)
+    def example(*args: Any, **kwargs: Any) -> Any:
+        number = next(examples)
+        try:
+            return inner(*args, **kwargs)
+        except FAILURES as exc:
+            if not _made_of(exc, UNANSWERED):
+                raise
+            failure = exc
+        raise FuzzRunEnded(failure, number)
+
+    return example
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A suite's test: a timeout or a dropped connection is the target's failure, shown as a
+    verdict; a fuzz run ends at the first example the target leaves unanswered."""
+    if profile_of(item) is None:
+        return (yield)
+    handle = getattr(getattr(item, "obj", None), "hypothesis", None)
+    inner = handle.inner_test if handle is not None else None
+    if handle is not None:
+        handle.inner_test = _ending_when_unanswered(inner)
+    try:
+        return (yield)
+    except FuzzRunEnded as ended:
+        failure = ended.failure
+        note = (
+            f"the fuzz run ended at example {ended.example}, which the target left unanswered "
+            "(not shrunk: each retry would wait out a timeout again)"
+        )
+    except FAILURES as exc:
+        if not _made_of(exc, TARGET_FAILURES):
+            raise
+        failure, note = exc, ""
+    finally:
+        if handle is not None:
+            handle.inner_test = inner
+    raise _as_verdict(item, failure, note) from None  # the timeout's own stack is not the point
+
+
+def _as_verdict(item: pytest.Item, failure: BaseException, note: str) -> BaseException:
+    """A ConformanceFailure (a check.scope's) or pytest.fail already is a verdict, and keeps its
+    requirement. A bare timeout or closed connection FAILs with its reason and the latest wire
+    entries, as a check's failure shows them."""
+    if note:
+        failure.add_note(note)
+    if isinstance(failure, VERDICTS):
+        return failure
+    lines = [f"{type(failure).__name__}: {failure}", *getattr(failure, "__notes__", [])]
+    transcript = item.stash.get(TRANSCRIPT, None)
+    if transcript is not None and transcript.entries:
+        tail = transcript.render(last=12).splitlines()
+        lines += ["  wire (latest entries):", *("    " + line for line in tail)]
+    # Redacted here, whole: hypothesis' notes are not, and a report redacted later is cut short.
+    text = item.config.stash[RUN].redactor.text("\n".join(lines))
+    return pytest.fail.Exception(text, pytrace=False)

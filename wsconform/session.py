@@ -27,7 +27,9 @@ from wsconform.pacing import Pacer
 from wsconform.transcript import Transcript
 
 USER_AGENT = f"wsconform/{__version__} (+conformance suite)"
-MAX_FRAME_BYTES = 16 * 2**20
+# Four times websockets' default: room for a vendor's largest snapshot. A bigger frame fails the
+# connection at once with 1009 (message too big), rather than being held whole in the transcript.
+MAX_FRAME_BYTES = 4 * 2**20
 
 _NOT_JSON = object()
 _loop: asyncio.AbstractEventLoop | None = None
@@ -47,6 +49,11 @@ class ExpectTimeout(TimeoutError):
 
 class PeerClosed(ConnectionError):
     pass
+
+
+class ConnectionFailed(PeerClosed):
+    """This client failed the connection (RFC 6455 §7.1.7): the server sent what it must not,
+    such as a frame over MAX_FRAME_BYTES."""
 
 
 class TargetUnreachable(ConnectionError):
@@ -129,6 +136,7 @@ class ProbeSession:
         self.subprotocol: str | None = None
         self.close_code: int | None = None
         self.close_reason: str = ""
+        self.close_detail = ""  # a close without the peer's close frame: a reset, a frame too big
         self._ws: ClientConnection | None = None
         self._reader: asyncio.Task[None] | None = None
         self._pending: list[Frame] = []
@@ -229,14 +237,16 @@ class ProbeSession:
         try:
             async for data in ws:
                 self._file(data)
-        except ConnectionClosed:
-            pass
+        except ConnectionClosed as exc:
+            if exc.rcvd is None:  # no close frame from the peer: say what happened instead
+                self.close_detail = _unclean_close(exc)
         finally:
             self._closed = True
             self.close_code = ws.close_code
             self.close_reason = ws.close_reason or ""
+            detail = f" ({self.close_detail})" if self.close_detail else ""
             self.transcript.record(
-                self.conn, "close", f"code={self.close_code} reason={self.close_reason!r}"
+                self.conn, "close", f"code={self.close_code} reason={self.close_reason!r}{detail}"
             )
             self._arrived.set()
 
@@ -266,7 +276,7 @@ class ProbeSession:
 
     @property
     def closed(self) -> bool:
-        return self._closed
+        return self._closed or self._failed()
 
     # -- traffic ---------------------------------------------------------------------------------
 
@@ -279,14 +289,14 @@ class ProbeSession:
         event_loop().run_until_complete(self._send(data))
 
     async def _send(self, data: str | bytes) -> None:
-        if self._ws is None or self._closed:
-            raise PeerClosed(self._closed_text("sending"))
+        if self._ws is None or self.closed:
+            raise self._gone("sending")
         text = data if isinstance(data, str) else f"<binary {len(data)} bytes>"
         self.transcript.record(self.conn, "→", text)
         try:
             await asyncio.wait_for(self._ws.send(data), self.op_timeout)
         except ConnectionClosed:
-            raise PeerClosed(self._closed_text("sending")) from None
+            raise self._gone("sending") from None
         except TimeoutError:
             raise ExpectTimeout(
                 f"the server did not accept a frame within {self.op_timeout:g} s"
@@ -329,8 +339,8 @@ class ProbeSession:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not done():
-            if self._closed:
-                raise PeerClosed(self._closed_text(f"waiting for {what}"))
+            if self.closed:
+                raise self._gone(f"waiting for {what}")
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise ExpectTimeout(f"no {what} within {timeout:g} s")
@@ -369,14 +379,14 @@ class ProbeSession:
 
     async def _barrier(self, timeout: float | None) -> float:
         timeout = self.op_timeout if timeout is None else timeout
-        if self._ws is None or self._closed:
-            raise PeerClosed(self._closed_text("pinging"))
+        if self._ws is None or self.closed:
+            raise self._gone("pinging")
         self.transcript.record(self.conn, "→", "<ping>")
         try:
             pong = await self._ws.ping()
             latency = await asyncio.wait_for(pong, timeout)
         except ConnectionClosed:
-            raise PeerClosed(self._closed_text("waiting for a pong")) from None
+            raise self._gone("waiting for a pong") from None
         except TimeoutError:
             raise ExpectTimeout(f"no pong to a ping within {timeout:g} s") from None
         self.transcript.record(self.conn, "←", "<pong>")
@@ -387,8 +397,29 @@ class ProbeSession:
             await asyncio.sleep(0)
         return latency
 
-    def _closed_text(self, doing: str) -> str:
-        return (
+    def _failed(self) -> bool:
+        """This client failed the connection (a frame over MAX_FRAME_BYTES, a protocol error):
+        nothing more will be read, though websockets waits up to close_timeout for the TCP close."""
+        protocol = self._ws.protocol if self._ws is not None else None
+        return protocol is not None and protocol.close_sent is not None and not protocol.close_rcvd
+
+    def _gone(self, doing: str) -> PeerClosed:
+        """The error for a connection that is over: closed, or failed by this client."""
+        if self._failed():
+            assert self._ws is not None
+            sent = self._ws.protocol.close_sent
+            return ConnectionFailed(f"connection failed by this client (sent {sent}) while {doing}")
+        if self.close_detail:
+            return PeerClosed(f"connection closed ({self.close_detail}) while {doing}")
+        return PeerClosed(
             f"connection closed by the peer (code={self.close_code}, "
             f"reason={self.close_reason!r}) while {doing}"
         )
+
+
+def _unclean_close(exc: ConnectionClosed) -> str:
+    """websockets' account of the close frames sent and received, and the socket error beneath
+    (a reset), e.g. "sent 1009 (message too big) frame with ... bytes exceeds limit ..."."""
+    cause = exc.__cause__
+    beneath = f"; {type(cause).__name__}: {cause}" if isinstance(cause, OSError) else ""
+    return f"{exc}{beneath}"
