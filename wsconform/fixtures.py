@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import strategies as st
@@ -40,6 +40,8 @@ from wsconform.tokens import (
     TokenUnavailable,
 )
 from wsconform.transcript import Transcript
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -195,18 +197,38 @@ def expect_no_data(check: Checker, target: Target, profile: Profile) -> Callable
     return expect
 
 
+class FuzzClients:
+    """One connection for all the examples of a fuzz run, as a real client reuses one; reopened
+    when the server has closed it."""
+
+    def __init__(self, client: Callable[[], Any]) -> None:
+        self._client = client
+        self._current: Any = None
+
+    def __call__(self) -> Any:
+        """The run's client, on an open connection."""
+        if self._current is None or self._current.session.closed:
+            self._current = self._client()
+        return self._current
+
+    def run(self, operation: Callable[[Any], T]) -> T:
+        """`operation` on the run's client. A server may close a connection after answering the
+        last example (closing after a refusal), and that close can cross this example's first
+        frame: a reused connection found closed is replaced and `operation` tried once more, so
+        only a close that this example provokes fails it."""
+        reused = self._current is not None and not self._current.session.closed
+        try:
+            return operation(self())
+        except PeerClosed:
+            if not reused:
+                raise
+        return operation(self())
+
+
 @pytest.fixture
-def fuzz_client(client: Callable[[], Any]) -> Callable[[], Any]:
-    """One connection for all examples, as a real client reuses one; reopened if the server
-    closes it. Needs the suite's `client` fixture."""
-    current: list[Any] = []
-
-    def get() -> Any:
-        if not current or current[-1].session.closed:
-            current.append(client())
-        return current[-1]
-
-    return get
+def fuzz_client(client: Callable[[], Any]) -> FuzzClients:
+    """The fuzz run's connection (FuzzClients). Needs the suite's `client` fixture."""
+    return FuzzClients(client)
 
 
 @pytest.fixture

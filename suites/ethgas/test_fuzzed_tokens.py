@@ -36,11 +36,10 @@ def is_documented_error(reply: dict[str, Any]) -> bool:
 def login(fuzz_client, token: Any) -> dict[str, Any]:
     """The login's answer. A 429 means the connection (or more) is rate-limited, which says
     nothing about this token: it is tried once more on a fresh connection, which is kept."""
-    c = fuzz_client()
-    reply = c.login(token)
+    reply = fuzz_client.run(lambda c: c.login(token))
     if error_code(reply) == RATE_LIMITED:
-        c.session.close()
-        reply = fuzz_client().login(token)
+        fuzz_client().session.close()
+        reply = fuzz_client.run(lambda c: c.login(token))
     return reply
 
 
