@@ -1,7 +1,8 @@
 """The core's conforming variants, which every profile's mock accepts beside its vendor's own:
-`compression` (permessage-deflate) and `reply-delay` (latency on everything the mock sends).
-The suites' runs with them (`--mock-variant compression=deflate`, `reply-delay=25ms`) are the
-kill matrix's; here is what each does on the wire."""
+`compression` (permessage-deflate), `reply-delay` (latency on everything the mock sends) and
+`extra-member` (an undocumented member in every JSON object sent). The suites' runs with them
+(`--mock-variant compression=deflate`, ...) are the kill matrix's; here is what each does on the
+wire."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from wsconform.cli import main
 from wsconform.mock.paradex import ParadexMock
 from wsconform.mock.server import (
     CORE_VARIANTS,
+    EXTRA_MEMBER,
     REPLY_DELAYS,
     MockContext,
     MockServer,
@@ -98,6 +100,26 @@ def test_reply_delay_delays_every_reply_and_keeps_the_order():
     assert order == ["data", "pong"]
 
 
+@pytest.mark.parametrize("value", ["no", "yes"])
+def test_extra_member_adds_one_undocumented_member_to_every_json_object(value):
+    """Replies and data frames alike (the pump sends through the same connection)."""
+    subscribe = {"jsonrpc": "2.0", "id": 1, "method": "subscribe", "params": {"channel": CHANNEL}}
+
+    async def frames(server: MockServer) -> list[dict]:
+        async with connect(server.url, open_timeout=TIMEOUT) as ws, asyncio.timeout(TIMEOUT):
+            await ws.send(json.dumps(subscribe))
+            ack = json.loads(await ws.recv())
+            await asyncio.to_thread(server.pump_now)
+            return [ack, json.loads(await ws.recv())]
+
+    with paradex(**{"extra-member": value}) as server:
+        ack, data = asyncio.run(frames(server))
+    name, extra = EXTRA_MEMBER
+    assert ack["id"] == 1 and data["method"] == "subscription", (ack, data)
+    for frame in (ack, data):
+        assert (frame.get(name) == extra) is (value == "yes"), frame
+
+
 def test_cli_mock_serves_a_chosen_variant(tmp_path):
     """`wsconform mock --variant compression=deflate`, standalone, says so and compresses."""
     args = ["--variant", "compression=deflate", "--key-file", str(tmp_path / "key.pem")]
@@ -117,7 +139,7 @@ def test_cli_mock_serves_a_chosen_variant(tmp_path):
     [
         ("compression", "expected KEY=VALUE"),
         ("reply-delay=9s", "reply-delay is one of 0 | 25ms"),
-        ("colour=blue", "variants: compression, reply-delay, auth-result"),
+        ("colour=blue", "variants: compression, reply-delay, extra-member, auth-result"),
     ],
 )
 def test_cli_mock_refuses_an_unknown_variant(capsys, variant, says):

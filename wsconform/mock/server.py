@@ -9,8 +9,10 @@ only once the mock has acted, so frames they cause are on the wire before the ca
 under the reply-delay variant, queued in order behind everything sent before them).
 
 Every profile accepts the core's own variants (CORE_VARIANTS) beside its vendor's VARIANTS:
-`compression` (permessage-deflate off | deflate) and `reply-delay` (0 | 25ms: every byte the mock
-sends leaves that much later, in order, as from a distant venue).
+`compression` (permessage-deflate off | deflate), `reply-delay` (0 | 25ms: every byte the mock
+sends leaves that much later, in order, as from a distant venue) and `extra-member` (no | yes:
+every JSON object the mock sends carries one more top-level member, which no document shows, as
+a server adding a field in a release would).
 
 A hostile client must not take the mock down for the others: a client that stops reading loses
 its synthetic data (the pump never waits for one connection), and a handshake header a vendor
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import ssl as ssl_module
 import threading
@@ -47,8 +50,10 @@ log = logging.getLogger("wsconform.mock")
 CORE_VARIANTS: dict[str, tuple[str, ...]] = {
     "compression": ("off", "deflate"),  # permessage-deflate (RFC 7692) when the client offers it
     "reply-delay": ("0", "25ms"),  # well inside the suite's 5 s --op-timeout
+    "extra-member": ("no", "yes"),
 }
 REPLY_DELAYS = {"0": 0.0, "25ms": 0.025}  # seconds
+EXTRA_MEMBER = ("serverVersion", "undocumented")  # name, value: a member no document shows
 
 # Flow control of every connection (websockets' own default high-water mark, made explicit):
 # the pump sends a frame only while the buffer stays under WRITE_LIMIT_LOW, so no send of its
@@ -318,17 +323,38 @@ class DelayedTransport:
             self._timer = self._loop.call_at(self._due[0][0], self._run_due)
 
 
-def connection_class(reply_delay: float) -> type[ServerConnection]:
-    """The websockets connection class to serve with: plain, or behind a DelayedTransport."""
-    if reply_delay <= 0:
+def with_extra_member(message: Any) -> Any:
+    """The extra-member variant: a text message that is a JSON object, with EXTRA_MEMBER added
+    at its top level; any other message as it is."""
+    if not isinstance(message, str):
+        return message
+    try:
+        decoded = json.loads(message)
+    except ValueError:
+        return message
+    if not isinstance(decoded, dict):
+        return message
+    name, value = EXTRA_MEMBER
+    return json.dumps({**decoded, name: value}, separators=(",", ":"))
+
+
+def connection_class(reply_delay: float, extra_member: bool) -> type[ServerConnection]:
+    """The websockets connection class to serve with: plain, or with the reply-delay variant's
+    DelayedTransport and the extra-member variant's rewriting of what is sent."""
+    if reply_delay <= 0 and not extra_member:
         return ServerConnection
 
-    class DelayedConnection(ServerConnection):
+    class VariantConnection(ServerConnection):
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            inner = cast(asyncio.Transport, transport)
-            super().connection_made(cast(asyncio.Transport, DelayedTransport(inner, reply_delay)))
+            if reply_delay > 0:
+                inner = cast(asyncio.Transport, transport)
+                transport = cast(asyncio.Transport, DelayedTransport(inner, reply_delay))
+            super().connection_made(transport)
 
-    return DelayedConnection
+        async def send(self, message: Any, *, text: bool | None = None) -> None:
+            await super().send(with_extra_member(message) if extra_member else message, text=text)
+
+    return VariantConnection
 
 
 class MockServer:
@@ -353,10 +379,11 @@ class MockServer:
         self.host, self.port, self.ssl = host, port, ssl
         self.plain_port = plain_port
         self.pump_interval = pump_interval
-        # The core's variants (the app has validated them): permessage-deflate, reply delay.
+        # The core's variants (the app has validated them): deflate, reply delay, extra member.
         deflate = self.app.variant("compression") == "deflate"
         self.compression: str | None = "deflate" if deflate else None
         self.reply_delay = REPLY_DELAYS[self.app.variant("reply-delay")]
+        self.extra_member = self.app.variant("extra-member") == "yes"
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stop: asyncio.Event | None = None
@@ -389,7 +416,7 @@ class MockServer:
             write_limit=(WRITE_LIMIT_HIGH, WRITE_LIMIT_LOW),
             backlog=2048,
             ping_interval=None,
-            create_connection=connection_class(self.reply_delay),
+            create_connection=connection_class(self.reply_delay, self.extra_member),
         )
 
     async def serve(self, on_ready: Callable[[], None] = lambda: None) -> None:
