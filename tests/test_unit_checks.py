@@ -169,6 +169,19 @@ def test_pass_records_are_deduplicated(make_checker) -> None:
     ]
 
 
+def test_info_records_are_deduplicated(make_checker) -> None:
+    """The same observation is recorded once, however many examples of a fuzz test or state
+    machine make it; a different one is recorded beside it."""
+    check = make_checker()
+    for _ in range(5):
+        check.info(INFO.id, "subscriptions survive expiry")
+    check.info(INFO.id, "subscriptions are dropped at expiry")
+    assert [r.detail for r in check.records] == [
+        "subscriptions survive expiry",
+        "subscriptions are dropped at expiry",
+    ]
+
+
 def test_unknown_requirement_raises_catalogue_error(make_checker) -> None:
     """Every outcome method refuses a requirement id not in the catalogue."""
     check = make_checker()

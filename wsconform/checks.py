@@ -90,11 +90,12 @@ class Checker:
             self.records.append(CheckRecord(req_id, Verdict.PASS, what))
 
     def info(self, req_id: str, observed: str) -> None:
-        """Record what the server did where the docs are silent (never fails)."""
+        """Record what the server did where the docs are silent (never fails); once, however
+        many examples of a fuzz test or state machine observe it."""
         self.catalogue[req_id]
-        self.records.append(
-            CheckRecord(req_id, Verdict.INFO, "observed", self.redactor.text(observed))
-        )
+        record = CheckRecord(req_id, Verdict.INFO, "observed", self.redactor.text(observed))
+        if record not in self.records:
+            self.records.append(record)
 
     def failed(self, req_id: str, what: str, expected: str, actual: str) -> None:
         """A miss: FAIL for MUST (raises), WARN for SHOULD (raises under --strict)."""

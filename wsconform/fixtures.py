@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from wsconform import fuzz
 from wsconform.checks import Checker, ConformanceFailure
+from wsconform.lifecycle import LifecycleEnv
 from wsconform.pacing import TooManyConnections
 from wsconform.plugin import CHECKER, RUN, TRANSCRIPT, profile_of
 from wsconform.profiles.base import Profile
@@ -229,6 +230,23 @@ class FuzzClients:
 def fuzz_client(client: Callable[[], Any]) -> FuzzClients:
     """The fuzz run's connection (FuzzClients). Needs the suite's `client` fixture."""
     return FuzzClients(client)
+
+
+@pytest.fixture
+def lifecycle_env(
+    connect: Callable[..., ProbeSession],
+    tokens: Tokens,
+    target: Target,
+    check: Checker,
+    profile: Profile,
+    wait_past: Callable[[float], None],
+    expect_no_data: Callable[..., None],
+    op_timeout: float,
+) -> LifecycleEnv:
+    """What a lifecycle state machine (wsconform.lifecycle) acts through."""
+    return LifecycleEnv(
+        connect, tokens, target, check, profile, wait_past, expect_no_data, op_timeout
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,89 @@
+"""Model-based testing of a profile's authentication lifecycle, as hypothesis state machines.
+
+A profile's machine (suites/<dir>/test_lifecycle.py) subclasses LifecycleMachine. Its rules act on
+the target: connect, authenticate with each kind of token through each documented path,
+subscribe and unsubscribe (public and private), let time pass beyond a token's expiry,
+re-authenticate, reconnect. Each rule also moves a model of what the requirement catalogue says
+every connection is entitled to, and the invariants compare the target with the model: private
+data only while entitled, public data whenever subscribed, every reply schema-valid, the
+documented expiry and replay signals in the documented order. Where the documents are silent the
+model allows every behaviour and records (INFO) which was seen.
+
+A failure shrinks to a minimal sequence of steps, which hypothesis prints (with the
+`@reproduce_failure` blob, or the run's seed) beside the check's message and the wire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hypothesis import settings
+from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
+
+from wsconform.checks import Checker
+from wsconform.profiles.base import Profile
+from wsconform.session import ProbeSession
+from wsconform.target import Target
+
+if TYPE_CHECKING:  # wsconform.fixtures builds a LifecycleEnv: no import cycle at run time
+    from wsconform.fixtures import Tokens
+
+# A lifecycle example is a sequence of steps, each a few round trips: a fifth of the hypothesis
+# profile's examples (ci: 20 sequences), each of at most STEPS steps.
+EXAMPLES_DIVISOR = 5
+STEPS = 12
+
+
+@dataclass(frozen=True)
+class LifecycleEnv:
+    """What a machine acts through: the test's fixtures."""
+
+    connect: Callable[..., ProbeSession]
+    tokens: Tokens
+    target: Target
+    check: Checker
+    profile: Profile
+    wait_past: Callable[[float], None]
+    expect_no_data: Callable[..., None]
+    op_timeout: float
+
+
+class LifecycleMachine(RuleBasedStateMachine):
+    """The shared part of every profile's machine: its environment, the connections one example
+    opened (closed when the example ends, so examples do not pile up connections), and time."""
+
+    def __init__(self, env: LifecycleEnv) -> None:
+        super().__init__()
+        self.env = env
+        self.sessions: list[ProbeSession] = []
+
+    def open(self, **connect_args: Any) -> ProbeSession:
+        """A new connection, closed at the end of this example."""
+        session = self.env.connect(**connect_args)
+        self.sessions.append(session)
+        return session
+
+    def let_time_pass(self, instant: float) -> None:
+        """Move past `instant` on the target's clock: a jump of the embedded mock's clock, a
+        bounded real wait on a live target (--max-expiry-wait, or the test SKIPs)."""
+        self.env.wait_past(instant)
+
+    def teardown(self) -> None:
+        for session in self.sessions:
+            session.close()
+
+
+def run_lifecycle(factory: Callable[[], LifecycleMachine], steps: int = STEPS) -> None:
+    """Run a machine under the hypothesis profile in force (so --fuzz-budget, the seed and
+    derandomization apply), with a fifth of its examples, each up to `steps` steps."""
+    current = settings.default
+    run_state_machine_as_test(
+        factory,
+        settings=settings(
+            current,
+            max_examples=max(1, current.max_examples // EXAMPLES_DIVISOR),
+            stateful_step_count=steps,
+        ),
+    )
