@@ -46,11 +46,12 @@ def run_suite(
     report_dir: Path,
     op_timeout: float = 1.0,
     variant: str | None = None,
+    module: str = "",
 ) -> Run:
-    """One pytest process: the profile's suite on its embedded mock, with `defect` switched on
-    or `variant` (KEY=VALUE) chosen."""
+    """One pytest process: the profile's suite (or only its test `module`, a file name) on its
+    embedded mock, with `defect` switched on or `variant` (KEY=VALUE) chosen."""
     command = [
-        sys.executable, "-m", "pytest", str(ROOT / "suites" / profile.suite_dir),
+        sys.executable, "-m", "pytest", str(ROOT / "suites" / profile.suite_dir / module),
         "--profile", profile.name, "--report-dir", str(report_dir), "--op-timeout", str(op_timeout),
         "--signing-key", str(report_dir / "signing-key.pem"),
         "-q", "-p", "no:cacheprovider", "--no-header",
