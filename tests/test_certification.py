@@ -283,3 +283,17 @@ def test_the_certificate_renders_in_headless_chromium(defect_run: Run, tmp_path:
     assert rows == len(defect_run.results["requirements"]) > 30
     for req in BROKEN:
         assert f'<tr id="{req}">' in dom
+
+
+def test_verify_calls_a_manifest_broken_by_a_changed_byte_changed(
+    defect_run: Run, tmp_path: Path
+) -> None:
+    """A changed byte that breaks manifest.json's JSON is a changed bundle (exit 1), not "not a
+    bundle" (exit 2): the signature says so."""
+    copy = tmp_path / "broken"
+    shutil.copytree(defect_run.bundle, copy)
+    data = (copy / "manifest.json").read_bytes()
+    (copy / "manifest.json").write_bytes(b"[" + data[1:])
+    done = wsconform("verify", copy)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "manifest.json: changed, no longer readable" in done.stdout

@@ -214,12 +214,6 @@ def verify(bundle: Path, public_key: Path | None = None) -> Verification:
     if not manifest_file.is_file() or not signature_file.is_file():
         raise BundleError(f"{bundle}: not a certification bundle (no {MANIFEST} and {SIGNATURE})")
     data = manifest_file.read_bytes()
-    try:
-        manifest = json.loads(data)
-        listed: dict[str, str] = manifest["files"]
-        claimed = manifest["signer"]["fingerprint"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise BundleError(f"{manifest_file}: not a wsconform manifest ({exc})") from None
     problems = []
     key_file = public_key or bundle / PUBLIC_KEY
     try:
@@ -229,6 +223,16 @@ def verify(bundle: Path, public_key: Path | None = None) -> Verification:
     except (OSError, signing.SigningError) as exc:
         problems.append(f"signature: {exc}")
         fingerprint = "?"
+    try:
+        manifest = json.loads(data)
+        listed: dict[str, str] = manifest["files"]
+        claimed = manifest["signer"]["fingerprint"]
+    except (ValueError, KeyError, TypeError) as exc:
+        if not problems:  # signed as it is, yet not a manifest of ours
+            raise BundleError(f"{manifest_file}: not a wsconform manifest ({exc})") from None
+        # A changed byte can break the JSON itself: that is a changed bundle, not a foreign one.
+        problems.insert(0, f"{MANIFEST}: changed, no longer readable ({exc})")
+        return Verification(False, problems, fingerprint, public_key is not None, "?", 0)
     if fingerprint not in ("?", claimed):
         problems.append(f"signer: the manifest names {claimed}, the key is {fingerprint}")
     for name, digest in listed.items():
