@@ -160,3 +160,17 @@ def test_clock_only_moves_forward(clock: MockClock) -> None:
     assert 100 <= clock.now() - before < 101
     with pytest.raises(ValueError):
         clock.advance(-1)
+
+
+def test_a_frozen_clock_moves_only_when_advanced_and_never_goes_back(monkeypatch):
+    wall = iter(range(1000, 2000, 7))  # each call of time.time: 7 s later
+    monkeypatch.setattr("wsconform.mock.clock.time.time", lambda: float(next(wall)))
+    clock = MockClock()
+    with clock.frozen():
+        held = clock.now()
+        assert clock.now() == held
+        clock.advance(30)
+        assert clock.now() == held + 30
+    assert clock.now() >= held + 30  # thawed: runs on from where it stood
+    with pytest.raises(ValueError):
+        clock.advance(-1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl as ssl_module
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from wsconform.mock.server import MockContext, MockServer
@@ -58,6 +59,11 @@ class Target:
     def clock(self) -> float:
         return time.time()
 
+    def clock_held(self) -> AbstractContextManager[None]:
+        """Within the block, the target's clock moves only when a test moves it: the embedded
+        mock's is frozen between jumps. A live server's runs on (tests allow for it there)."""
+        return nullcontext()
+
     def wait_past(self, instant: float, margin: float = 1.0) -> None:
         """Return once the target's clock is past `instant` (a token's exp, say)."""
         wait = instant + margin - time.time()
@@ -98,6 +104,10 @@ class EmbeddedTarget(Target):
     def clock(self) -> float:
         assert self.server is not None
         return self.server.ctx.clock.now()
+
+    def clock_held(self) -> AbstractContextManager[None]:
+        assert self.server is not None
+        return self.server.ctx.clock.frozen()
 
     def wait_past(self, instant: float, margin: float = 1.0) -> None:
         assert self.server is not None
