@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wsconform.checks import Checker, ConformanceFailure
+from wsconform.checks import Checker, ConformanceFailure, conformance_failure_in
 from wsconform.redact import Redactor, mask
 from wsconform.requirements import Catalogue, CatalogueError, Level, Requirement, Verdict
 from wsconform.schemas import SchemaRegistry
@@ -234,3 +234,20 @@ def test_worst_orders_verdicts(make_checker) -> None:
     with pytest.raises(ConformanceFailure):
         check.failed(MUST.id, "f", "a", "b")
     assert check.worst() is Verdict.FAIL
+
+
+def test_a_check_failure_that_hypothesis_wrapped_keeps_its_requirement():
+    """A failing example whose replay differs comes back as hypothesis' Flaky error: the first
+    failure is still the verdict of its requirement."""
+    failure = ConformanceFailure(MUST, "first seen")
+    flaky = BaseExceptionGroup("Inconsistent results from replaying a test case!", [failure])
+    assert conformance_failure_in(flaky) is failure
+    try:
+        try:
+            raise failure
+        except ConformanceFailure:
+            raise RuntimeError("Inconsistent data generation!")  # noqa: B904 (as hypothesis does)
+    except RuntimeError as raised_while_handling:
+        assert conformance_failure_in(raised_while_handling) is failure
+    assert conformance_failure_in(ExpectTimeout("no reply")) is None
+    assert conformance_failure_in(None) is None

@@ -28,6 +28,25 @@ class ConformanceFailure(AssertionError):
         self.requirement = requirement
 
 
+def conformance_failure_in(error: BaseException | None) -> ConformanceFailure | None:
+    """The check's failure behind `error`: itself, or the one hypothesis wraps when a replay
+    of a failing example turned out otherwise (FlakyFailure groups it; FlakyStrategyDefinition
+    is raised while handling it). Timing can make a replay differ on a loaded machine; the
+    failure seen first, with its wire, stays the verdict of its requirement."""
+    pending, seen = [error], set()
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConformanceFailure):
+            return current
+        if isinstance(current, BaseExceptionGroup):
+            pending += current.exceptions
+        pending += [current.__cause__, current.__context__]
+    return None
+
+
 @dataclass(frozen=True)
 class CheckRecord:
     req_id: str

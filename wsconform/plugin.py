@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import settings
 
 from wsconform import __version__, allure_evidence
-from wsconform.checks import Checker, ConformanceFailure
+from wsconform.checks import Checker, conformance_failure_in
 from wsconform.config import ConfigError, add_options, resolve
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
@@ -355,9 +355,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not final:
         return
     marker = item.get_closest_marker("req")
-    failed_req = None
-    if call.excinfo is not None and isinstance(call.excinfo.value, ConformanceFailure):
-        failed_req = call.excinfo.value.requirement.id
+    failure = conformance_failure_in(call.excinfo.value) if call.excinfo is not None else None
+    failed_req = failure.requirement.id if failure else None
     checker = item.stash.get(CHECKER, None)
     transcript = item.stash.get(TRANSCRIPT, None)
     if report.skipped:
