@@ -24,7 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from wsconform.checks import Checker
 from wsconform.profiles.base import Profile
-from wsconform.session import ProbeSession
+from wsconform.session import ExpectTimeout, Frame, Predicate, ProbeSession
 from wsconform.target import Target
 
 if TYPE_CHECKING:  # wsconform.fixtures builds a LifecycleEnv: no import cycle at run time
@@ -69,6 +69,23 @@ class LifecycleMachine(RuleBasedStateMachine):
         """Move past `instant` on the target's clock: a jump of the embedded mock's clock, a
         bounded real wait on a live target (--max-expiry-wait, or the test SKIPs)."""
         self.env.wait_past(instant)
+
+    def expect_settled(self, session: ProbeSession, predicate: Predicate, what: str) -> Frame:
+        """The first frame `predicate` matches: what must have come. Live, the op timeout is
+        waited. On the embedded mock nothing is: a barrier brings a reply already sent, a
+        settle what comes when the mock publishes, and what has not come by then will not
+        (expect_no_data relies on the same). So a failing example, replayed dozens of times
+        as it shrinks, costs no op timeout."""
+        if not self.env.target.embedded:
+            return session.expect(predicate, what)
+        if not session.pending(predicate):
+            session.barrier()  # a reply already sent: no publishing in between
+        if not session.pending(predicate):
+            self.env.target.settle(session)
+        try:
+            return session.expect(predicate, what, timeout=0)
+        except ExpectTimeout:
+            raise ExpectTimeout(f"no {what} once the mock had settled") from None
 
     def teardown(self) -> None:
         for session in self.sessions:
