@@ -84,10 +84,15 @@ class EthgasClient:
     def login(self, token: Any, *, member: str = "data") -> dict[str, Any]:
         """The login command (`member` "args" for the companion page's spelling) and its answer:
         the login reply, or an error frame (the companion page's form of an error)."""
+        return self.login_frame(token, member=member).obj
+
+    def login_frame(self, token: Any, *, member: str = "data") -> Frame:
+        """As `login`, the answer as a frame: its index orders it among the others (what came
+        before it came before the server handled the login)."""
         self.session.transcript.redactor.add(token)
         self.session.auth_attempt()
         request = {"cmd": "login", member: {"accessToken": token}}
-        return self.session.request(request, is_cmd("login", "error"), "the login reply").obj
+        return self.session.request(request, is_cmd("login", "error"), "the login reply")
 
     def ping(self, timeout: float | None = None) -> dict[str, Any]:
         """`{"cmd":"ping"}` and its pong; what the endpoint did is remembered (CMD_PONG)."""
