@@ -9,8 +9,8 @@ data only while entitled, public data whenever subscribed, every reply schema-va
 documented expiry and replay signals in the documented order. Where the documents are silent the
 model allows every behaviour and records (INFO) which was seen.
 
-A failure shrinks to a minimal sequence of steps, which hypothesis prints (with the
-`@reproduce_failure` blob, or the run's seed) beside the check's message and the wire.
+A failure on the embedded mock shrinks to a minimal sequence of steps, which hypothesis prints
+(with the `@reproduce_failure` blob, or the run's seed) beside the check's message and the wire.
 """
 
 from __future__ import annotations
@@ -92,10 +92,16 @@ class LifecycleMachine(RuleBasedStateMachine):
             session.close()
 
 
-def run_lifecycle(factory: Callable[[], LifecycleMachine], steps: int = STEPS) -> None:
+def run_lifecycle(
+    env: LifecycleEnv, factory: Callable[[], LifecycleMachine], steps: int = STEPS
+) -> None:
     """Run a machine under the hypothesis profile in force (so --fuzz-budget, the seed and
-    derandomization apply), with a fifth of its examples, each up to `steps` steps."""
+    derandomization apply), with a fifth of its examples, each up to `steps` steps.
+
+    A live target's failure is reported as found, not shrunk: every replay would wait for real
+    expiries again (one shrink took three minutes), and the mock's runs shrink the same rules."""
     current = settings.default
+    dropped = {Phase.explain} if env.target.embedded else {Phase.explain, Phase.shrink}
     run_state_machine_as_test(
         factory,
         settings=settings(
@@ -105,6 +111,6 @@ def run_lifecycle(factory: Callable[[], LifecycleMachine], steps: int = STEPS) -
             # One bug, shrunk, is the verdict: several would come as an ExceptionGroup that names
             # no requirement. The explain phase replays steps for minutes and adds nothing here.
             report_multiple_bugs=False,
-            phases=[phase for phase in current.phases if phase is not Phase.explain],
+            phases=[phase for phase in current.phases if phase not in dropped],
         ),
     )

@@ -706,4 +706,4 @@ class EthgasLifecycle(LifecycleMachine):
     "ETH-ENV-01", "ETH-ENV-02", "ETH-ENV-03",
 )  # fmt: skip
 def test_the_auth_lifecycle_follows_the_documented_model(lifecycle_env: LifecycleEnv) -> None:
-    run_lifecycle(lambda: EthgasLifecycle(lifecycle_env))
+    run_lifecycle(lifecycle_env, lambda: EthgasLifecycle(lifecycle_env))

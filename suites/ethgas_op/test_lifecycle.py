@@ -607,4 +607,4 @@ class OpLifecycle(LifecycleMachine):
     "EOP-ENV-01",
 )
 def test_the_auth_lifecycle_follows_the_documented_model(lifecycle_env: LifecycleEnv) -> None:
-    run_lifecycle(lambda: OpLifecycle(lifecycle_env))
+    run_lifecycle(lifecycle_env, lambda: OpLifecycle(lifecycle_env))

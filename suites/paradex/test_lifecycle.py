@@ -505,4 +505,4 @@ class ParadexLifecycle(LifecycleMachine):
 )
 def test_the_auth_lifecycle_follows_the_documented_model(lifecycle_env: LifecycleEnv) -> None:
     pool = TokenPool(lifecycle_env)
-    run_lifecycle(lambda: ParadexLifecycle(lifecycle_env, pool))
+    run_lifecycle(lifecycle_env, lambda: ParadexLifecycle(lifecycle_env, pool))

@@ -45,6 +45,7 @@ from enum import Enum
 from typing import Any, TypeVar, cast
 
 import pytest
+from hypothesis import note
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
@@ -554,8 +555,12 @@ class ZenithLifecycle(LifecycleMachine):
         self.subscribe_to(*self.pick(self.sub_pairs(), pick))
 
     def subscribe_to(self, conn: Conn, channel: str, confirm: bool = True) -> None:
+        status = self.status(conn)
+        if status is Status.UNSURE:  # live, at the edge of an expiry: either answer may come
+            note(f"{conn.name}: no Sub of {channel!r} this close to its token's expiry")
+            return
         conn.session.take(is_data(channel))  # left over from an earlier subscription
-        if self.status(conn) is Status.ENTITLED and self.right_of(channel) in conn.rights:
+        if status is Status.ENTITLED and self.right_of(channel) in conn.rights:
             self.expect_confirmed(conn, channel)
         else:
             others = self.authenticated_names - {conn.name}
@@ -759,4 +764,4 @@ class ZenithLifecycle(LifecycleMachine):
     "ZEN-ENV-02",
 )
 def test_the_auth_lifecycle_follows_the_documented_model(lifecycle_env: LifecycleEnv) -> None:
-    run_lifecycle(lambda: ZenithLifecycle(lifecycle_env))
+    run_lifecycle(lifecycle_env, lambda: ZenithLifecycle(lifecycle_env))
