@@ -282,11 +282,13 @@ class ProbeSession:
 
     def send(self, message: Any) -> None:
         """Send a JSON value (dict, list, number...) as text, or str/bytes as they are."""
+        event_loop().run_until_complete(self._send(self._encoded(message)))
+
+    @staticmethod
+    def _encoded(message: Any) -> str | bytes:
         if isinstance(message, str | bytes):
-            data = message
-        else:
-            data = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-        event_loop().run_until_complete(self._send(data))
+            return message
+        return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
 
     async def _send(self, data: str | bytes) -> None:
         if self._ws is None or self.closed:
@@ -294,7 +296,8 @@ class ProbeSession:
         text = data if isinstance(data, str) else f"<binary {len(data)} bytes>"
         self.transcript.record(self.conn, "→", text)
         try:
-            await asyncio.wait_for(self._ws.send(data), self.op_timeout)
+            async with asyncio.timeout(self.op_timeout):
+                await self._ws.send(data)
         except ConnectionClosed:
             raise self._gone("sending") from None
         except TimeoutError:
@@ -345,14 +348,22 @@ class ProbeSession:
             if remaining <= 0:
                 raise ExpectTimeout(f"no {what} within {timeout:g} s")
             self._arrived.clear()
+            # asyncio.timeout, not wait_for: no extra task per wait (3.11), on the hot path.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._arrived.wait(), remaining)
+                async with asyncio.timeout(remaining):
+                    await self._arrived.wait()
 
     def request(
         self, message: Any, reply: Predicate, what: str, timeout: float | None = None
     ) -> Frame:
-        self.send(message)
-        return self.expect(reply, what, timeout)
+        """Send `message` and expect its `reply`: one entry into the loop, not two."""
+        return event_loop().run_until_complete(self._request(message, reply, what, timeout))
+
+    async def _request(
+        self, message: Any, reply: Predicate, what: str, timeout: float | None
+    ) -> Frame:
+        await self._send(self._encoded(message))
+        return await self._expect(reply, what, timeout)
 
     def pending(self, predicate: Predicate | None = None) -> list[Frame]:
         """Frames received and not yet claimed by an expect (left in place)."""
@@ -384,7 +395,8 @@ class ProbeSession:
         self.transcript.record(self.conn, "→", "<ping>")
         try:
             pong = await self._ws.ping()
-            latency = await asyncio.wait_for(pong, timeout)
+            async with asyncio.timeout(timeout):
+                latency = await pong
         except ConnectionClosed:
             raise self._gone("waiting for a pong") from None
         except TimeoutError:
