@@ -38,9 +38,12 @@ lint: $(STAMP)
 kill-matrix: $(STAMP)
 	$(BIN)/python -m wsconform.killmatrix --out docs/kill-matrix.md
 
-## bench: performance figures (not a test; prints numbers)
+## bench: performance figures (not a test; prints numbers; about 2 minutes)
 bench: $(STAMP)
-	$(BIN)/python bench/paradex.py
+	$(BIN)/python bench/run_time.py
+	$(BIN)/python bench/fuzz_rate.py
+	$(BIN)/python bench/probe_cost.py
+	$(BIN)/python bench/mock_capacity.py
 
 ## flakes: run the whole suite N times (N ?= 20) and report any test whose outcome differs
 N ?= 20

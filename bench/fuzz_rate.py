@@ -1,21 +1,16 @@
-"""Paradex benchmark (figures, not a timed test). Prints, measured in one run:
+"""Fuzzing throughput (figures, not a timed test). Prints, measured in one run against one
+embedded Paradex mock: fuzzed auth attempts per second through the suite's stack (probe
+session, transcript, redaction, schema-validated checks, as test_no_fuzzed_token_authenticates
+does), next to a bare hypothesis loop sending the same messages over a raw websockets
+connection, and their ratio (goal >= 0.6).
 
-1. wall time of the Paradex suite on the embedded mock (a pytest process, as `make certify` does);
-2. fuzzed auth attempts per second through the suite's stack (probe session, transcript,
-   redaction, schema-validated checks), next to a bare hypothesis loop sending the same messages
-   over a raw websockets connection to the same mock, and their ratio.
-
-    .venv/bin/python bench/paradex.py [--examples N]
+    .venv/bin/python bench/fuzz_rate.py [--examples N]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,35 +30,6 @@ from wsconform.session import ProbeSession
 from wsconform.transcript import Transcript
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def suite_wall_time() -> tuple[float, float]:
-    """(process wall time, time inside the run) of `pytest suites/paradex` on the mock."""
-    with tempfile.TemporaryDirectory() as reports:
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "suites/paradex",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--report-dir",
-            reports,
-        ]
-        start = time.perf_counter()
-        done = subprocess.run(
-            command,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "HYPOTHESIS_PROFILE": "ci"},
-        )
-        wall = time.perf_counter() - start
-        if done.returncode != 0:
-            sys.exit(f"the suite failed; no figure:\n{done.stdout[-2000:]}")
-        results = json.loads((Path(reports) / "paradex" / "results.json").read_text())
-        return wall, results["finished"] - results["started"]
 
 
 def rate(loop, examples: int) -> float:
@@ -86,9 +52,6 @@ def main() -> None:
     )
     ap.add_argument("--examples", type=int, default=500, help="fuzzed auth attempts per loop (500)")
     examples = ap.parse_args().examples
-
-    wall, in_run = suite_wall_time()
-    print(f"paradex suite on the mock: {wall:.2f} s wall ({in_run:.2f} s inside pytest's run)")
 
     server = MockServer(ParadexMock, MockContext()).start()
     assert server.ctx.issuer is not None
