@@ -213,6 +213,18 @@ def test_scope_turns_timeout_into_should_warning(make_checker) -> None:
     assert "TimeoutError: slow" in check.records[-1].detail
 
 
+def test_a_completed_scope_is_a_pass_of_its_requirement(make_checker) -> None:
+    """scope(): an exchange that completes is evidence for a MUST or SHOULD requirement (a PASS
+    record, so a test that checks nothing else does not leave it UNTESTED); an INFO
+    requirement's verdict is what was observed, so it gets no PASS."""
+    check = make_checker()
+    with check.scope(MUST.id, "reply arrives"):
+        pass
+    with check.scope(INFO.id, "reply arrives"):
+        pass
+    assert [(r.req_id, r.verdict) for r in check.records] == [(MUST.id, Verdict.PASS)]
+
+
 def test_scope_lets_other_errors_through(make_checker) -> None:
     """scope() re-raises errors it does not attribute (a bug in the test is not a verdict)."""
     check = make_checker()

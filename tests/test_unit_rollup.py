@@ -89,15 +89,21 @@ def test_unnamed_requirements_are_untested() -> None:
         assert by_id[req_id].notes == ["no test names this requirement"]
 
 
-def test_passed_test_without_records_passes_must_and_infos_info() -> None:
-    """A passed test that recorded nothing: PASS for MUST/SHOULD, INFO for INFO requirements."""
-    test = rollup.TestResult("t::test_quiet", "unit", [MUST_A.id, SHOULD_C.id, INFO_D.id], "passed")
-    got = verdicts(roll_up(CATALOGUE, [test]))
-    assert (got[MUST_A.id], got[SHOULD_C.id], got[INFO_D.id]) == (
-        Verdict.PASS,
-        Verdict.PASS,
-        Verdict.INFO,
+def test_a_passed_test_without_a_check_of_a_requirement_leaves_it_untested() -> None:
+    """A test that names a requirement and passes without a check of it (a state machine run
+    that never reached it) is no evidence: UNTESTED, saying which tests named it. A check of
+    it in another test is."""
+    quiet = rollup.TestResult(
+        "t::test_quiet", "unit", [MUST_A.id, SHOULD_C.id, INFO_D.id], "passed"
     )
+    results = {r.requirement.id: r for r in roll_up(CATALOGUE, [quiet])}
+    for req in (MUST_A, SHOULD_C, INFO_D):
+        assert results[req.id].verdict is Verdict.UNTESTED
+        assert results[req.id].notes == [
+            "named by tests that passed without a check of it: test_quiet"
+        ]
+    checked = producing(Verdict.PASS, MUST_A.id, 0)
+    assert verdicts(roll_up(CATALOGUE, [quiet, checked]))[MUST_A.id] is Verdict.PASS
 
 
 def test_skipped_test_carries_its_reason() -> None:

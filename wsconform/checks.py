@@ -178,13 +178,17 @@ class Checker:
 
     @contextlib.contextmanager
     def scope(self, req_id: str, what: str) -> Iterator[None]:
-        """Attribute a failure inside (timeout, closed connection) to `req_id`, at its level."""
+        """Attribute a failure inside (timeout, closed connection) to `req_id`, at its level;
+        an exchange that completes is a PASS of it (checks of its result may still fail it)."""
         try:
             yield
         except ConformanceFailure:
             raise
         except (AssertionError, TimeoutError, ConnectionError) as exc:
             self.failed(req_id, what, "the exchange to complete", f"{type(exc).__name__}: {exc}")
+        else:
+            if self.catalogue[req_id].level is not Level.INFO:
+                self.passed(req_id, what)
 
     def worst(self) -> Verdict | None:
         order = [Verdict.FAIL, Verdict.WARN, Verdict.PASS, Verdict.INFO]

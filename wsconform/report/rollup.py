@@ -66,7 +66,11 @@ def failing_requirements(test: TestResult) -> list[str]:
     return [test.failed_req] if test.failed_req else _blamed(test)
 
 
-def _verdict_in(test: TestResult, req: Requirement, strict: bool) -> tuple[Verdict, list[str]]:
+def _verdict_in(
+    test: TestResult, req: Requirement, strict: bool
+) -> tuple[Verdict | None, list[str]]:
+    """The requirement's verdict in one test that names it or checked it; None when the test
+    passed without a check of it (a state machine's run that never reached it): no evidence."""
     records = [c for c in test.checks if c["req"] == req.id]
     notes = [
         f"{c['what']}: {c['detail']}"
@@ -83,7 +87,7 @@ def _verdict_in(test: TestResult, req: Requirement, strict: bool) -> tuple[Verdi
         found.add(Verdict.FAIL if strict and miss is Verdict.WARN else miss)
         notes.append(test.message)
     if not found:
-        found = {Verdict.INFO if req.level is Level.INFO else Verdict.PASS}
+        return None, notes
     return next(v for v in PRECEDENCE if v in found), notes
 
 
@@ -106,10 +110,21 @@ def roll_up(
         baselined: list[str | None] = []
         for test in covering:
             verdict, test_notes = _verdict_in(test, req, strict)
+            if verdict is None:
+                continue
             verdicts.append(verdict)
             notes += [f"{test.nodeid.split('::')[-1]}: {n}" for n in test_notes if n]
             if verdict in (Verdict.FAIL, Verdict.ERROR):
                 baselined.append(test.baselined)
+        if not verdicts:
+            unchecked = [
+                "named by tests that passed without a check of it: "
+                + ", ".join(t.nodeid.split("::")[-1] for t in covering)
+            ]
+            results.append(
+                RequirementResult(req, Verdict.UNTESTED, [], unchecked, link=catalogue.link(req))
+            )
+            continue
         worst = next(v for v in PRECEDENCE if v in verdicts)
         known = "; ".join(dict.fromkeys(baselined)) if baselined and all(baselined) else None
         results.append(
