@@ -95,6 +95,7 @@ class EthgasOpMock(MockApp):
         "pong-withheld": "client WebSocket pings are not answered",
         "multi-arg-subscribe-first-only": "only a subscribe's first arg is subscribed; all acked",
         "unsubscribe-keeps-data": "data keeps flowing after an unsubscribe",
+        "private-channels-silent": "private subscriptions are acked but never publish",
         # Not currentSlot itself: the suite syncs on it, so breaking it breaks every test.
         "public-channels-need-login": "public channels need a login",
         "private-query-payload-as-data": 'private query replies carry "data", not "P"',
@@ -289,6 +290,8 @@ class EthgasOpMock(MockApp):
         arg = conn.subscriptions.get(channel)
         name = channel_of(arg)
         if name is None or (is_private(name) and not self.reads_private(conn)):
+            return None
+        if is_private(name) and self.defect("private-channels-silent"):
             return None
         frame = {"e": name, "E": int(self.clock.now() * 1000), "s": INSTRUMENT}
         if self.defect("data-without-timestamp"):

@@ -87,6 +87,10 @@ class ParadexMock(MockApp):
         "error-code-as-string": "error codes are sent as JSON strings",
         "string-token-as-invalid-params": "a malformed string token is answered -32602, not 40110",
         "crash-on-huge-bearer": "a bearer over 16 KiB drops every other connection",
+        "stale-subscription-after-disconnect": (
+            "a channel subscribed on a connection that closed is confirmed to the next "
+            "subscriber but publishes nothing to it"
+        ),
     }
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "auth-result": ("node_id", "empty"),  # current docs / the seed page
@@ -96,6 +100,10 @@ class ParadexMock(MockApp):
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
         self.node_id = secrets.token_hex(8)
+        # stale-subscription-after-disconnect: channels left subscribed by closed connections,
+        # and the (connection, channel) subscriptions the stale entry swallows.
+        self.orphaned: set[str] = set()
+        self.swallowed: set[tuple[int, str]] = set()
 
     def geo_blocked_url(self, url: str) -> str | None:
         return url.rsplit("/", 1)[0] + GEO_BLOCKED_PATH
@@ -105,6 +113,14 @@ class ParadexMock(MockApp):
     async def serve_connection(self, conn: Connection) -> None:
         if self.defect("pong-withheld"):
             withhold_pongs(conn)
+        try:
+            await self.serve_requests(conn)
+        finally:
+            if self.defect("stale-subscription-after-disconnect"):
+                self.orphaned.update(conn.subscriptions)
+                self.swallowed = {(c, ch) for c, ch in self.swallowed if c != id(conn)}
+
+    async def serve_requests(self, conn: Connection) -> None:
         async for raw in conn.ws:
             us_in = time.time_ns() // 1000
             reply, close_after = self.handle(conn, raw)
@@ -224,6 +240,8 @@ class ParadexMock(MockApp):
         if channel in conn.subscriptions and not self.defect("duplicate-subscribe-accepted"):
             raise RpcError(-32602, f"already subscribed to {channel!r}")
         conn.subscriptions[channel] = True
+        if channel in self.orphaned:  # only ever filled by stale-subscription-after-disconnect
+            self.swallowed.add((id(conn), channel))
         return {} if self.defect("subscribe-result-without-channel") else {"channel": channel}
 
     def unsubscribe(self, conn: Connection, params: dict[str, Any]) -> Any:
@@ -265,6 +283,8 @@ class ParadexMock(MockApp):
         return self.envelope(request_id, {"error": error})
 
     def data_frame(self, conn: Connection, channel: str) -> str | None:
+        if (id(conn), channel) in self.swallowed:
+            return None
         if is_private(channel):
             if conn.identity is None and not self.defect("private-without-auth"):
                 return None
