@@ -244,6 +244,17 @@ class OpLifecycle(LifecycleMachine):
         except ExpectTimeout as exc:
             self.check.failed(req, what, "the exchange to complete", f"{exc}")
 
+    def record_answers(self, c: Conn, req: str, what: str, answers: list[Any]) -> None:
+        """Record (INFO `req`) what `what` was answered and whether the connection stayed open;
+        a close ends the step (acting records it)."""
+        closed = c.client.session.closed
+        self.check.info(
+            req,
+            f"{what}: {shapes(answers)}; the connection " + ("closes" if closed else "stays open"),
+        )
+        if closed:
+            raise PeerClosed(f"closed after {what}")
+
     def record_acks(self, op: str, answers: list[dict[str, Any]], args: int) -> None:
         """EOP-SUB-04: whether acks came, one per arg, in python-ethgas's {event, arg} shape."""
         acks = [a for a in answers if a.get("event") == op]
@@ -359,14 +370,7 @@ class OpLifecycle(LifecycleMachine):
                 expected='no {"event":"login","code":0}: a failure, an error, a close',
                 actual=wins[0] if wins else None,
             )
-            closed = c.client.session.closed
-            self.check.info(
-                "EOP-REJ-04",
-                f"login, {kind} token: {shapes(replies)}; the connection "
-                + ("closes" if closed else "stays open"),
-            )
-            if closed:
-                raise PeerClosed("closed after a failed login")
+            self.record_answers(c, "EOP-REJ-04", f"login, {kind} token", replies)
             if self.access(c) is Access.NO:
                 c.why, c.note = req, f"after a login with the {kind} token"
             elif c.access is Access.YES:
@@ -537,14 +541,7 @@ class OpLifecycle(LifecycleMachine):
             answers = c.client.op_frame(
                 {"op": "logout", "args": []}, ("logout", "error"), may_close=True
             )
-            closed = c.client.session.closed
-            self.check.info(
-                "EOP-AUTH-08",
-                f"logout, {c.note}: {shapes(answers)}; the connection "
-                + ("closes" if closed else "stays open"),
-            )
-            if closed:
-                raise PeerClosed("closed after logout")
+            self.record_answers(c, "EOP-AUTH-08", f"logout, {c.note}", answers)
             if access is not Access.NO:  # a logout grants nothing: NO stays NO
                 self.undecided(c, "EOP-AUTH-08", "after logout")
         if c in self.conns:
