@@ -22,6 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WSCONFORM = str(Path(sys.executable).parent / "wsconform")
+CERTIFY_TIMEOUT = 600  # seconds: forty times the goal; a hung run is no figure
 
 
 def certify(reports: Path, sleep_out: Path) -> tuple[float, str]:
@@ -37,7 +38,12 @@ def certify(reports: Path, sleep_out: Path) -> tuple[float, str]:
         "--signing-key", str(reports / "signing-key.pem"), "--", "-p", "sleep_meter",
     ]  # fmt: skip
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
+    try:
+        done = subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=CERTIFY_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        sys.exit(f"certify did not finish within {CERTIFY_TIMEOUT} s; no figure")
     wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"certify exited {done.returncode}; no figure:\n{done.stdout[-3000:]}")
