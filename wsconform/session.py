@@ -22,7 +22,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidSta
 from websockets.frames import Frame as WireFrame
 from websockets.frames import Opcode
 
-from wsconform import __version__, pongs
+from wsconform import __version__, pongs, progress
 from wsconform.pacing import Pacer
 from wsconform.transcript import Transcript
 
@@ -44,7 +44,17 @@ def event_loop() -> asyncio.AbstractEventLoop:
 
 
 class ExpectTimeout(TimeoutError):
-    pass
+    """What was awaited did not come in time, though the target still answers (a pong, or other
+    frames meanwhile): a verdict on the target where a check names the requirement."""
+
+
+class TargetSilent(ExpectTimeout):
+    """What was awaited did not come, and the target answered nothing else meanwhile, not even
+    a ping: it stopped answering. The test could not finish (ERROR), whichever check waited."""
+
+
+# How long a time-out's liveness ping waits: the target has had the whole op timeout already.
+LIVENESS_TIMEOUT = 2.0
 
 
 class PeerClosed(ConnectionError):
@@ -339,19 +349,49 @@ class ProbeSession:
 
     async def _until(self, done: Callable[[], bool], what: str, timeout: float | None) -> None:
         timeout = self.op_timeout if timeout is None else timeout
+        with progress.waiting(what):
+            await self._until_done(done, what, timeout)
+
+    async def _until_done(self, done: Callable[[], bool], what: str, timeout: float) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        heard = self._heard()
         while not done():
             if self.closed:
                 raise self._gone(f"waiting for {what}")
             remaining = deadline - loop.time()
             if remaining <= 0:
-                raise ExpectTimeout(f"no {what} within {timeout:g} s")
+                raise await self._timed_out(f"no {what} within {timeout:g} s", heard)
             self._arrived.clear()
             # asyncio.timeout, not wait_for: no extra task per wait (3.11), on the hot path.
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(remaining):
                     await self._arrived.wait()
+
+    def _heard(self) -> int:
+        """How much the target has sent so far (frames and pings): did a wait hear anything?"""
+        return self._received + self.pings_received
+
+    async def _timed_out(self, message: str, heard: int) -> ExpectTimeout:
+        """The error for a wait that timed out: TargetSilent when the target sent nothing during
+        it and does not answer a ping either (it stopped answering), else ExpectTimeout."""
+        if self._heard() != heard or self.closed or self._ws is None:
+            return ExpectTimeout(message)
+        try:
+            pong = await self._ws.ping()
+            async with asyncio.timeout(LIVENESS_TIMEOUT):
+                await pong
+        except (ConnectionClosed, TimeoutError):
+            return TargetSilent(
+                f"{message}; the target sent nothing meanwhile and no pong to a ping within "
+                f"{LIVENESS_TIMEOUT:g} s: it stopped answering"
+            )
+        return ExpectTimeout(f"{message} (the target still answers pings)")
+
+    def listen(self, seconds: float) -> None:
+        """Keep reading for `seconds`: frames that come meanwhile are pending afterwards (a live
+        target's observation window: what it publishes on its own schedule)."""
+        event_loop().run_until_complete(asyncio.sleep(max(0.0, seconds)))
 
     def request(
         self, message: Any, reply: Predicate, what: str, timeout: float | None = None
@@ -393,6 +433,7 @@ class ProbeSession:
         if self._ws is None or self.closed:
             raise self._gone("pinging")
         self.transcript.record(self.conn, "→", "<ping>")
+        heard = self._heard()
         try:
             pong = await self._ws.ping()
             async with asyncio.timeout(timeout):
@@ -400,7 +441,12 @@ class ProbeSession:
         except ConnectionClosed:
             raise self._gone("waiting for a pong") from None
         except TimeoutError:
-            raise ExpectTimeout(f"no pong to a ping within {timeout:g} s") from None
+            message = f"no pong to a ping within {timeout:g} s"
+            if self._heard() == heard:  # nothing else came either: the target stopped answering
+                raise TargetSilent(
+                    f"{message}, and nothing else meanwhile: the target stopped answering"
+                ) from None
+            raise ExpectTimeout(message) from None
         self.transcript.record(self.conn, "←", "<pong>")
         # The pong was parsed after every earlier data frame; let the reader file those frames.
         # (websockets' assembler queue; the attribute is internal, pinned by constraints.txt.)

@@ -7,15 +7,17 @@ both are real, bounded waits.
 
 from __future__ import annotations
 
+import asyncio
 import ssl as ssl_module
 import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
+from wsconform import progress
 from wsconform.mock.server import MockContext, MockServer
 from wsconform.mock.tls import MockTLS
 from wsconform.profiles.base import Profile
-from wsconform.session import ProbeSession
+from wsconform.session import ProbeSession, event_loop
 
 
 class WaitTooLong(Exception):
@@ -64,21 +66,25 @@ class Target:
         mock's is frozen between jumps. A live server's runs on (tests allow for it there)."""
         return nullcontext()
 
-    def wait_past(self, instant: float, margin: float = 1.0) -> None:
+    def wait_past(self, instant: float, margin: float = 1.0, what: str = "a token's exp") -> None:
         """Return once the target's clock is past `instant` (a token's exp, say)."""
         wait = instant + margin - time.time()
         if wait > self.max_expiry_wait:
             raise WaitTooLong(
-                f"waiting {wait:.0f} s for expiry exceeds "
+                f"waiting {wait:.0f} s for {what} exceeds "
                 f"--max-expiry-wait={self.max_expiry_wait:g}"
             )
         if wait > 0:
-            time.sleep(wait)  # a real expiry on a live server: the wait *is* the test
+            # A real expiry on a live server: the wait *is* the test. The probe's loop runs
+            # meanwhile, so open connections keep reading and answering the server's pings.
+            with progress.waiting(what, wait):
+                event_loop().run_until_complete(asyncio.sleep(wait))
 
     def settle(self, session: ProbeSession) -> None:
         """Afterwards, data the server would send now has arrived (a bounded window on live)."""
         session.barrier()
-        time.sleep(self.observation_window)  # live servers publish on their own schedule
+        with progress.waiting("the observation window: what the server publishes unasked"):
+            session.listen(self.observation_window)  # live servers publish on their schedule
         session.barrier()
 
 
@@ -109,7 +115,7 @@ class EmbeddedTarget(Target):
         assert self.server is not None
         return self.server.ctx.clock.frozen()
 
-    def wait_past(self, instant: float, margin: float = 1.0) -> None:
+    def wait_past(self, instant: float, margin: float = 1.0, what: str = "a token's exp") -> None:
         assert self.server is not None
         jump = instant + margin - self.clock()
         if jump > 0:
