@@ -18,6 +18,7 @@ from typing import Any
 from wsconform.redact import Redactor
 from wsconform.requirements import Catalogue, Level, Requirement, Verdict
 from wsconform.schemas import SchemaRegistry
+from wsconform.session import TargetSilent
 
 
 class ConformanceFailure(AssertionError):
@@ -26,6 +27,11 @@ class ConformanceFailure(AssertionError):
     def __init__(self, requirement: Requirement, message: str) -> None:
         super().__init__(message)
         self.requirement = requirement
+
+
+class Unfinished(Exception):
+    """The test could not finish (the target stopped answering, our own harness broke, the time
+    ran out): an ERROR, never a verdict on the target. The message says what was awaited."""
 
 
 def conformance_failure_in(error: BaseException | None) -> ConformanceFailure | None:
@@ -98,6 +104,7 @@ class Checker:
         self.strict = strict
         self.transcript_tail = transcript_tail
         self.records: list[CheckRecord] = []
+        self.notes: list[str] = []  # what the test covered (a state machine's exploration)
         self._passes: set[tuple[str, str]] = set()
 
     # -- outcomes -----------------------------------------------------------------------------
@@ -115,6 +122,10 @@ class Checker:
         record = CheckRecord(req_id, Verdict.INFO, "observed", self.redactor.text(observed))
         if record not in self.records:
             self.records.append(record)
+
+    def note(self, text: str) -> None:
+        """Say what the test covered (not a verdict): it goes into the test's report."""
+        self.notes.append(self.redactor.text(text))
 
     def failed(self, req_id: str, what: str, expected: str, actual: str) -> None:
         """A miss: FAIL for MUST (raises), WARN for SHOULD (raises under --strict)."""
@@ -182,8 +193,8 @@ class Checker:
         an exchange that completes is a PASS of it (checks of its result may still fail it)."""
         try:
             yield
-        except ConformanceFailure:
-            raise
+        except (ConformanceFailure, TargetSilent):
+            raise  # a verdict already, or no verdict at all: the target stopped answering
         except (AssertionError, TimeoutError, ConnectionError) as exc:
             self.failed(req_id, what, "the exchange to complete", f"{type(exc).__name__}: {exc}")
         else:

@@ -20,6 +20,8 @@ from wsconform.profiles import PROFILES
 from wsconform.redact import mask
 
 ENV_PREFIX = "WSCONFORM_"
+# Sized so that a whole live profile run stays within 90 s with real 5 s tokens (bench/live_run.py).
+LIVE_LIFECYCLE_BUDGET = 20.0
 
 
 class ConfigError(ValueError):
@@ -70,6 +72,10 @@ class Settings:
     token_command: str | None = _setting(
         None, "shell command printing one token for `<kind> [<arg>]` (exit 3: kind unavailable)"
     )
+    token_timeout: float = _setting(
+        30.0, "seconds the token command may take for one token (then its tests ERROR)",
+        kind=float,
+    )  # fmt: skip
     token: str | None = _setting(None, "a static valid token", secret=True)
     expired_token: str | None = _setting(None, "a static expired token", secret=True)
     limited_token: str | None = _setting(
@@ -117,6 +123,11 @@ class Settings:
     fuzz_budget: float = _setting(
         1.0, "scales hypothesis example counts (0.1 = a tenth)", kind=float
     )
+    lifecycle_budget: float | None = _setting(
+        None, "seconds each lifecycle state machine explores before it stops, saying how far it "
+        "got (default: 20 on a live target; the embedded mock runs its full example count)",
+        kind=float,
+    )  # fmt: skip
     # -- the embedded mock
     mock_defect: str | None = _setting(None, "embedded mock: switch on one named defect")
     mock_variant: tuple[str, ...] = _setting(
@@ -159,6 +170,11 @@ class Settings:
     @property
     def variants(self) -> dict[str, str]:
         return dict(v.split("=", 1) for v in self.mock_variant)
+
+    def lifecycle_seconds(self, live: bool) -> float | None:
+        """The lifecycle machines' wall-clock budget: None, no budget (the embedded mock's full
+        example count, whatever the machine's load: its verdicts must not depend on it)."""
+        return self.lifecycle_budget or (LIVE_LIFECYCLE_BUDGET if live else None)
 
     @property
     def hard_test_timeout(self) -> float:
@@ -349,10 +365,11 @@ def validate(s: Settings) -> None:
         raise ConfigError("--token-url needs --client-id")
     if s.token_url:
         _ws_url("token_url", s.token_url, ("http", "https"))
-    for name in ("op_timeout", "max_expiry_wait", "observation_window", "fuzz_budget"):
+    positive = ("op_timeout", "max_expiry_wait", "observation_window", "fuzz_budget")
+    for name in (*positive, "token_timeout"):
         if getattr(s, name) <= 0:
             raise ConfigError(f"{option_name(name)} must be positive")
-    for name in ("test_timeout", "max_rate", "max_connections"):
+    for name in ("test_timeout", "max_rate", "max_connections", "lifecycle_budget"):
         value = getattr(s, name)
         if value is not None and value <= 0:
             raise ConfigError(f"{option_name(name)} must be positive")

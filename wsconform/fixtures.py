@@ -17,7 +17,7 @@ import pytest
 from hypothesis import strategies as st
 
 from wsconform import fuzz
-from wsconform.checks import Checker, ConformanceFailure
+from wsconform.checks import Checker, ConformanceFailure, Unfinished
 from wsconform.lifecycle import LifecycleEnv
 from wsconform.pacing import TooManyConnections
 from wsconform.plugin import CHECKER, RUN, TRANSCRIPT, profile_of
@@ -30,6 +30,7 @@ from wsconform.session import (
     HandshakeRejected,
     PeerClosed,
     ProbeSession,
+    TargetSilent,
     TargetUnreachable,
 )
 from wsconform.target import Target, WaitTooLong
@@ -81,20 +82,24 @@ def check(request: pytest.FixtureRequest, profile: Profile, transcript: Transcri
 
 
 def fail_if_broken(target: Target) -> None:
-    """A target that never completed the preflight handshake fails every test at once."""
+    """A target that never completed the preflight handshake: every test ERRORs at once (the
+    run could not be made against it)."""
     if target.broken:
-        pytest.fail(target.broken, pytrace=False)
+        raise Unfinished(target.broken)
 
 
 class Tokens:
     """The test's view of the token source: unavailable kinds SKIP, broken sources ERROR."""
 
-    def __init__(self, source: TokenSource, target: Target) -> None:
+    def __init__(self, source: TokenSource, target: Target, failures: dict[str, str]) -> None:
         self.source = source
         self.target = target
+        self.failures = failures  # the run's: a kind whose source broke is not asked again
 
     def get(self, kind: str, arg: float | str | None = None) -> Token:
         fail_if_broken(self.target)
+        if kind in self.failures:
+            raise TokenSourceError(f"{self.failures[kind]} (an earlier test's; not asked again)")
         try:
             return self.source.get(
                 kind, None if arg is None else f"{arg:g}" if isinstance(arg, float) else str(arg)
@@ -104,6 +109,7 @@ class Tokens:
         except TokenSourceError as exc:
             # Re-raised from here so the report shows the reason, not the source's internals;
             # the roll-up records it as ERROR (the check could not be made), not as a FAIL.
+            self.failures[kind] = str(exc)
             raise TokenSourceError(str(exc)) from None
 
 
@@ -111,7 +117,8 @@ class Tokens:
 def tokens(request: pytest.FixtureRequest, target: Target) -> Tokens:
     run = request.config.stash[RUN]
     try:
-        return Tokens(RedactingSource(run.token_source(target), run.redactor), target)
+        source = RedactingSource(run.token_source(target), run.redactor)
+        return Tokens(source, target, run.token_failures)
     except TokenUnavailable as exc:
         pytest.skip(str(exc))
 
@@ -155,7 +162,8 @@ def connect(
                 raise
             pytest.fail(f"{session.url}: {exc} where an upgrade was expected", pytrace=False)
         except TargetUnreachable as exc:
-            pytest.fail(str(exc), pytrace=False)
+            # It answered the preflight: now it takes no connection (gone, or overwhelmed).
+            raise Unfinished(f"the target took no new connection: {exc}") from None
         sessions.append(session)
         return session
 
@@ -234,6 +242,7 @@ def fuzz_client(client: Callable[[], Any]) -> FuzzClients:
 
 @pytest.fixture
 def lifecycle_env(
+    request: pytest.FixtureRequest,
     connect: Callable[..., ProbeSession],
     tokens: Tokens,
     target: Target,
@@ -246,9 +255,10 @@ def lifecycle_env(
     """What a lifecycle state machine (wsconform.lifecycle) acts through. The embedded mock's
     clock is held still meanwhile: the model and the mock then agree on every expiry, however
     slow the machine (a replay that differs as a shrink runs would be hypothesis' Flaky)."""
+    budget = request.config.stash[RUN].settings.lifecycle_seconds(live=not target.embedded)
     with target.clock_held():
         yield LifecycleEnv(
-            connect, tokens, target, check, profile, wait_past, expect_no_data, op_timeout
+            connect, tokens, target, check, profile, wait_past, expect_no_data, op_timeout, budget
         )
 
 
@@ -402,11 +412,13 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 def _as_verdict(item: pytest.Item, failure: BaseException, note: str) -> BaseException:
     """A ConformanceFailure (a check.scope's) or pytest.fail already is a verdict, and keeps its
-    requirement. A bare timeout or closed connection FAILs with its reason and the latest wire
-    entries, as a check's failure shows them."""
+    requirement. A closed connection FAILs with its reason and the latest wire entries, as a
+    check's failure shows them. A time-out no check attributed, or a target that stopped
+    answering altogether, is no verdict: the test could not finish (Unfinished, an ERROR)."""
     if note:
         failure.add_note(note)
-    if isinstance(failure, VERDICTS):
+    silent = any(isinstance(e, TargetSilent) for e in _chain(failure))
+    if isinstance(failure, VERDICTS) and not silent:
         return failure
     lines = [f"{type(failure).__name__}: {failure}", *getattr(failure, "__notes__", [])]
     transcript = item.stash.get(TRANSCRIPT, None)
@@ -415,4 +427,6 @@ def _as_verdict(item: pytest.Item, failure: BaseException, note: str) -> BaseExc
         lines += ["  wire (latest entries):", *("    " + line for line in tail)]
     # Redacted here, whole: hypothesis' notes are not, and a report redacted later is cut short.
     text = item.config.stash[RUN].redactor.text("\n".join(lines))
+    if silent or isinstance(failure, ExpectTimeout):
+        return Unfinished(text)
     return pytest.fail.Exception(text, pytrace=False)

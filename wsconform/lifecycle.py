@@ -15,13 +15,15 @@ A failure on the embedded mock shrinks to a minimal sequence of steps, which hyp
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
+from wsconform import progress
 from wsconform.checks import Checker
 from wsconform.profiles.base import Profile
 from wsconform.session import ExpectTimeout, Frame, Predicate, ProbeSession
@@ -48,6 +50,58 @@ class LifecycleEnv:
     wait_past: Callable[[float], None]
     expect_no_data: Callable[..., None]
     op_timeout: float
+    budget: float | None = None  # seconds of exploration (--lifecycle-budget); None: no limit
+
+
+class BudgetSpent(BaseException):
+    """Ends a machine's exploration once its wall-clock budget is spent. A BaseException, as
+    pytest's own outcomes are, so that hypothesis neither replays nor shrinks the example it
+    ends: the checks made so far stand, and run_lifecycle returns as hypothesis would."""
+
+
+RULE = "execute:rule:"  # hypothesis' key for a rule's run time in a step's runtimes
+SHOWN_STATES = 6  # model states named in the summary (all are counted)
+
+
+@dataclass
+class Exploration:
+    """How far a machine got: sequences and steps run, rules reached, model states seen."""
+
+    budget: float | None
+    started: float = field(default_factory=time.monotonic)
+    sequences: int = 0
+    steps: int = 0
+    rules: set[str] = field(default_factory=set)
+    states: set[str] = field(default_factory=set)
+    spent: bool = False
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def remaining(self) -> float:
+        return float("inf") if self.budget is None else self.budget - self.elapsed()
+
+    def stop_if_spent(self, before: float = 0.0) -> None:
+        """Stop exploring when the budget is spent, or would be after `before` more seconds."""
+        if self.remaining() < before or self.remaining() <= 0:
+            self.spent = True
+            raise BudgetSpent()
+
+    def summary(self, all_rules: list[str]) -> str:
+        missed = sorted(set(all_rules) - self.rules)
+        stop = (
+            f"stopped when its {self.budget:g} s budget (--lifecycle-budget) was spent"
+            if self.spent
+            else "ran every example"
+        )
+        return (
+            f"lifecycle exploration: {self.sequences} sequences, {self.steps} steps in "
+            f"{self.elapsed():.1f} s ({stop}); rules reached {len(self.rules)} of "
+            f"{len(all_rules)}"
+            + (f" (not reached: {', '.join(missed)})" if missed else "")
+            + f"; model states seen {len(self.states)}"
+            + (f", e.g. {'; '.join(sorted(self.states)[:SHOWN_STATES])}" if self.states else "")
+        )
 
 
 class LifecycleMachine(RuleBasedStateMachine):
@@ -58,6 +112,30 @@ class LifecycleMachine(RuleBasedStateMachine):
         super().__init__()
         self.env = env
         self.sessions: list[ProbeSession] = []
+        self.exploration = Exploration(None)  # run_lifecycle hands in the run's
+        self._ran: dict[str, float] = {}
+
+    def model_state(self) -> str:
+        """The model's state in a few words, for the exploration's coverage (per machine)."""
+        return ""
+
+    def check_invariants(
+        self, run_settings: Any, output: Callable[[str], object], runtimes: dict[str, float]
+    ) -> None:
+        """After every step: the invariants, then the coverage, then the budget."""
+        super().check_invariants(run_settings, output, runtimes)
+        exploration = self.exploration
+        ran = [k for k, v in runtimes.items() if k.startswith(RULE) and self._ran.get(k) != v]
+        self._ran = dict(runtimes)
+        if ran:  # hypothesis checks once before the first step too
+            exploration.steps += 1
+            exploration.rules.update(k.removeprefix(RULE) for k in ran)
+            state = self.model_state()
+            if state:
+                exploration.states.add(state)
+            step = ", ".join(k.removeprefix(RULE) for k in ran)
+            progress.say(progress.STEPS, f"lifecycle step {exploration.steps}: {step} → {state}")
+        exploration.stop_if_spent()
 
     def open(self, **connect_args: Any) -> ProbeSession:
         """A new connection, closed at the end of this example."""
@@ -67,7 +145,10 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     def let_time_pass(self, instant: float) -> None:
         """Move past `instant` on the target's clock: a jump of the embedded mock's clock, a
-        bounded real wait on a live target (--max-expiry-wait, or the test SKIPs)."""
+        bounded real wait on a live target (--max-expiry-wait, or the test SKIPs). A wait past
+        what is left of the budget ends the exploration instead."""
+        if not self.env.target.embedded:
+            self.exploration.stop_if_spent(before=instant - self.env.target.clock())
         self.env.wait_past(instant)
 
     def expect_settled(self, session: ProbeSession, predicate: Predicate, what: str) -> Frame:
@@ -99,18 +180,39 @@ def run_lifecycle(
     derandomization apply), with a fifth of its examples, each up to `steps` steps.
 
     A live target's failure is reported as found, not shrunk: every replay would wait for real
-    expiries again (one shrink took three minutes), and the mock's runs shrink the same rules."""
+    expiries again (one shrink took three minutes), and the mock's runs shrink the same rules.
+    With a budget (env.budget), exploration stops when it is spent; either way the test's report
+    says how far it got."""
     current = settings.default
     dropped = {Phase.explain} if env.target.embedded else {Phase.explain, Phase.shrink}
-    run_state_machine_as_test(
-        factory,
-        settings=settings(
-            current,
-            max_examples=max(1, current.max_examples // EXAMPLES_DIVISOR),
-            stateful_step_count=steps,
-            # One bug, shrunk, is the verdict: several would come as an ExceptionGroup that names
-            # no requirement. The explain phase replays steps for minutes and adds nothing here.
-            report_multiple_bugs=False,
-            phases=[phase for phase in current.phases if phase not in dropped],
-        ),
-    )
+    exploration = Exploration(env.budget)
+    rules: list[str] = []
+
+    def machine() -> LifecycleMachine:
+        exploration.stop_if_spent()
+        exploration.sequences += 1
+        made = factory()
+        made.exploration = exploration
+        state = made.setup_state()
+        rules[:] = [r.function.__name__ for r in (*state.initializers, *state.rules)]
+        return made
+
+    try:
+        run_state_machine_as_test(
+            machine,
+            settings=settings(
+                current,
+                max_examples=max(1, current.max_examples // EXAMPLES_DIVISOR),
+                stateful_step_count=steps,
+                # One bug, shrunk, is the verdict: several would come as an ExceptionGroup that
+                # names no requirement. The explain phase replays steps for minutes and adds
+                # nothing here.
+                report_multiple_bugs=False,
+                phases=[phase for phase in current.phases if phase not in dropped],
+            ),
+        )
+    except BudgetSpent:
+        pass  # exploration ends as hypothesis' would: the checks made so far are the verdict
+    finally:
+        env.check.note(exploration.summary(rules))
+        progress.say(progress.WAITS, exploration.summary(rules))

@@ -21,8 +21,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import settings
 
-from wsconform import __version__, allure_evidence
-from wsconform.checks import Checker, conformance_failure_in
+from wsconform import __version__, allure_evidence, progress
+from wsconform.checks import Checker, Unfinished, conformance_failure_in
 from wsconform.config import ConfigError, add_options, resolve
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
@@ -86,6 +86,9 @@ class Run:
         self.hypothesis = ""  # profile and seed, for the header and results.json
         self.hypothesis_seed: str | None = None  # None when derandomized
         self.summary: list[str] = []  # blocks for the end of the terminal output
+        self.breaker = Breaker()
+        # A token source's failure per kind: said once, then the same ERROR at once (not re-run).
+        self.token_failures: dict[str, str] = {}
         self._signing_key: Ed25519PrivateKey | None = None
         try:
             self.baseline = baseline.load(s.baseline) if s.baseline else None
@@ -154,7 +157,7 @@ class Run:
         if static:
             sources.append(StaticTokens(static))
         if s.token_command:
-            sources.append(CommandTokens(s.token_command, self.redactor))
+            sources.append(CommandTokens(s.token_command, self.redactor, s.token_timeout))
         if s.token_url and s.client_id:
             sources.append(
                 OAuthTokens(
@@ -190,6 +193,31 @@ class Run:
             server = getattr(target, "server", None)
             if server is not None:
                 server.stop()
+
+
+class Breaker:
+    """The circuit breaker of a live run (as the OpenID suite's runner stops after three modules
+    in a row fail to complete): once the target answered nothing in LIMIT tests in a row, the
+    target is clearly unusable, and the remaining tests ERROR at once, saying so, instead of
+    each waiting out its time-outs."""
+
+    LIMIT = 3
+
+    def __init__(self) -> None:
+        self.unanswered: list[str] = []  # the latest tests in a row the target left unanswered
+        self.tripped: str | None = None
+
+    def record(self, nodeid: str, outcome: str, message: str, heard: bool) -> None:
+        if outcome in ("passed", "skipped") or heard:
+            self.unanswered.clear()
+            return
+        first = message.strip().splitlines()[0] if message.strip() else outcome
+        self.unanswered.append(f"{nodeid.split('::')[-1]}: {first}")
+        if len(self.unanswered) >= self.LIMIT and self.tripped is None:
+            self.tripped = (
+                f"the target answered nothing in {self.LIMIT} tests in a row, so the remaining "
+                "tests were not run (circuit breaker): " + " | ".join(self.unanswered)
+            )
 
 
 def profile_of(node: pytest.Item | pytest.Collector) -> Profile | None:
@@ -240,6 +268,7 @@ def pytest_configure_node(node: Any) -> None:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     run = session.config.stash[RUN]
+    _install_progress(session.config)
     _apply_fuzz_budget(run)
     if run.endpoint and not session.config.option.collectonly and not _is_worker(session.config):
         # Fail fast, once, before any test: exit 2 when the run cannot be made at all.
@@ -247,6 +276,20 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             run.target(get_profile(run.profile or ""))
         except RunImpossible as exc:
             pytest.exit(f"wsconform: the run could not be made: {exc}", returncode=2)
+
+
+def _install_progress(config: pytest.Config) -> None:
+    """-v and -vv lines written as they happen, past pytest's capture of the test's output."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None or capture is None or _is_worker(config):
+        return
+
+    def write(line: str) -> None:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(line)
+
+    progress.install(write, config.option.verbose)
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -271,6 +314,7 @@ def _apply_fuzz_budget(run: Run) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    progress.install(None, 0)
     if RUN in config.stash:
         config.stash[RUN].close()
         if allure_evidence.active(config):
@@ -335,6 +379,14 @@ def _suite_broken(reason: str) -> NoReturn:
     pytest.exit(f"wsconform: the run could not be made: the suite is broken: {reason}", 2)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    progress.reset()
+    tripped = item.config.stash[RUN].breaker.tripped
+    if tripped and profile_of(item) is not None:
+        raise Unfinished(tripped)
+
+
 # -- recording ----------------------------------------------------------------------------------
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -347,6 +399,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
     run = item.config.stash[RUN]
+    unfinished = _unfinished(call) if report.failed else None
+    if unfinished is not None:  # one readable line, no stack: it is not the target's failure
+        report.longrepr = f"ERROR, the test could not finish: {unfinished}"
     _redact_report(report, run.redactor)
     profile = profile_of(item)
     if profile is None:
@@ -363,9 +418,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         outcome_name = "skipped"
         message = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
     elif report.failed:
-        source_broke = call.excinfo is not None and call.excinfo.errisinstance(TokenSourceError)
-        outcome_name = "failed" if report.when == "call" and not source_broke else "error"
-        message = _failure_line(report)
+        could_not = unfinished is not None or report.when != "call"
+        outcome_name = "error" if could_not else "failed"
+        message = unfinished or _failure_line(report)
     else:
         outcome_name, message = "passed", ""
     result = rollup.TestResult(
@@ -378,7 +433,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         failed_req=failed_req,
         message=run.redactor.text(message),
         transcript=_write_transcript(run, profile, item, transcript),
+        notes=list(checker.notes) if checker else [],
     )
+    if run.endpoint:
+        heard = transcript is not None and transcript.heard_json()
+        run.breaker.record(item.nodeid, outcome_name, result.message, heard)
     if run.baseline is not None and outcome_name in ("failed", "error"):
         result.baselined = run.baseline.reason_for(item.nodeid, rollup.failing_requirements(result))
         if result.baselined:  # a known failure: reported as pytest's xfail, so it does not gate
@@ -396,6 +455,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         )
         allure_evidence.attach(transcript_file, falsified)
     report.user_properties.append((PROPERTY, json.dumps(result.__dict__)))
+
+
+TIMEOUT_FAILURE = "Timeout (>"  # how pytest-timeout's pytest.fail begins
+
+
+def _unfinished(call: pytest.CallInfo[None]) -> str | None:
+    """Why a failed test could not finish (ERROR), or None when it is a verdict (FAIL)."""
+    if call.excinfo is None:
+        return None
+    error = call.excinfo.value
+    if isinstance(error, Unfinished):
+        return str(error)
+    if isinstance(error, TokenSourceError):
+        return f"no token: {error}"
+    if isinstance(error, pytest.fail.Exception) and str(error).startswith(TIMEOUT_FAILURE):
+        waited = progress.interrupted() or progress.current()
+        doing = f", waiting for {waited}" if waited else ""
+        return f"the test ran out of time ({error}, --test-timeout){doing}"
+    return None
 
 
 def _failure_line(report: pytest.TestReport) -> str:
@@ -440,22 +518,30 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     run = session.config.stash[RUN]
     run.results = list(_collected)
     _collected.clear()
+    profiles = {r.profile for r in run.results}
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         run.summary.append("wsconform: the run could not be made: no test was selected")
         session.exitstatus = 2
     try:
-        for name in sorted({r.profile for r in run.results}):
-            _write_results(run, get_profile(name))
+        codes = [_write_results(run, get_profile(name)) for name in sorted(profiles)]
     except (bundle.BundleError, signing.SigningError, OSError) as exc:
         run.summary.append(f"wsconform: the evidence could not be written: {exc}")
         session.exitstatus = 2
+        return
+    # One source of truth: the exit code says what the results and bundles say. pytest's own
+    # status stays where it is worse (a failure among the suite's own tests/, an interruption).
+    if session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and codes:
+        session.exitstatus = max(int(session.exitstatus), *codes)
 
 
-def _write_results(run: Run, profile: Profile) -> None:
+def _write_results(run: Run, profile: Profile) -> int:
+    """Write the profile's results.json and signed bundle; the exit code they make."""
     tests = [r for r in run.results if r.profile == profile.name]
     rolled = rollup.roll_up(catalogue(profile.name), tests, strict=run.strict)
     target = run.targets.get(profile.name)
     requirements = [r.as_dict() for r in rolled]
+    test_dicts = [t.__dict__ for t in tests]
+    verdict = rollup.certification(requirements, test_dicts)
     document = {
         "profile": profile.name,
         "title": profile.title,
@@ -472,7 +558,8 @@ def _write_results(run: Run, profile: Profile) -> None:
         "requirements": requirements,
         "untested": [r.requirement.id for r in rolled if r.verdict == "UNTESTED"],
         "baseline": _baseline_report(run, tests, requirements),
-        "tests": [t.__dict__ for t in tests],
+        "certification": verdict.__dict__,
+        "tests": test_dicts,
     }
     path = run.report_dir / profile.name / "results.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -488,10 +575,12 @@ def _write_results(run: Run, profile: Profile) -> None:
         key=run.signing_key(),
         leaks=run.redactor.leaks,
     )
-    verdict = bundle.certification(requirements).verdict
     known = sum(1 for r in requirements if r["baselined"])
     gate = f" ({known} baselined: known failures, not failing the run)" if known else ""
-    run.summary.append(f"wsconform: {profile.name}: {verdict}{gate}; signed bundle {written}")
+    run.summary.append(
+        f"wsconform: {profile.name}: {verdict.verdict}{gate}; signed bundle {written}"
+    )
+    return rollup.exit_code(requirements, test_dicts)
 
 
 def _baseline_report(

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Protocol
 
-from wsconform import jwt_forge
+from wsconform import jwt_forge, progress
 from wsconform.mock.issuer import TokenIssuer
 from wsconform.redact import Redactor
 
@@ -95,13 +95,19 @@ class CommandTokens:
             start_new_session=True,
         )
         try:
-            stdout, stderr_text = process.communicate(timeout=self.timeout)
+            with progress.waiting(f"the token command's {kind!r} token"):
+                stdout, stderr_text = process.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             raise TokenSourceError(
-                f"token command gave no token for {kind!r} within {self.timeout:g} s"
+                f"token command gave no token for {kind!r} within {self.timeout:g} s "
+                "(--token-timeout)"
             ) from None
+        except BaseException:  # the test's own time ran out meanwhile: leave no process behind
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
         value = stdout.strip()
         self.redactor.add_credential(value)
         stderr = self.redactor.text(stderr_text.strip())[-2000:]

@@ -49,6 +49,10 @@ class Transcript:
     def note(self, text: str) -> None:
         self.record("--", "note", text)
 
+    def heard_json(self) -> bool:
+        """Did the target send any JSON frame (an answer of any protocol here) in this test?"""
+        return any(e.kind == "←" and e.text.lstrip()[:1] in ("{", "[") for e in self.entries)
+
     def render(self, last: int | None = None) -> str:
         """Redacted text, one line per entry; `last` keeps only the final entries."""
         shown = self.entries if last is None else self.entries[len(self.entries) - last :]

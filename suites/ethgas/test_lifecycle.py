@@ -307,6 +307,13 @@ class EthgasLifecycle(LifecycleMachine):
 
     # -- connections -------------------------------------------------------------------------------
 
+    def model_state(self) -> str:
+        def one(conn: Conn) -> str:
+            subs = "+".join(sorted(self.label(ch) for ch in conn.subscribed))
+            return f"{conn.phase.name.lower()}[{subs}]"
+
+        return " ".join(sorted(one(c) for c in self.conns)) or "no connection"
+
     def new_conn(self) -> Conn:
         self.opened += 1
         return Conn(self.opened, EthgasClient(self.open()))

@@ -127,6 +127,15 @@ class OpLifecycle(LifecycleMachine):
         self.closed_at_expiry = 0  # connections the server closed at expiry, not yet replaced
         self.unavailable: set[str] = set()  # token kinds the source cannot give
 
+    def model_state(self) -> str:
+        def one(conn: Conn) -> str:
+            subs = "+".join(
+                sorted("private" if ch == self.private else "public" for ch in conn.subs)
+            )
+            return f"{conn.access.name.lower()}[{subs}]"
+
+        return " ".join(sorted(one(c) for c in self.conns)) or "no connection"
+
     # -- the model's helpers -------------------------------------------------------------------
 
     def token(self, kind: str) -> Token | None:

@@ -137,6 +137,22 @@ class ParadexLifecycle(LifecycleMachine):
         self.conns: list[Conn] = []
         self.short_lived: list[Token] = []  # used in this example, to reuse and let expire
 
+    def model_state(self) -> str:
+        def one(conn: Conn) -> str:
+            auth = (
+                "anonymous"
+                if conn.token is None
+                else "expired"
+                if self._expired(conn.token)
+                else "authed"
+            )
+            subs = "+".join(
+                "private" if ch == self.private else "public" for ch in sorted(conn.subs)
+            )
+            return f"{auth}[{subs}]"
+
+        return " ".join(sorted(one(c) for c in self.conns)) or "no connection"
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _new_conn(self) -> Conn:

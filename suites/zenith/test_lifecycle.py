@@ -170,6 +170,12 @@ class ZenithLifecycle(LifecycleMachine):
     def now(self) -> float:
         return self.env.target.clock()
 
+    def model_state(self) -> str:
+        def one(conn: Conn) -> str:
+            return f"{self.status(conn).name.lower()}[{len(conn.subs)} subscriptions]"
+
+        return " ".join(sorted(one(c) for c in self.conns)) or "no connection"
+
     def status(self, conn: Conn) -> Status:
         if not conn.authenticated:
             return Status.NONE

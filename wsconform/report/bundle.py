@@ -29,39 +29,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from wsconform.report import html, signing
 from wsconform.report.junit import junit_xml
+from wsconform.report.rollup import Certification
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FORMAT = "wsconform-certification/1"
 MANIFEST, SIGNATURE, PUBLIC_KEY = "manifest.json", "manifest.sig", "signer.pub.pem"
-UNFINISHED = ("ERROR", "SKIP", "UNTESTED")
 
 
 class BundleError(ValueError):
     """A bundle that cannot be written, or is not a bundle at all."""
-
-
-@dataclass(frozen=True)
-class Certification:
-    verdict: str  # CERTIFIED | NOT CERTIFIED | INCOMPLETE
-    reasons: list[str]
-
-
-def certification(requirements: list[dict[str, Any]]) -> Certification:
-    """CERTIFIED only when every MUST requirement ran and passed and nothing failed (a SHOULD
-    fails only under --strict); a baselined failure is still a failure here."""
-    failed = [r for r in requirements if r["verdict"] == "FAIL"]
-    unfinished = [r for r in requirements if r["level"] == "MUST" and r["verdict"] in UNFINISHED]
-    if failed:
-        return Certification("NOT CERTIFIED", [_reason(r) for r in failed])
-    if unfinished:
-        return Certification("INCOMPLETE", [_reason(r) for r in unfinished])
-    return Certification("CERTIFIED", [])
-
-
-def _reason(req: dict[str, Any]) -> str:
-    known = f" (baselined: {req['baselined']})" if req.get("baselined") else ""
-    note = f": {req['notes'][0].splitlines()[0]}" if req["notes"] else ""
-    return f"{req['id']} [{req['level']}] {req['verdict']}{known} — {req['title']}{note}"
 
 
 def sha256(path: Path) -> str:
@@ -117,12 +93,12 @@ def write(
 
     `leaks(text)` says whether a text holds a known secret: a bundle that would hold one is
     removed instead of signed (redaction upstream failed, and the evidence must not spread)."""
-    verdict = certification(document["requirements"])
+    verdict = Certification(**document["certification"])
     bundle = _new_dir(profile_report_dir.parent / "certification", document["profile"],
                       document["finished"])  # fmt: skip
     try:
         tests = _copy_transcripts(document["tests"], profile_report_dir, bundle)
-        results = {**document, "tests": tests, "certification": verdict.__dict__}
+        results = {**document, "tests": tests}
         (bundle / "results.json").write_text(
             json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )

@@ -24,6 +24,7 @@ class TestResult:
     message: str = ""  # redacted failure text or skip reason
     transcript: str | None = None  # path relative to the profile's report directory
     baselined: str | None = None  # why this failure is known (--baseline): it does not gate
+    notes: list[str] = field(default_factory=list)  # what it covered (a machine's exploration)
 
 
 @dataclass
@@ -79,9 +80,10 @@ def _verdict_in(
     ]
     if test.outcome == "skipped":
         return Verdict.SKIP, [test.message]
-    if test.outcome == "error":
-        return Verdict.ERROR, [test.message]
     found = {Verdict(c["verdict"]) for c in records}
+    if test.outcome == "error" and (not found or req.id == test.failed_req):
+        # The test could not finish: ERROR on what it had not decided, never a FAIL.
+        return Verdict.ERROR, [test.message]
     if test.outcome == "failed" and test.failed_req is None and req.id in _blamed(test):
         miss = MISS[req.level]
         found.add(Verdict.FAIL if strict and miss is Verdict.WARN else miss)
@@ -141,3 +143,53 @@ def summary(results: list[RequirementResult]) -> dict[str, dict[str, int]]:
         level = counts.setdefault(str(r.requirement.level), {})
         level[str(r.verdict)] = level.get(str(r.verdict), 0) + 1
     return counts
+
+
+# -- the run's verdict: the bundle, the matrix and the exit code all read it from here ----------
+
+UNFINISHED = ("ERROR", "SKIP", "UNTESTED")
+
+
+@dataclass(frozen=True)
+class Certification:
+    verdict: str  # CERTIFIED | NOT CERTIFIED | INCOMPLETE
+    reasons: list[str]
+
+
+def certification(requirements: list[dict[str, Any]], tests: list[dict[str, Any]]) -> Certification:
+    """CERTIFIED only when every MUST requirement ran and passed and no test failed or errored
+    (a SHOULD fails only under --strict); a baselined failure is still a failure here."""
+    failed = [r for r in requirements if r["verdict"] == "FAIL"]
+    unfinished = [r for r in requirements if r["level"] == "MUST" and r["verdict"] in UNFINISHED]
+    failed_tests = [t for t in tests if t["outcome"] == "failed"]
+    errored_tests = [t for t in tests if t["outcome"] == "error"]
+    if failed or failed_tests:
+        return Certification(
+            "NOT CERTIFIED", [_reason(r) for r in failed] + [_test_reason(t) for t in failed_tests]
+        )
+    if unfinished or errored_tests:
+        return Certification(
+            "INCOMPLETE",
+            [_reason(r) for r in unfinished] + [_test_reason(t) for t in errored_tests],
+        )
+    return Certification("CERTIFIED", [])
+
+
+def exit_code(requirements: list[dict[str, Any]], tests: list[dict[str, Any]]) -> int:
+    """1 when a test failed or errored, or a requirement FAILed, unless a baseline knows it;
+    else 0 (skipped and untested requirements make a run INCOMPLETE, not red)."""
+    red_tests = [t for t in tests if t["outcome"] in ("failed", "error") and not t["baselined"]]
+    red_reqs = [r for r in requirements if r["verdict"] == "FAIL" and not r["baselined"]]
+    return 1 if red_tests or red_reqs else 0
+
+
+def _reason(req: dict[str, Any]) -> str:
+    known = f" (baselined: {req['baselined']})" if req.get("baselined") else ""
+    note = f": {req['notes'][0].splitlines()[0]}" if req["notes"] else ""
+    return f"{req['id']} [{req['level']}] {req['verdict']}{known} — {req['title']}{note}"
+
+
+def _test_reason(test: dict[str, Any]) -> str:
+    outcome = "ERROR" if test["outcome"] == "error" else "FAILED"
+    first = (test["message"] or "").strip().splitlines()
+    return f"{test['nodeid']} {outcome}" + (f": {first[0]}" if first else "")
