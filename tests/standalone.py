@@ -59,12 +59,27 @@ def clean_env(**extra: str) -> dict[str, str]:
 @contextmanager
 def standalone_mock(profile: str, *args: str) -> Iterator[StandaloneMock]:
     """`wsconform mock <profile> --port 0 <args>`, until its `tokens:` line; killed afterwards."""
+    with _server([WSCONFORM, "mock", profile, "--port", "0", *args], "tokens:") as server:
+        yield server
+
+
+# The independent servers (issue 17): a second implementation per profile, from the documents.
+INDEPENDENT = ROOT / "tests" / "independent"
+
+
+@contextmanager
+def independent_server(profile: str, *args: str) -> Iterator[StandaloneMock]:
+    """tests/independent/<profile>_server.py --port 0 <args>, until its `ready` line."""
+    script = INDEPENDENT / f"{profile.replace('-', '_')}_server.py"
+    with _server([sys.executable, str(script), "--port", "0", *args], "ready") as server:
+        yield server
+
+
+@contextmanager
+def _server(command: list[str], ready: str) -> Iterator[StandaloneMock]:
+    """A server process, until it prints a line starting with `ready`; killed afterwards."""
     process = subprocess.Popen(
-        [WSCONFORM, "mock", profile, "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=clean_env(),
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=clean_env()
     )
     lines: queue.Queue[str | None] = queue.Queue()
 
@@ -77,15 +92,15 @@ def standalone_mock(profile: str, *args: str) -> Iterator[StandaloneMock]:
     threading.Thread(target=pump, daemon=True).start()
     printed: list[str] = []
     try:
-        while not printed or not printed[-1].startswith("tokens:"):
+        while not printed or not printed[-1].startswith(ready):
             try:
                 line = lines.get(timeout=READY_TIMEOUT)
             except queue.Empty:
                 raise AssertionError(
-                    f"wsconform mock printed no ready line within {READY_TIMEOUT:g} s: {printed}"
+                    f"{command[1]} printed no ready line within {READY_TIMEOUT:g} s: {printed}"
                 ) from None
             if line is None:
-                raise AssertionError(f"wsconform mock exited before ready: {printed}")
+                raise AssertionError(f"{command[1]} exited before ready: {printed}")
             printed.append(line)
         url = next(ln.split(" listening on ")[1].split()[0] for ln in printed if "listening" in ln)
         yield StandaloneMock(url, printed, process.pid, lines)

@@ -1,7 +1,9 @@
-"""Live mode, proven: every profile's suite runs against `wsconform mock` started as a separate
+"""Live mode, proven: every profile's suite runs with DEFAULT settings against `wsconform mock` and
+against the profile's independent server (tests/independent: written from the documents alone,
+another server library, the other choices the documents allow), each started as a separate
 process, through --endpoint and --token-command exactly as against a vendor's staging, with real
-waits (short-lived tokens of a few seconds). The clean mock, over TLS with --ca-file, is all
-green; one defect per profile, run the same way, turns the suite red."""
+waits (short-lived tokens of a few seconds). Both are all green, over TLS with --ca-file; one
+defect per profile, run the same way, turns the suite red."""
 
 from __future__ import annotations
 
@@ -13,7 +15,13 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from standalone import WSCONFORM, StandaloneMock, run_pytest, standalone_mock
+from standalone import (
+    WSCONFORM,
+    StandaloneMock,
+    independent_server,
+    run_pytest,
+    standalone_mock,
+)
 
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
@@ -30,9 +38,11 @@ LIVE_DEFECT = {
     "ethgas-op": ("accept-expired", "EOP-EXP-02"),
 }
 
-# Live waits kept short: "no more data" is watched 0.5 s, the fuzzers draw a fifth of their
-# examples. Everything else is the user's command line.
+# Live waits kept short, for the tests about token sources and options (not about the verdicts
+# of a default run): "no more data" is watched 0.5 s, the fuzzers draw a fifth of their examples.
 PACE = ["--observation-window", "0.5", "--fuzz-budget", "0.2", "--op-timeout", "3"]
+SERVERS = {"mock": standalone_mock, "independent": independent_server}
+LIVE_RUN_TIMEOUT = 300  # seconds for a whole default run (measured 40-90 s)
 
 
 def suite_command(profile: str, mock: StandaloneMock, key: Path, reports: Path) -> list[str]:
@@ -41,8 +51,7 @@ def suite_command(profile: str, mock: StandaloneMock, key: Path, reports: Path) 
         "--profile", profile,
         "--endpoint", mock.url,
         "--token-command", f"{WSCONFORM} mint {profile} --key-file {key}",
-        "--report-dir", str(reports),
-        "-q", *PACE,
+        "--report-dir", str(reports), "-q",
     ]  # fmt: skip
     geo_blocked = mock.line_after("geo-blocked endpoint:")
     if geo_blocked:
@@ -61,15 +70,18 @@ def test_every_profile_has_a_live_defect():
     assert set(LIVE_DEFECT) == set(PROFILES)
 
 
+@pytest.mark.parametrize("server", sorted(SERVERS))
 @pytest.mark.parametrize("profile", sorted(PROFILES))
-def test_clean_mock_over_tls_is_all_green(profile, tmp_path):
+def test_a_conforming_server_over_tls_is_all_green_with_default_settings(profile, server, tmp_path):
     key, ca, reports = tmp_path / "key.pem", tmp_path / "ca.pem", tmp_path / "reports"
+    TokenIssuer.from_key_file(MockClock(), key)  # the key file both servers and mint share
     tls = ["--tls", "--ca-out", str(ca)]
     if get_profile(profile).tls_only_rights:
         tls += ["--plain-port", "0"]  # the ws:// twin, for the TLS-only rules
-    with standalone_mock(profile, "--key-file", str(key), *tls) as mock:
-        assert mock.url.startswith("wss://")
-        done = run_pytest(*suite_command(profile, mock, key, reports), "--ca-file", str(ca))
+    with SERVERS[server](profile, "--key-file", str(key), *tls) as running:
+        assert running.url.startswith("wss://")
+        command = suite_command(profile, running, key, reports)
+        done = run_pytest(*command, "--ca-file", str(ca), timeout=LIVE_RUN_TIMEOUT)
     assert done.returncode == 0, done.stdout[-4000:]
     document = results(reports, profile)
     verdicts = {r["id"]: r["verdict"] for r in document["requirements"]}
@@ -78,15 +90,16 @@ def test_clean_mock_over_tls_is_all_green(profile, tmp_path):
     # Only the minutes-long heartbeat observations skip (live, they want --run-slow).
     skipped = [t for t in document["tests"] if t["outcome"] == "skipped"]
     assert all("--run-slow" in t["message"] for t in skipped), [t["message"] for t in skipped]
-    assert document["target"].startswith(mock.url) and document["tls_verified"]
+    assert document["target"].startswith(running.url) and document["tls_verified"]
+    assert document["certification"]["verdict"] in ("CERTIFIED", "INCOMPLETE")
 
 
 @pytest.mark.parametrize("profile", sorted(PROFILES))
-def test_a_defect_turns_the_live_run_red(profile, tmp_path):
+def test_a_defect_turns_the_live_run_red_with_default_settings(profile, tmp_path):
     defect, requirement = LIVE_DEFECT[profile]
     key, reports = tmp_path / "key.pem", tmp_path / "reports"
     with standalone_mock(profile, "--key-file", str(key), "--defect", defect) as mock:
-        done = run_pytest(*suite_command(profile, mock, key, reports))
+        done = run_pytest(*suite_command(profile, mock, key, reports), timeout=LIVE_RUN_TIMEOUT)
     assert done.returncode == 1, done.stdout[-4000:]
     verdicts = {r["id"]: r["verdict"] for r in results(reports, profile)["requirements"]}
     assert verdicts[requirement] == "FAIL", done.stdout[-4000:]
@@ -157,7 +170,7 @@ def test_insecure_is_said_loudly(tmp_path):
     tls = ["--tls", "--ca-out", str(tmp_path / "ca.pem")]
     with standalone_mock("paradex", "--key-file", str(key), *tls) as mock:
         done = run_pytest(
-            *suite_command("paradex", mock, key, reports), "--insecure", "-k", "valid_jwt"
+            *suite_command("paradex", mock, key, reports), "--insecure", "-k", "valid_jwt", *PACE
         )
     assert done.returncode == 0, done.stdout[-4000:]
     assert "TLS CERTIFICATES ARE NOT VERIFIED (--insecure)" in done.stdout  # the run's header
