@@ -193,3 +193,49 @@ def test_summary_counts_by_level_and_verdict() -> None:
         "SHOULD": {"UNTESTED": 1},
         "INFO": {"UNTESTED": 1},
     }
+
+
+# -- an errored test, and the run's one verdict ---------------------------------------------------
+
+
+def test_an_errored_test_errors_only_what_it_had_not_decided() -> None:
+    test = rollup.TestResult(
+        "suites/unit/test_x.py::test_e", "unit", ["UT-A", "UT-B"], "error",
+        checks=[record("UT-A", "PASS")], message="no reply within 5 s",
+    )  # fmt: skip
+    assert verdicts(roll_up(CATALOGUE, [test]))["UT-A"] is Verdict.PASS
+    assert verdicts(roll_up(CATALOGUE, [test]))["UT-B"] is Verdict.ERROR
+
+
+def run_of(*tests: rollup.TestResult) -> tuple[list[dict], list[dict]]:
+    requirements = [r.as_dict() for r in roll_up(CATALOGUE, list(tests))]
+    return requirements, [t.__dict__ for t in tests]
+
+
+def every_requirement_passed(n: int = 0) -> list[rollup.TestResult]:
+    return [producing(Verdict.PASS, r, n + i) for i, r in enumerate(("UT-A", "UT-B", "UT-C"))]
+
+
+def test_the_run_is_certified_and_exits_0_only_when_nothing_failed_or_errored() -> None:
+    clean = run_of(*every_requirement_passed())
+    assert rollup.certification(*clean).verdict == "CERTIFIED" and rollup.exit_code(*clean) == 0
+    # A test that errored on a requirement another test passed: never CERTIFIED, never exit 0.
+    errored = run_of(*every_requirement_passed(), producing(Verdict.ERROR, "UT-A", 9))
+    assert rollup.certification(*errored).verdict == "INCOMPLETE"
+    assert rollup.exit_code(*errored) == 1
+    # A failed test whose failure no requirement kept (PASS beside it) is still NOT CERTIFIED.
+    lost = rollup.TestResult("suites/unit/test_x.py::test_l", "unit", [], "failed", message="x")
+    failed = run_of(*every_requirement_passed(), lost)
+    assert rollup.certification(*failed).verdict == "NOT CERTIFIED"
+    assert rollup.exit_code(*failed) == 1
+
+
+def test_a_baselined_failure_exits_0_but_is_never_certified() -> None:
+    known = producing(Verdict.FAIL, "UT-B", 9)
+    known.baselined = "vendor ticket 12"
+    requirements, tests = run_of(*every_requirement_passed(), known)
+    for r in requirements:
+        if r["id"] == "UT-B":
+            r["baselined"] = known.baselined
+    assert rollup.exit_code(requirements, tests) == 0
+    assert rollup.certification(requirements, tests).verdict == "NOT CERTIFIED"
