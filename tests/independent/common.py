@@ -82,7 +82,10 @@ def arguments(description: str) -> argparse.Namespace:
     parser.add_argument("--tls", action="store_true", help="serve wss:// from a fresh local CA")
     parser.add_argument("--ca-out", default="independent-ca.pem", help="where the CA goes")
     parser.add_argument("--plain-port", type=int, help="with --tls, also serve ws:// here")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if not Path(args.key_file).is_file():
+        parser.error(f"no key file {args.key_file}: `wsconform mint` or `wsconform mock` makes one")
+    return args
 
 
 def serve(

@@ -46,26 +46,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 from common import Claims, Keys, Refused, arguments, serve
+from ethgas_channels import PRIVATE, PUBLIC
 
-PUBLIC = frozenset(
-    {
-        "preconfMarketUpdate",
-        "candlestickUpdate",
-        "recentTradeUpdate",
-        "orderBookUpdate",
-        "tickerUpdate",
-        "inclusionPreconfSaleUpdate",
-        "blockBuilderUpdate",
-    }
-)
-PRIVATE = frozenset(
-    {
-        "accountOrderUpdate",
-        "accountTransactionUpdate",
-        "accountPositionUpdate",
-        "preconfBundleUpdate",
-    }
-)
 PRIVATE_QUERIES = frozenset({"openOrders", "accountPositions", "preconfBundles"})
 MARKET_TYPES = ("inclusionPreconf", "wholeBlock")
 GENESIS = 1_606_824_023  # slots of 12 s since an Ethereum-like genesis

@@ -49,26 +49,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 from common import Claims, Keys, Refused, arguments, serve
+from ethgas_channels import PRIVATE, PUBLIC
 
-PUBLIC = frozenset(
-    {
-        "preconfMarketUpdate",
-        "candlestickUpdate",
-        "recentTradeUpdate",
-        "orderBookUpdate",
-        "tickerUpdate",
-        "inclusionPreconfSaleUpdate",
-        "blockBuilderUpdate",
-    }
-)
-PRIVATE = frozenset(
-    {
-        "accountOrderUpdate",
-        "accountTransactionUpdate",
-        "accountPositionUpdate",
-        "preconfBundleUpdate",
-    }
-)
 RATE_LIMIT_AFTER = 8  # failed logins per connection answered 401; later ones get 429
 CONCURRENT = os.environ.get("INDEPENDENT_CONCURRENT") == "1"
 
