@@ -11,6 +11,7 @@ import pytest
 
 from wsconform.report import matrix
 from wsconform.report.matrix import MatrixError
+from wsconform.report.rollup import certification
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -48,7 +49,13 @@ def results(profile: str, target: str, reqs: list[dict[str, Any]], **extra: Any)
         "untested": [],
         "tests": [],
     }
-    return doc | extra
+    doc |= extra
+    # As the plugin writes it: the run's verdict from the same requirements and tests (a
+    # deliberately malformed entry gets a placeholder: the matrix refuses it before reading it).
+    well_formed = all("verdict" in r and "level" in r for r in doc["requirements"])
+    verdict = certification(doc["requirements"], doc["tests"]) if well_formed else None
+    doc.setdefault("certification", verdict.__dict__ if verdict else {"verdict": "INCOMPLETE"})
+    return doc
 
 
 def write(tmp_path: Path, name: str, doc: Any) -> Path:
@@ -140,7 +147,8 @@ def test_overall_counts_fail_and_warn_per_level(columns: list[matrix.Column]) ->
     assert broken.must_failed
     assert broken.counts == {"MUST": {"FAIL": 2}, "SHOULD": {"WARN": 1}}
     assert broken.baselined == 1
-    assert broken.text == "MUST FAILED — MUST: 2 FAIL; SHOULD: 1 WARN (1 baselined)"
+    assert broken.text == "NOT CERTIFIED — MUST: 2 FAIL; SHOULD: 1 WARN (1 baselined)"
+    assert clean.head == "CERTIFIED"  # the verdict its results.json states, as its exit code
     assert not errored.must_failed and errored.counts == {"SHOULD": {"ERROR": 1}}
     assert md_table_row(matrix.markdown(columns), "**overall**")[4] == broken.text
 

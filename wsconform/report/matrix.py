@@ -25,7 +25,7 @@ VERDICT_ORDER = ("FAIL", "ERROR", "WARN", "INFO", "SKIP", "UNTESTED")
 OVERALL_VERDICTS = ("FAIL", "ERROR", "WARN")
 # Cells whose notes the details section lists: a PASS or an INFO needs no explanation.
 EXPLAINED = frozenset({"FAIL", "ERROR", "WARN", "SKIP", "UNTESTED"})
-REQUIRED_KEYS = ("profile", "title", "target", "requirements")
+REQUIRED_KEYS = ("profile", "title", "target", "requirements", "certification")
 ENTRY_KEYS = ("id", "level", "family", "title", "verdict")
 
 
@@ -61,6 +61,7 @@ class Column:
     mock_defect: str | None
     tls_verified: bool
     strict: bool
+    certification: str  # the run's verdict, as its results.json and bundle state it
     requirements: dict[str, Entry] = field(default_factory=dict)  # by id, catalogue order
 
     @property
@@ -86,15 +87,21 @@ class Family:
 
 @dataclass(frozen=True)
 class Overall:
-    """A column's verdict at a glance: FAIL/ERROR/WARN counts per level."""
+    """A column's verdict at a glance: the run's certification (the one its exit code and bundle
+    state), then the FAIL/ERROR/WARN counts per level."""
 
+    certification: str  # CERTIFIED | NOT CERTIFIED | INCOMPLETE
     counts: dict[str, dict[str, int]]  # level → verdict → n, non-zero only
     baselined: int  # how many of the counted verdicts carry a baseline
     must_failed: bool  # any MUST FAIL, baselined or not: the matrix does not hide them
 
     @property
     def head(self) -> str:
-        return "MUST FAILED" if self.must_failed else "no MUST failed"
+        return self.certification
+
+    @property
+    def css(self) -> str:
+        return {"CERTIFIED": "v-PASS", "INCOMPLETE": "v-ERROR"}.get(self.certification, "v-FAIL")
 
     @property
     def tail(self) -> str:
@@ -139,6 +146,7 @@ def _load_one(path: Path) -> Column:
         mock_defect=doc.get("mock_defect") or None,
         tls_verified=bool(doc.get("tls_verified", True)),
         strict=bool(doc.get("strict", False)),
+        certification=str(doc["certification"]["verdict"]),
         requirements={e.id: e for e in entries},
     )
 
@@ -218,7 +226,7 @@ def overall(column: Column) -> Overall:
         if tally:
             counts[level] = {v: tally[v] for v in OVERALL_VERDICTS if tally[v]}
     must_failed = "FAIL" in counts.get("MUST", {})
-    return Overall(counts, baselined, must_failed)
+    return Overall(column.certification, counts, baselined, must_failed)
 
 
 def explained(column: Column) -> list[Entry]:
