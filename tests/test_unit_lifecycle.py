@@ -20,7 +20,8 @@ def test_a_spent_budget_stops_and_says_so() -> None:
     exploration.sequences, exploration.steps = 2, 7
     exploration.rules |= {"connect"}
     exploration.states |= {"authed[public]"}
-    text = exploration.summary(["connect", "reconnect"])
+    exploration.all_rules = ["connect", "reconnect"]
+    text = exploration.summary()
     assert "2 sequences, 7 steps" in text and "stopped when its 0 s budget" in text
     assert "rules reached 1 of 2 (not reached: reconnect)" in text
     assert "model states seen 1, e.g. authed[public]" in text

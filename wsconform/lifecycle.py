@@ -73,6 +73,7 @@ class Exploration:
     steps: int = 0
     rules: set[str] = field(default_factory=set)
     states: set[str] = field(default_factory=set)
+    all_rules: list[str] = field(default_factory=list)  # the machine's rules, by name
     spent: bool = False
 
     def elapsed(self) -> float:
@@ -87,8 +88,8 @@ class Exploration:
             self.spent = True
             raise BudgetSpent()
 
-    def summary(self, all_rules: list[str]) -> str:
-        missed = sorted(set(all_rules) - self.rules)
+    def summary(self) -> str:
+        missed = sorted(set(self.all_rules) - self.rules)
         stop = (
             f"stopped when its {self.budget:g} s budget (--lifecycle-budget) was spent"
             if self.spent
@@ -97,11 +98,14 @@ class Exploration:
         return (
             f"lifecycle exploration: {self.sequences} sequences, {self.steps} steps in "
             f"{self.elapsed():.1f} s ({stop}); rules reached {len(self.rules)} of "
-            f"{len(all_rules)}"
+            f"{len(self.all_rules)}"
             + (f" (not reached: {', '.join(missed)})" if missed else "")
             + f"; model states seen {len(self.states)}"
             + (f", e.g. {'; '.join(sorted(self.states)[:SHOWN_STATES])}" if self.states else "")
         )
+
+
+_exploring: Exploration | None = None  # set while run_lifecycle runs (one test at a time)
 
 
 class LifecycleMachine(RuleBasedStateMachine):
@@ -112,7 +116,14 @@ class LifecycleMachine(RuleBasedStateMachine):
         super().__init__()
         self.env = env
         self.sessions: list[ProbeSession] = []
-        self.exploration = Exploration(None)  # run_lifecycle hands in the run's
+        # The exploration of the run_lifecycle in progress: this machine is one more sequence.
+        self.exploration = _exploring or Exploration(None)
+        self.exploration.stop_if_spent()
+        self.exploration.sequences += 1
+        state = self.setup_state()
+        self.exploration.all_rules = [
+            r.function.__name__ for r in (*state.initializers, *state.rules)
+        ]
         self._ran: dict[str, float] = {}
 
     def model_state(self) -> str:
@@ -185,21 +196,12 @@ def run_lifecycle(
     says how far it got."""
     current = settings.default
     dropped = {Phase.explain} if env.target.embedded else {Phase.explain, Phase.shrink}
-    exploration = Exploration(env.budget)
-    rules: list[str] = []
-
-    def machine() -> LifecycleMachine:
-        exploration.stop_if_spent()
-        exploration.sequences += 1
-        made = factory()
-        made.exploration = exploration
-        state = made.setup_state()
-        rules[:] = [r.function.__name__ for r in (*state.initializers, *state.rules)]
-        return made
-
+    global _exploring
+    exploration = _exploring = Exploration(env.budget)
     try:
+        # `factory` itself, unwrapped: hypothesis derives a derandomized run's seed from it.
         run_state_machine_as_test(
-            machine,
+            factory,
             settings=settings(
                 current,
                 max_examples=max(1, current.max_examples // EXAMPLES_DIVISOR),
@@ -214,5 +216,6 @@ def run_lifecycle(
     except BudgetSpent:
         pass  # exploration ends as hypothesis' would: the checks made so far are the verdict
     finally:
-        env.check.note(exploration.summary(rules))
-        progress.say(progress.WAITS, exploration.summary(rules))
+        _exploring = None
+        env.check.note(exploration.summary())
+        progress.say(progress.WAITS, exploration.summary())
