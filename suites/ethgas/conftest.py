@@ -10,6 +10,7 @@ import pytest
 from wsconform.checks import Checker
 from wsconform.profiles.ethgas import (
     INVALID_TOKEN,
+    RATE_LIMITED,
     EthgasClient,
     error_code,
     errors_in,
@@ -60,6 +61,11 @@ def expect_login_error(check: Checker) -> Callable[..., Any]:
         )
         check.schema(schema_req, reply, "login-error", what=f"{what}: the login error's shape")
         code = error_code(reply)
+        if code == RATE_LIMITED and RATE_LIMITED not in codes:
+            # The docs give 429 no scope (connection, token, client): earlier tests' failed
+            # logins may have earned it. Inconclusive for `req`, not a miss.
+            check.info("ETH-REJ-05", f"{what}: 429 (rate limited) where {list(codes)} was expected")
+            return code
         check.one_of(req, code, list(codes), what=f"{what}: error code")
         return code
 
@@ -74,7 +80,7 @@ def expect_refused_subscribe(
     in the answer in the documented shape (ETH-ENV-02). Returns the answer's error codes."""
 
     def expect(req: str, c: EthgasClient, channel: str, what: str) -> list[Any]:
-        answers = c.subscribe(channel)
+        answers = c.subscribe(channel, refusal_expected=True)
         for error in errors_in(answers):
             if error.get("cmd") == "error":
                 check.schema("ETH-ENV-02", error, "error-frame", what="the error frame's shape")

@@ -42,8 +42,9 @@ def test_private_channels_need_login_or_the_session_header(
 
 
 @pytest.mark.req("EOP-AUTH-05", "EOP-ENV-01", "EOP-SUB-03")
-def test_public_channels_and_current_slot_need_no_auth(client, target, check):
+def test_public_channels_and_current_slot_need_no_auth(client, target, check, note_sync_fallback):
     c = client()
+    note_sync_fallback(c)
     with check.scope("EOP-AUTH-05", "the currentSlot query, unauthenticated"):
         reply = c.query("currentSlot")
     check.equal("EOP-AUTH-05", reply.get("q"), "currentSlot", what="currentSlot is answered")

@@ -14,9 +14,11 @@ from wsconform.session import PeerClosed
 
 
 @pytest.mark.req("EOP-ENV-01", "EOP-AUTH-05")
-def test_the_docs_query_example_is_answered_with_q(client, check):
+def test_the_docs_query_example_is_answered_with_q(client, check, note_sync_fallback):
+    c = client()
+    note_sync_fallback(c)
     with check.scope("EOP-AUTH-05", "the reply to the docs' currentSlot query"):
-        reply = client().query("currentSlot")
+        reply = c.query("currentSlot")
     check.schema("EOP-ENV-01", reply, "query-reply", what="the currentSlot reply is {q, P}")
     check.equal("EOP-ENV-01", reply.get("q"), "currentSlot", what="q names the query")
 
@@ -24,8 +26,11 @@ def test_the_docs_query_example_is_answered_with_q(client, check):
 @pytest.mark.req("EOP-ENV-02")
 def test_requests_with_python_ethgas_ids_are_served(client, tokens, target, check):
     c = client()
+    reply = None  # stays None when the scope records a WARN (SHOULD): nothing left to check
     with check.scope("EOP-ENV-02", 'a login with "id": 1, as python-ethgas sends it'):
         reply = c.login(tokens.get("valid").value, request_id=1)
+    if reply is None:
+        return
     check.true(
         "EOP-ENV-02",
         is_login_success(reply),
