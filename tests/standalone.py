@@ -109,6 +109,10 @@ def _server(command: list[str], ready: str) -> Iterator[StandaloneMock]:
         process.wait(10)
 
 
+# The live targets of the self-tests: the reference mock and the independent server.
+SERVERS = {"mock": standalone_mock, "independent": independent_server}
+
+
 def run_pytest(
     *args: str, timeout: float = 600, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
