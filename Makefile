@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 INTEROP := .venv-interop
 VENV_INTEROP := $(INTEROP)/.installed
 
-.PHONY: certify test lint bench kill-matrix clean flakes
+.PHONY: certify test lint bench bench-live kill-matrix clean flakes
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/fuzz_rate.py
 	$(BIN)/python bench/probe_cost.py
 	$(BIN)/python bench/mock_capacity.py
+
+## bench-live: a default live run per profile against `wsconform mock` (about 4 minutes; figures)
+bench-live: $(STAMP)
+	$(BIN)/python bench/live_run.py
 
 ## flakes: run the whole suite N times (N ?= 20) and report any test whose outcome differs
 N ?= 20

@@ -31,7 +31,8 @@ from wsconform.report import allure_html, baseline, bundle, matrix
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KEY_FILE = Path(".wsconform-mock-key.pem")
 
-# Exit codes: 0 conformant, 1 a MUST failed (or a WARN under --strict), 2 the run could not be made.
+# Exit codes: 0 conformant, 1 a MUST failed (or a WARN under --strict) or a test could not finish
+# (ERROR), 2 the run could not be made.
 EXIT_CONFORMANT, EXIT_NONCONFORMANT, EXIT_NOT_RUN = 0, 1, 2
 
 
