@@ -9,10 +9,11 @@ unless --strict. INFO records what the server did where the docs are silent.
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterator
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any
 
 from wsconform.redact import Redactor
@@ -27,6 +28,11 @@ class ConformanceFailure(AssertionError):
     def __init__(self, requirement: Requirement, message: str) -> None:
         super().__init__(message)
         self.requirement = requirement
+
+
+# `__tracebackhide__ = HIDE_CHECK_FRAMES` in a check helper: a check's failure shows the test's own
+# line, then the conformance message; any other error (a bug of the suite) keeps the helper's frame.
+HIDE_CHECK_FRAMES = operator.methodcaller("errisinstance", ConformanceFailure)
 
 
 class Unfinished(Exception):
@@ -129,6 +135,7 @@ class Checker:
 
     def failed(self, req_id: str, what: str, expected: str, actual: str) -> None:
         """A miss: FAIL for MUST (raises), WARN for SHOULD (raises under --strict)."""
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         req = self.catalogue[req_id]
         # Redact whole texts first: a secret cut in two by shortening would escape the redactor.
         actual = _shorten(self.redactor.text(actual))
@@ -161,6 +168,7 @@ class Checker:
     # -- checks ----------------------------------------------------------------------------------
 
     def true(self, req_id: str, condition: bool, what: str, *, expected: str, actual: Any) -> bool:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         if condition:
             self.passed(req_id, what)
         else:
@@ -168,15 +176,18 @@ class Checker:
         return condition
 
     def equal(self, req_id: str, actual: Any, expected: Any, *, what: str) -> bool:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         # JSON equality keeps types apart: 1 != "1" and 1 != True, as on the wire.
         same = type(actual) is type(expected) and actual == expected
         return self.true(req_id, same, what, expected=show(expected), actual=actual)
 
     def one_of(self, req_id: str, actual: Any, allowed: list[Any], *, what: str) -> bool:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         ok = any(type(actual) is type(a) and actual == a for a in allowed)
         return self.true(req_id, ok, what, expected=f"one of {show(allowed)}", actual=actual)
 
     def schema(self, req_id: str, message: Any, schema: str, *, what: str = "") -> bool:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         errors = self.schemas.errors(self.vendor, schema, message)
         what = what or f"message is valid against schemas/{self.vendor}/{schema}.json"
         if errors:
@@ -187,21 +198,41 @@ class Checker:
         self.passed(req_id, what)
         return True
 
-    @contextlib.contextmanager
-    def scope(self, req_id: str, what: str) -> Iterator[None]:
+    def scope(self, req_id: str, what: str) -> Scope:
         """Attribute a failure inside (timeout, closed connection) to `req_id`, at its level;
         an exchange that completes is a PASS of it (checks of its result may still fail it)."""
-        try:
-            yield
-        except (ConformanceFailure, TargetSilent):
-            raise  # a verdict already, or no verdict at all: the target stopped answering
-        except (AssertionError, TimeoutError, ConnectionError) as exc:
-            self.failed(req_id, what, "the exchange to complete", f"{type(exc).__name__}: {exc}")
-        else:
-            if self.catalogue[req_id].level is not Level.INFO:
-                self.passed(req_id, what)
+        return Scope(self, req_id, what)
 
     def worst(self) -> Verdict | None:
         order = [Verdict.FAIL, Verdict.WARN, Verdict.PASS, Verdict.INFO]
         present = {r.verdict for r in self.records}
         return next((v for v in order if v in present), None)
+
+
+class Scope:
+    """Checker.scope's context. A class, not @contextlib.contextmanager: contextlib's own frame
+    cannot be hidden, and would stand between the test's line and the conformance message."""
+
+    def __init__(self, checker: Checker, req_id: str, what: str) -> None:
+        self.checker, self.req_id, self.what = checker, req_id, what
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
+        checker = self.checker
+        if exc is None:
+            if checker.catalogue[self.req_id].level is not Level.INFO:
+                checker.passed(self.req_id, self.what)
+            return False
+        if isinstance(exc, ConformanceFailure | TargetSilent):
+            return False  # a verdict already, or no verdict at all: the target stopped answering
+        if not isinstance(exc, AssertionError | TimeoutError | ConnectionError):
+            return False
+        # Raised while `exc` is handled, so the failure keeps it as its __context__.
+        actual = f"{type(exc).__name__}: {exc}"
+        checker.failed(self.req_id, self.what, "the exchange to complete", actual)
+        return True  # a WARN or INFO: recorded, and the test goes on

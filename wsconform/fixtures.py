@@ -17,7 +17,7 @@ import pytest
 from hypothesis import strategies as st
 
 from wsconform import fuzz
-from wsconform.checks import Checker, ConformanceFailure, Unfinished
+from wsconform.checks import HIDE_CHECK_FRAMES, Checker, ConformanceFailure, Unfinished
 from wsconform.lifecycle import LifecycleEnv
 from wsconform.pacing import TooManyConnections
 from wsconform.plugin import CHECKER, RUN, TRANSCRIPT, profile_of
@@ -197,6 +197,7 @@ def expect_no_data(check: Checker, target: Target, profile: Profile) -> Callable
     `channel` reached the client, attributed to `req`."""
 
     def expect(req: str, client: Any, channel: str, what: str) -> None:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         target.settle(client.session)
         leaked = client.session.pending(profile.data_on(channel))
         check.true(

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from wsconform.checks import Checker
+from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.profiles.ethgas import (
     INVALID_TOKEN,
     RATE_LIMITED,
@@ -31,6 +31,7 @@ def authenticate(check: Checker, tokens: Any) -> Callable[..., dict[str, Any]]:
     ETH-AUTH-01."""
 
     def auth(c: EthgasClient, token: str | None = None) -> dict[str, Any]:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         reply = c.login(token or tokens.get("valid").value)
         check.schema(
             "ETH-AUTH-01", reply, "login-success", what="the login succeeds (documented shape)"
@@ -52,6 +53,7 @@ def expect_login_error(check: Checker) -> Callable[..., Any]:
         codes: tuple[int, ...] = (INVALID_TOKEN,),
         schema_req: str = "ETH-ENV-01",
     ) -> Any:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         check.true(
             req,
             reply.get("cmd") == "login" and status_of(reply) == "error",
@@ -80,6 +82,7 @@ def expect_refused_subscribe(
     in the answer in the documented shape (ETH-ENV-02). Returns the answer's error codes."""
 
     def expect(req: str, c: EthgasClient, channel: str, what: str) -> list[Any]:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         answers = c.subscribe(channel, refusal_expected=True)
         for error in errors_in(answers):
             if error.get("cmd") == "error":

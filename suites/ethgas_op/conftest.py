@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from wsconform.checks import Checker
+from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.profiles.ethgas_op import (
     PRIVATE_QUERIES,
     SYNC_QUERY,
@@ -59,6 +59,7 @@ def authenticate(check: Checker, tokens: Any) -> Callable[..., dict[str, Any]]:
     code 0) fails EOP-AUTH-01."""
 
     def login(c: EthgasOpClient, token: str | None = None) -> dict[str, Any]:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         with check.scope("EOP-AUTH-01", "a login reply (event 'login')"):
             reply = c.login(token or tokens.get("valid").value)
         check.schema("EOP-AUTH-01", reply, "login-ack", what="the documented login ack, code 0")
@@ -72,6 +73,7 @@ def codes_documented(check: Checker) -> Callable[[Iterable[dict[str, Any]], str]
     """Every non-zero `code` among `replies` is in a documented table (EOP-ENV-03, SHOULD)."""
 
     def expect(replies: Iterable[dict[str, Any]], what: str) -> None:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         for reply in replies:
             code = reply.get("code")
             if "code" in reply and code != 0:
@@ -85,6 +87,7 @@ def expect_no_success(check: Checker) -> Callable[..., None]:
     """No reply among `replies` is the documented login success, attributed to `req`."""
 
     def expect(req: str, replies: list[dict[str, Any]], what: str) -> None:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         wins = [r for r in replies if is_login_success(r)]
         check.true(
             req,
@@ -106,6 +109,7 @@ def expect_no_private(
     has none. Returns the events that answered (for INFO)."""
 
     def expect(req: str, c: EthgasOpClient, what: str) -> list[dict[str, Any]]:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         answers: list[dict[str, Any]] = []
         try:
             answers += c.ask(*PRIVATE_QUERIES)
@@ -142,6 +146,7 @@ def expect_private(check: Checker, target: Target) -> Callable[..., None]:
     `{q, P}` (EOP-ENV-01) and a private subscription delivers data (EOP-SUB-03)."""
 
     def expect(req: str, c: EthgasOpClient, what: str) -> None:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         with check.scope(req, f"{what}: the private queries are answered"):
             answers = c.ask(*PRIVATE_QUERIES)
         for query_type in PRIVATE_QUERIES:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from wsconform.checks import Checker
+from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.profiles.paradex import ParadexClient, error_code
 from wsconform.schemas import registry
 from wsconform.session import ProbeSession
@@ -28,6 +28,7 @@ def authenticate(check: Checker, tokens: Any) -> Callable[..., dict[str, Any]]:
     """Authenticate a client (a valid token unless given one); a refusal fails PDX-AUTH-01."""
 
     def auth(c: ParadexClient, token: str | None = None) -> dict[str, Any]:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         reply = c.auth(token or tokens.get("valid").value)
         check.schema("PDX-AUTH-01", reply, "auth-success", what="a valid JWT authenticates")
         return reply
@@ -44,6 +45,7 @@ def expect_error(check: Checker) -> Callable[..., Any]:
     def expect(
         req: str, reply: dict[str, Any], codes: tuple[int, ...], what: str, schema_req: str = ""
     ) -> Any:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         check.true(
             req,
             "error" in reply and "result" not in reply,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from wsconform.checks import Checker
+from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.profiles.zenith import ZenithClient, result_of
 from wsconform.session import ProbeSession
 from wsconform.target import Target
@@ -24,6 +24,7 @@ def authenticate(check: Checker, tokens: Any) -> Callable[..., dict[str, Any]]:
     """AuthToken with a valid token unless given one; anything but Success fails ZEN-AUTH-01."""
 
     def auth(c: ZenithClient, token: str | None = None) -> dict[str, Any]:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         reply = c.auth(token or tokens.get("valid").value)
         check.equal("ZEN-AUTH-01", result_of(reply), "Success", what="AuthToken Result")
         return reply
@@ -46,6 +47,7 @@ def subscribed(check: Checker) -> Callable[..., None]:
     """Sub with Confirm and check the confirmation (ZEN-SUB-06)."""
 
     def sub(c: ZenithClient, channel: str) -> None:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         answer = c.subscribe(channel)
         check.schema("ZEN-SUB-06", answer, "sub-confirm", what=f"Sub {channel!r} is confirmed")
 
@@ -58,6 +60,7 @@ def expect_refused_sub(check: Checker, expect_no_data: Callable[..., None]) -> C
     omitted (ZEN-SUB-10), and no data. The refusal is attributed to `req`."""
 
     def expect(req: str, c: ZenithClient, channel: str, what: str) -> None:
+        __tracebackhide__ = HIDE_CHECK_FRAMES
         answer = c.subscribe(channel)
         check.equal(req, answer.get("Action"), "Error", what=f"{what}: the Sub is answered")
         check.schema(
