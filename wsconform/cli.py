@@ -1,4 +1,4 @@
-"""The `wsconform` command: certify, verify, baseline, compare, mock, mint.
+"""The `wsconform` command: certify, verify, baseline, compare, mock, mint, requirements, prune.
 
 wsconform certify                     every profile's suite on its embedded mock → reports/
 wsconform verify reports/certification/paradex-…   check a bundle's hashes and signature
@@ -6,6 +6,8 @@ wsconform baseline reports/paradex/results.json -o baseline.json   known failure
 wsconform compare reports/*/results.json            a cross-vendor verdict matrix (HTML, Markdown)
 wsconform mock paradex --port 8765    a reference mock, standalone, for client developers
 wsconform mint paradex valid          a token for that mock (share --key-file with it)
+wsconform requirements paradex        each requirement and the tests that cover it (runs nothing)
+wsconform prune --keep 5              delete all but the newest bundles of each profile
 """
 
 from __future__ import annotations
@@ -13,20 +15,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import json
+import os
 import sys
 import time
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 
 from wsconform import __version__
+from wsconform.config import without_settings
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
 from wsconform.mock.server import MockContext, MockServer, UnknownDefect
 from wsconform.mock.tls import MockTLS
 from wsconform.profiles import PROFILES, get_profile
 from wsconform.report import allure_html, baseline, bundle, matrix
+from wsconform.requirements import Catalogue, catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KEY_FILE = Path(".wsconform-mock-key.pem")
@@ -81,7 +88,7 @@ def exit_code(code: int | pytest.ExitCode) -> int:
 def verify(args: argparse.Namespace) -> int:
     public_key = Path(args.public_key) if args.public_key else None
     try:
-        result = bundle.verify(Path(args.bundle), public_key)
+        result = bundle.verify(bundle.resolve_latest(Path(args.bundle)), public_key)
     except bundle.BundleError as exc:
         print(f"wsconform verify: {exc}", file=sys.stderr)
         return EXIT_NOT_RUN
@@ -186,6 +193,70 @@ def mock(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve(ready))
     return 0
+
+
+def requirements(args: argparse.Namespace) -> int:
+    """List the catalogue and the tests naming each requirement, from a collection-only run."""
+    profile = get_profile(args.profile)
+    covering: dict[str, list[str]] = {}
+
+    class Marks:
+        def pytest_collection_finish(self, session: pytest.Session) -> None:
+            for item in session.items:
+                marker = item.get_closest_marker("req")
+                for req_id in marker.args if marker else ():
+                    covering.setdefault(req_id, []).append(item.nodeid)
+
+    suite = str(ROOT / "suites" / profile.suite_dir)
+    output = io.StringIO()
+    # The suite as it is, not as a run's WSCONFORM_* settings (--req, --baseline) would select it.
+    with (
+        patch.dict(os.environ, without_settings(os.environ), clear=True),
+        contextlib.redirect_stdout(output),
+    ):
+        code = pytest.main([suite, "--profile", profile.name, "--collect-only", "-qq"], [Marks()])
+    if code != pytest.ExitCode.OK:
+        sys.stderr.write(output.getvalue())
+        print(f"wsconform requirements: {suite} could not be collected", file=sys.stderr)
+        return EXIT_NOT_RUN
+    print(
+        f"{profile.name}: {profile.title}: {requirement_listing(catalogue(profile.name), covering)}"
+    )
+    return EXIT_CONFORMANT
+
+
+def requirement_listing(cat: Catalogue, covering: dict[str, list[str]]) -> str:
+    """A summary line, then per requirement its ID, level, title, clause and covering tests."""
+    reqs = cat.requirements.values()
+    tests = {nodeid for ids in covering.values() for nodeid in ids}
+    uncovered = [r.id for r in reqs if r.id not in covering]
+    lines = [
+        f"{len(reqs)} requirements, {len(tests)} tests; "
+        f"named by no test: {', '.join(uncovered) or 'none'}"
+    ]
+    for req in reqs:
+        lines += ["", f"{req.id}  {req.level:6}  {req.title}", f"    clause: {req.source}"]
+        named = covering.get(req.id, ["none: no test names this requirement"])
+        lines += [f"    test:   {nodeid}" for nodeid in named]
+    return "\n".join(lines)
+
+
+def prune(args: argparse.Namespace) -> int:
+    if args.keep < 1:
+        args.usage_error("--keep must be at least 1 (the latest link names the newest bundle)")
+    root = Path(args.report_dir) / "certification"
+    try:
+        removed = bundle.prune(root, args.keep)
+    except OSError as exc:
+        print(f"wsconform prune: {exc}", file=sys.stderr)
+        return EXIT_NOT_RUN
+    for path in removed:
+        print(f"wsconform prune: removed {path}")
+    print(
+        f"wsconform prune: {len(removed)} bundles removed; "
+        f"the newest {args.keep} of each profile kept in {root}"
+    )
+    return EXIT_CONFORMANT
 
 
 def mint(args: argparse.Namespace) -> int:
@@ -337,6 +408,28 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("arg", nargs="?", help="for short-lived: the lifetime in seconds")
     t.add_argument("--key-file", default=str(DEFAULT_KEY_FILE), help="the key the mock uses")
     t.set_defaults(run=mint)
+
+    r = sub.add_parser(
+        "requirements",
+        help="list a profile's requirements and the tests that cover each (runs nothing)",
+        description="List each requirement of the profile's catalogue: its ID, level, title, "
+        "the document clause it comes from, and the tests that name it (from a collection-only "
+        "pytest run; nothing is run). Requirements no test names are listed as such. Run the "
+        "tests of some with `pytest --req ID[,ID...]`.",
+    )
+    r.add_argument("profile", choices=sorted(PROFILES))
+    r.set_defaults(run=requirements)
+
+    p = sub.add_parser(
+        "prune",
+        help="delete old certification bundles, keeping the newest of each profile",
+        description="Delete all but the newest --keep certification bundles of each profile "
+        "under <report dir>/certification/, saying what was removed. The <profile>-latest "
+        "link keeps naming the newest.",
+    )
+    p.add_argument("--keep", type=int, default=5, metavar="N", help="bundles kept per profile (5)")
+    p.add_argument("--report-dir", default="reports", help="the report directory (reports/)")
+    p.set_defaults(run=prune, usage_error=p.error)
     return top
 
 

@@ -137,6 +137,11 @@ class Settings:
     mock_key_file: str | None = _setting(
         None, "embedded mock: the issuer's key file (as `wsconform mint`)"
     )
+    # -- selection
+    req: tuple[str, ...] = _setting(
+        (), "run only the tests that name these requirement IDs (comma-separated, repeatable)",
+        many=True, metavar="ID[,ID...]",
+    )  # fmt: skip
     # -- output
     report_dir: str = _setting(
         "reports", "where results, transcripts and the certification bundles go"
@@ -145,6 +150,9 @@ class Settings:
         None, "a JSON file of known failures (test or requirement, reason) that do not fail the "
         "run; entries that no longer fail are reported as stale (`wsconform baseline` writes one)",
     )  # fmt: skip
+    strict_baseline: bool = _setting(
+        False, "baseline entries that no longer fail (stale) fail the run", kind=bool
+    )
     signing_key: str | None = _setting(
         None, "the Ed25519 private key (PEM) that signs the certification bundle "
         "(default: ~/.config/wsconform/signing-key.pem, created on first use)",
@@ -166,6 +174,11 @@ class Settings:
             name, _, value = item.partition(":")
             pairs.append((name.strip(), value.strip()))
         return pairs
+
+    @property
+    def requirement_ids(self) -> list[str]:
+        """--req as IDs: each item may itself be a comma-separated list."""
+        return [i.strip() for item in self.req for i in item.split(",") if i.strip()]
 
     @property
     def variants(self) -> dict[str, str]:

@@ -30,7 +30,7 @@ from wsconform.mock.server import MockContext
 from wsconform.oauth import OAuthTokens
 from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import RunImpossible, preflight
-from wsconform.profiles import get_profile, profile_for_suite_dir
+from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor
 from wsconform.report import baseline, bundle, rollup, signing
@@ -90,10 +90,19 @@ class Run:
         # A token source's failure per kind: said once, then the same ERROR at once (not re-run).
         self.token_failures: dict[str, str] = {}
         self._signing_key: Ed25519PrivateKey | None = None
+        # The requirements this run can judge: those of --profile, or of every profile.
+        in_play = [s.profile] if s.profile else list(PROFILES)
+        known = {r for p in in_play for r in catalogue(p).requirements}
+        where = " or ".join(f"the {p} catalogue" for p in in_play)
+        for req_id in s.requirement_ids:
+            if req_id not in known:
+                _bad_configuration(f"--req {req_id}: no such requirement in {where}")
         try:
             self.baseline = baseline.load(s.baseline) if s.baseline else None
+            if self.baseline is not None:
+                self.baseline.check_requirements(known, where)
         except baseline.BaselineError as exc:
-            pytest.exit(f"wsconform: the run could not be made: bad configuration: {exc}", 2)
+            _bad_configuration(str(exc))
 
     def target(self, profile: Profile) -> Target:
         if profile.name not in self.targets:
@@ -220,6 +229,10 @@ class Breaker:
             )
 
 
+def _bad_configuration(reason: str) -> NoReturn:
+    pytest.exit(f"wsconform: the run could not be made: bad configuration: {reason}", 2)
+
+
 def profile_of(node: pytest.Item | pytest.Collector) -> Profile | None:
     parts = Path(str(node.path)).parts
     if "suites" in parts and parts.index("suites") + 1 < len(parts):
@@ -343,6 +356,12 @@ INSECURE_BANNER = (
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     run = config.stash[RUN]
+    if run.baseline is not None:  # before -k and -m deselect: every test collected counts
+        try:
+            run.baseline.check_tests([item.nodeid for item in items], config.rootpath)
+        except baseline.BaselineError as exc:
+            _bad_configuration(str(exc))
+    wanted = set(run.settings.requirement_ids)
     keep, drop = [], []
     for item in items:
         profile = profile_of(item)
@@ -367,6 +386,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 catalogue(profile.name)[req_id]
         except CatalogueError as exc:
             _suite_broken(f"{item.nodeid}: {exc}")
+        if wanted and wanted.isdisjoint(marker.args):  # --req: only the tests that name them
+            drop.append(item)
+            continue
         if allure_evidence.active(config):
             allure_evidence.label(item, profile, catalogue(profile.name), list(marker.args))
         keep.append(item)
@@ -438,7 +460,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if run.endpoint:
         heard = transcript is not None and transcript.heard_json()
         run.breaker.record(item.nodeid, outcome_name, result.message, heard)
-    if run.baseline is not None and outcome_name in ("failed", "error"):
+    # Only a verdict can be known: a test that could not finish (ERROR) stays an error.
+    if run.baseline is not None and outcome_name == "failed":
         result.baselined = run.baseline.reason_for(item.nodeid, rollup.failing_requirements(result))
         if result.baselined:  # a known failure: reported as pytest's xfail, so it does not gate
             report.outcome = "skipped"
@@ -580,7 +603,16 @@ def _write_results(run: Run, profile: Profile) -> int:
     run.summary.append(
         f"wsconform: {profile.name}: {verdict.verdict}{gate}; signed bundle {written}"
     )
-    return rollup.exit_code(requirements, test_dicts)
+    code = rollup.exit_code(requirements, test_dicts)
+    stale = (document["baseline"] or {}).get("stale", [])
+    if stale and run.settings.strict_baseline:  # the baseline must shrink as failures are fixed
+        names = ", ".join(e.get("requirement") or e["test"] for e in stale)
+        run.summary.append(
+            f"wsconform: {profile.name}: {len(stale)} stale baseline entries fail the run "
+            f"(--strict-baseline): {names}"
+        )
+        code = max(code, 1)
+    return code
 
 
 def _baseline_report(

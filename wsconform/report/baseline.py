@@ -9,20 +9,25 @@ or by requirement ID:
 
 A failed test is baselined when an entry names it (a node ID without `[...]` covers every
 parametrization), or when every requirement its failure falls on is baselined. The failure is
-still reported, marked as baselined; only the gate lets it pass. An entry whose test passed, or
-whose requirement is no longer red, is stale: the report lists it, so the baseline can shrink.
+still reported, marked as baselined; only the gate lets it pass. Only verdicts can be known
+(FAIL, and WARN under --strict): a test that could not finish (ERROR) is never baselined. An
+entry whose test passed, or whose requirement now passes, is stale: the report lists it, so the
+baseline can shrink (--strict-baseline fails the run on it). An entry naming a requirement or a
+test that does not exist is an error, not silently ignored.
 """
 
 from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 FORMAT = "wsconform-baseline/1"
-RED = ("FAIL", "ERROR")
+KNOWABLE = ("FAIL", "WARN")  # verdicts a baseline may cover; ERROR is never one
+DECIDED_OK = ("PASS", "INFO")  # a requirement entry that now gets one of these is stale
 
 
 class BaselineError(ValueError):
@@ -63,13 +68,41 @@ class Baseline:
         found = []
         for entry in self.entries:
             if entry.requirement is not None:
-                if entry.requirement in verdicts and verdicts[entry.requirement] not in RED:
+                # A SKIP or an ERROR decided nothing: the entry may still be needed.
+                if verdicts.get(entry.requirement) in DECIDED_OK:
                     found.append(entry)
                 continue
             outcomes = [t["outcome"] for t in tests if entry.covers_test(t["nodeid"])]
             if outcomes and all(o == "passed" for o in outcomes):
                 found.append(entry)
         return found
+
+    def check_requirements(self, known: Collection[str], where: str) -> None:
+        """Raise BaselineError naming every requirement entry not in `known` (`where` says
+        which catalogues those are)."""
+        unknown = [
+            e.requirement for e in self.entries if e.requirement and e.requirement not in known
+        ]
+        if unknown:
+            raise BaselineError(
+                f"baseline {self.path}: unknown requirement {', '.join(unknown)} (not in {where})"
+            )
+
+    def check_tests(self, collected: Collection[str], root: Path) -> None:
+        """Raise BaselineError naming every test entry that does not exist: its file is missing
+        under `root`, or the file was collected and holds no such test (a file this run did not
+        collect cannot be told)."""
+        files = {n.split("::", 1)[0] for n in collected}
+        names = set(collected) | {n.split("[", 1)[0] for n in collected}
+        unknown = []
+        for entry in self.entries:
+            if entry.test is None:
+                continue
+            file = entry.test.split("::", 1)[0]
+            if not (root / file).is_file() or (file in files and entry.test not in names):
+                unknown.append(entry.test)
+        if unknown:
+            raise BaselineError(f"baseline {self.path}: no such test {', '.join(unknown)}")
 
 
 def load(path: str | Path) -> Baseline:
@@ -100,14 +133,25 @@ def load(path: str | Path) -> Baseline:
 
 
 def from_results(documents: list[dict[str, Any]]) -> dict[str, Any]:
-    """A baseline of every red requirement in the given results.json documents (edit the
-    reasons: they say only when and where the failure was seen)."""
+    """A baseline of every FAIL and WARN requirement in the given results.json documents, each
+    with the failed check's own message as its reason (edit it to say why it is accepted).
+    ERROR requirements are left out: a test that could not finish cannot be baselined."""
     entries = []
     for doc in documents:
         for req in doc["requirements"]:
-            if req["verdict"] in RED:
-                seen = f"{req['verdict']} against {doc['target']}"
-                note = req["notes"][0].splitlines()[0] if req["notes"] else ""
-                reason = f"{seen}: {textwrap.shorten(note, 160)}" if note else seen
-                entries.append({"requirement": req["id"], "reason": reason})
+            if req["verdict"] in KNOWABLE:
+                entries.append({"requirement": req["id"], "reason": _check_message(doc, req)})
     return {"format": FORMAT, "entries": entries}
+
+
+def _check_message(doc: dict[str, Any], req: dict[str, Any]) -> str:
+    """`what: expected …; got …` of the first check that missed the requirement."""
+    for test in doc.get("tests", []):
+        for check in test.get("checks", []):
+            if check["req"] == req["id"] and check["verdict"] == req["verdict"]:
+                first = check["detail"].splitlines()[0] if check["detail"] else ""
+                return textwrap.shorten(
+                    f"{check['what']}: {first}" if first else check["what"], 200
+                )
+    # A failure no check attributed (a timeout, a closed socket): no message of a check to quote.
+    return f"{req['verdict']} against {doc['target']}, no check recorded why: see its tests"

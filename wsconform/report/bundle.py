@@ -9,6 +9,10 @@
         manifest.json    SHA-256 of every file above, of the schemas and the catalogue; seed, times
         manifest.sig     Ed25519 signature of manifest.json (base64)
 
+Beside them, `<profile>-latest` names the newest bundle of each profile: a relative symlink, or
+where symlinks cannot be made a small text file holding the bundle's name. `prune` deletes all
+but the newest bundles of each profile.
+
 `verify` recomputes every hash, refuses files the manifest does not list, and checks the
 signature, with the bundle's own public key or, better, one the reviewer pinned.
 """
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 import shutil
 import subprocess
 import time
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from wsconform.report import html, signing
 from wsconform.report.junit import junit_xml
@@ -34,6 +40,9 @@ from wsconform.report.rollup import Certification
 ROOT = Path(__file__).resolve().parent.parent.parent
 FORMAT = "wsconform-certification/1"
 MANIFEST, SIGNATURE, PUBLIC_KEY = "manifest.json", "manifest.sig", "signer.pub.pem"
+LATEST = "latest"
+# <profile>-<UTC time>[-n], as _new_dir names them; profiles hold dashes (ethgas-op), stamps not.
+BUNDLE_NAME = re.compile(r"(?P<profile>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?")
 
 
 class BundleError(ValueError):
@@ -152,7 +161,55 @@ def write(
         shutil.rmtree(bundle, ignore_errors=True)  # never leave a half-written, unsigned bundle
         raise
     (bundle.parent / "signing-key.pub.pem").write_bytes(public)  # the public half, beside it
+    _point_latest(bundle)
     return bundle
+
+
+def _point_latest(bundle: Path) -> None:
+    """Make <profile>-latest name `bundle`, replacing the old one in one step (a reader never
+    sees it missing)."""
+    match = BUNDLE_NAME.fullmatch(bundle.name)
+    assert match is not None, bundle  # _new_dir made it
+    latest = bundle.parent / f"{match['profile']}-{LATEST}"
+    temporary = bundle.parent / f".{latest.name}.{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    try:
+        temporary.symlink_to(bundle.name, target_is_directory=True)  # relative: reports/ can move
+    except OSError:  # no symlinks here (Windows without the right, some file systems)
+        temporary.write_text(bundle.name + "\n", encoding="utf-8")
+    os.replace(temporary, latest)
+
+
+def resolve_latest(path: Path) -> Path:
+    """The bundle a `<profile>-latest` names (a symlink resolves by itself; the text file is
+    read); any other path as it is."""
+    if path.name.endswith(f"-{LATEST}") and path.is_file():
+        return path.parent / path.read_text(encoding="utf-8").strip()
+    return path
+
+
+def bundles(root: Path) -> dict[str, list[Path]]:
+    """The bundles under `root` (reports/certification/) per profile, oldest first; the latest
+    links, the public key and anything else that is not a signed bundle are left out."""
+    found: dict[str, list[tuple[tuple[str, int], Path]]] = {}
+    for path in root.iterdir() if root.is_dir() else ():
+        match = BUNDLE_NAME.fullmatch(path.name)
+        if match and not path.is_symlink() and (path / MANIFEST).is_file():
+            order = (match["stamp"], int(match["n"] or 1))
+            found.setdefault(match["profile"], []).append((order, path))
+    return {profile: [p for _, p in sorted(items)] for profile, items in sorted(found.items())}
+
+
+def prune(root: Path, keep: int) -> list[Path]:
+    """Delete all but the `keep` newest bundles of each profile under `root`; those deleted."""
+    if keep < 1:
+        raise ValueError("keep at least one bundle per profile (the latest link names it)")
+    removed = []
+    for paths in bundles(root).values():
+        for path in paths[:-keep]:
+            shutil.rmtree(path)
+            removed.append(path)
+    return removed
 
 
 def _copy_transcripts(
@@ -185,15 +242,27 @@ class Verification:
     files: int
 
 
+def _pinned_key(path: Path) -> Ed25519PublicKey:
+    """The reviewer's key: one they cannot use is their mistake (BundleError), not a changed
+    bundle."""
+    try:
+        return signing.load_public(path.read_bytes(), f"--public-key {path}")
+    except OSError as exc:
+        raise BundleError(f"--public-key {path}: cannot read it ({exc.strerror})") from None
+    except signing.SigningError as exc:
+        raise BundleError(str(exc)) from None
+
+
 def verify(bundle: Path, public_key: Path | None = None) -> Verification:
     manifest_file, signature_file = bundle / MANIFEST, bundle / SIGNATURE
     if not manifest_file.is_file() or not signature_file.is_file():
         raise BundleError(f"{bundle}: not a certification bundle (no {MANIFEST} and {SIGNATURE})")
+    pinned = _pinned_key(public_key) if public_key is not None else None
     data = manifest_file.read_bytes()
     problems = []
-    key_file = public_key or bundle / PUBLIC_KEY
+    key_file = bundle / PUBLIC_KEY
     try:
-        key = signing.load_public(key_file.read_bytes(), str(key_file))
+        key = pinned or signing.load_public(key_file.read_bytes(), str(key_file))
         signing.verify(key, data, signature_file.read_bytes())
         fingerprint = signing.fingerprint(key)
     except (OSError, signing.SigningError) as exc:
