@@ -29,7 +29,7 @@ from wsconform import __version__
 from wsconform.config import without_settings
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
-from wsconform.mock.server import MockContext, MockServer, UnknownDefect
+from wsconform.mock.server import CannotListen, MockContext, MockServer, UnknownDefect
 from wsconform.mock.tls import MockTLS
 from wsconform.profiles import PROFILES, get_profile
 from wsconform.report import allure_html, baseline, bundle, matrix
@@ -190,8 +190,12 @@ def mock(args: argparse.Namespace) -> int:
         for line in lines:
             print(line, flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(server.serve(ready))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(server.serve(ready))
+    except CannotListen as exc:
+        print(f"wsconform mock: {exc}", file=sys.stderr)
+        return EXIT_NOT_RUN
     return 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from wsconform.mock.server import UnknownDefect
 from wsconform.profiles import PROFILES
 from wsconform.redact import mask
 
@@ -363,6 +364,11 @@ def validate(s: Settings) -> None:
     for item in s.mock_variant:
         if "=" not in item:
             raise ConfigError(f"--mock-variant {item!r}: expected KEY=VALUE")
+    if s.profile and (s.mock_defect or s.mock_variant):
+        try:  # said once, now, rather than as every test's error
+            PROFILES[s.profile].mock.check_choices(s.mock_defect, s.variants)
+        except UnknownDefect as exc:
+            raise ConfigError(str(exc)) from None
     for item in s.header:
         name, colon, _ = item.partition(":")
         if not colon or not name.strip() or any(c in name for c in " \t\r\n"):

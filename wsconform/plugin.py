@@ -234,10 +234,31 @@ def _bad_configuration(reason: str) -> NoReturn:
 
 
 def profile_of(node: pytest.Item | pytest.Collector) -> Profile | None:
-    parts = Path(str(node.path)).parts
+    return _suite_profile(Path(str(node.path)))
+
+
+def _suite_profile(path: Path) -> Profile | None:
+    """The profile whose suite holds `path` (suites/<suite_dir>/...), if any."""
+    parts = path.parts
     if "suites" in parts and parts.index("suites") + 1 < len(parts):
         return profile_for_suite_dir(parts[parts.index("suites") + 1])
     return None
+
+
+def _check_suite_dirs(config: pytest.Config) -> None:
+    """Another profile's suite under --profile is a user's mistake, not an empty run: say which
+    directory the profile wants (exit 2), before any preflight."""
+    profile = config.stash[RUN].profile
+    if profile is None:
+        return
+    for arg in config.args:
+        given = _suite_profile(config.invocation_params.dir / arg.split("::")[0])
+        if given is not None and given.name != profile:
+            pytest.exit(
+                f"wsconform: the run could not be made: --profile {profile} runs "
+                f"suites/{get_profile(profile).suite_dir}, not {arg} (the {given.name} suite)",
+                2,
+            )
 
 
 # -- configuration and collection -------------------------------------------------------------
@@ -245,6 +266,7 @@ def profile_of(node: pytest.Item | pytest.Collector) -> Profile | None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN] = Run(config)
+    _check_suite_dirs(config)
     _fix_hypothesis_seed(config)
     if allure_evidence.active(config):
         allure_evidence.install(config, config.stash[RUN].redactor)

@@ -25,11 +25,12 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import ssl as ssl_module
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -65,6 +66,10 @@ PING_BYTES = 16  # a heartbeat ping frame, with its 4-byte payload, and then som
 
 class UnknownDefect(ValueError):
     pass
+
+
+class CannotListen(OSError):
+    """A listener could not be bound (the port in use, no permission, a host not found)."""
 
 
 @dataclass
@@ -131,26 +136,30 @@ class MockApp:
     HEARTBEAT: ClassVar[Heartbeat | None] = None  # the documented server pings, if any
 
     def __init__(self, ctx: MockContext) -> None:
-        if ctx.defect is not None and ctx.defect not in self.DEFECTS:
-            raise UnknownDefect(
-                f"{self.profile} has no defect {ctx.defect!r}; "
-                f"defects: {', '.join(sorted(self.DEFECTS))}"
-            )
-        choices = self.variant_choices()
-        for key, value in ctx.variant.items():
-            if value not in choices.get(key, ()):
-                offered = (
-                    f"{key} is one of {' | '.join(choices[key])}"
-                    if key in choices
-                    else f"variants: {', '.join(choices)}"
-                )
-                raise UnknownDefect(f"{self.profile} has no variant {key}={value}; {offered}")
+        self.check_choices(ctx.defect, ctx.variant)
         self.ctx = ctx
         self.clock = ctx.clock
         assert ctx.issuer is not None
         self.issuer: TokenIssuer = ctx.issuer
         self.connections: set[Connection] = set()
         self._closing: set[asyncio.Future[None]] = set()  # heartbeat closes under way
+
+    @classmethod
+    def check_choices(cls, defect: str | None, variant: Mapping[str, str]) -> None:
+        """UnknownDefect, naming the known ones, for a defect or variant this mock lacks."""
+        if defect is not None and defect not in cls.DEFECTS:
+            raise UnknownDefect(
+                f"{cls.profile} has no defect {defect!r}; defects: {', '.join(sorted(cls.DEFECTS))}"
+            )
+        choices = cls.variant_choices()
+        for key, value in variant.items():
+            if value not in choices.get(key, ()):
+                offered = (
+                    f"{key} is one of {' | '.join(choices[key])}"
+                    if key in choices
+                    else f"variants: {', '.join(choices)}"
+                )
+                raise UnknownDefect(f"{cls.profile} has no variant {key}={value}; {offered}")
 
     @classmethod
     def variant_choices(cls) -> dict[str, tuple[str, ...]]:
@@ -419,13 +428,24 @@ class MockServer:
             create_connection=connection_class(self.reply_delay, self.extra_member),
         )
 
+    async def _bind(
+        self, listeners: contextlib.AsyncExitStack, port: int, ssl: ssl_module.SSLContext | None
+    ) -> Server:
+        """Bind one listener; a failure says which address, in one line."""
+        try:
+            return await listeners.enter_async_context(self._listen(port, ssl))
+        except OSError as exc:
+            # asyncio's bind error repeats the address in a long text; errno's own words suffice.
+            reason = os.strerror(exc.errno) if (exc.errno or 0) > 0 else exc.strerror or str(exc)
+            raise CannotListen(f"cannot listen on {self.host}:{port}: {reason}") from exc
+
     async def serve(self, on_ready: Callable[[], None] = lambda: None) -> None:
         self._stop = asyncio.Event()
         async with contextlib.AsyncExitStack() as listeners:
-            server = await listeners.enter_async_context(self._listen(self.port, self.ssl))
+            server = await self._bind(listeners, self.port, self.ssl)
             self.port = server.sockets[0].getsockname()[1]
             if self.ssl is not None and self.plain_port is not None:
-                plain = await listeners.enter_async_context(self._listen(self.plain_port, None))
+                plain = await self._bind(listeners, self.plain_port, None)
                 self.plain_port = plain.sockets[0].getsockname()[1]
             pump = asyncio.create_task(self._pump_forever())
             on_ready()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from wsconform.mock.server import Heartbeat, MockApp, MockContext
+from wsconform.mock.server import Heartbeat, MockApp
 from wsconform.session import Frame
 
 
@@ -15,7 +15,7 @@ class Profile:
     title: str
     suite_dir: str  # suites/<suite_dir>/ holds the tests and requirements.toml
     schema_vendor: str  # schemas/<schema_vendor>/
-    mock: Callable[[MockContext], MockApp]
+    mock: type[MockApp]
     public_channel: str  # defaults for --public-channel / --private-channel
     private_channel: str
     data_on: Callable[[str], Callable[[Frame], bool]]  # channel → "is data on it"
