@@ -193,7 +193,7 @@ def read_results(reports: Path, profile: str, outcome: Outcome) -> None:
     document = json.loads(path.read_text(encoding="utf-8"))
     certification = document.get("certification")
     if certification is None:  # older checkouts put it only in the bundle's results.json
-        bundles = sorted((reports / "certification").glob(f"{profile}-*/results.json"))
+        bundles = sorted((reports / "certification").glob(f"{profile}-2*/results.json"))
         if bundles:
             certification = json.loads(bundles[-1].read_text(encoding="utf-8")).get("certification")
     outcome.verdict = (certification or {}).get("verdict", "?")

@@ -19,7 +19,6 @@ from standalone import run_pytest
 from wsconform.killmatrix import ROOT
 from wsconform.report import signing
 
-WSCONFORM = Path(sys.executable).with_name("wsconform")
 DEFECT, BROKEN = "accept-alg-none", ("PDX-REJ-02", "PDX-REJ-06")
 
 
@@ -32,7 +31,7 @@ class Run:
 
     @property
     def bundle(self) -> Path:
-        (found,) = (self.reports / "certification").glob("paradex-*")  # one run, one bundle
+        (found,) = (self.reports / "certification").glob("paradex-2*")  # one run, one bundle
         return found
 
     @property
@@ -50,7 +49,11 @@ def paradex_run(where: Path, *args: str) -> Run:
 
 
 def wsconform(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([WSCONFORM, *map(str, args)], capture_output=True, text=True, timeout=60)
+    """This checkout's command (the installed script may belong to another)."""
+    return subprocess.run(
+        [sys.executable, "-m", "wsconform.cli", *map(str, args)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +85,10 @@ def test_a_clean_run_is_certified_and_exits_0(tmp_path: Path) -> None:
         wsconform("verify", run.bundle, "--public-key", run.bundle / "signer.pub.pem").returncode
         == 0
     )
+    latest = run.reports / "certification" / "paradex-latest"  # names the newest, relatively
+    assert latest.is_symlink() and latest.readlink() == Path(run.bundle.name)
+    verified = wsconform("verify", latest)
+    assert verified.returncode == 0 and "OK" in verified.stdout, verified.stdout + verified.stderr
 
 
 def test_a_run_missing_must_requirements_is_incomplete(tmp_path: Path) -> None:
@@ -144,13 +151,69 @@ def test_entries_that_no_longer_fail_are_reported_stale(tmp_path: Path) -> None:
     baseline_file = tmp_path / "baseline.json"
     entries = [
         {"requirement": "PDX-AUTH-01", "reason": "ticket 1, fixed since"},
-        {"test": "suites/paradex/test_authentication.py::nope", "reason": "not run: not stale"},
+        {"requirement": "PDX-REJ-02", "reason": "not run: not stale"},
     ]
     baseline_file.write_text(json.dumps({"format": "wsconform-baseline/1", "entries": entries}))
-    run = paradex_run(tmp_path, "--baseline", str(baseline_file))
+    run = paradex_run(tmp_path / "a", "-k", "test_valid_jwt_gets", "--baseline", str(baseline_file))
     assert run.returncode == 0, run.output[-3000:]
     assert run.results["baseline"]["stale"] == [entries[0]]
     assert "stale baseline entry (no longer fails): PDX-AUTH-01" in run.output
+    # --strict-baseline: the baseline must shrink as failures are fixed.
+    strict = paradex_run(
+        tmp_path / "b", "-k", "test_valid_jwt_gets", "--baseline", str(baseline_file),
+        "--strict-baseline",
+    )  # fmt: skip
+    assert strict.returncode == 1, strict.output[-3000:]
+    assert (
+        "paradex: 1 stale baseline entries fail the run (--strict-baseline): PDX-AUTH-01"
+        in strict.output
+    )
+
+
+def test_a_test_that_could_not_finish_is_never_baselined(tmp_path: Path) -> None:
+    test = "suites/paradex/test_authentication.py::test_valid_jwt_gets_the_documented_success_reply"
+    baseline_file = tmp_path / "baseline.json"
+    entries = [{"test": test, "reason": "known"}, {"requirement": "PDX-AUTH-01", "reason": "k"}]
+    baseline_file.write_text(json.dumps({"format": "wsconform-baseline/1", "entries": entries}))
+    # A token command that fails: the test cannot even start (ERROR), whatever the baseline says.
+    run = paradex_run(
+        tmp_path, "-k", test.split("::")[1], "--token-command", "false",
+        "--baseline", str(baseline_file),
+    )  # fmt: skip
+    assert run.returncode == 1, run.output[-3000:]
+    (result,) = run.results["tests"]
+    assert result["outcome"] == "error" and result["baselined"] is None
+    assert "xfailed" not in run.output and run.results["baseline"]["applied"] == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        (
+            {"requirement": "ZEN-NOPE-99", "reason": "r"},
+            "unknown requirement ZEN-NOPE-99 (not in the paradex catalogue)",
+        ),
+        (
+            {"test": "suites/paradex/test_authentication.py::nope", "reason": "r"},
+            "no such test suites/paradex/test_authentication.py::nope",
+        ),
+        (
+            {"test": "suites/paradex/test_gone.py::test_a", "reason": "r"},
+            "no such test suites/paradex/test_gone.py::test_a",
+        ),
+    ],
+)
+def test_a_baseline_naming_what_does_not_exist_is_one_line_and_exit_2(
+    tmp_path: Path, entry: dict[str, str], said: str
+) -> None:
+    baseline_file = tmp_path / "baseline.json"
+    baseline_file.write_text(json.dumps({"format": "wsconform-baseline/1", "entries": [entry]}))
+    done = run_pytest("suites/paradex", "--profile", "paradex", "--baseline", str(baseline_file))
+    assert done.returncode == 2, (done.stdout + done.stderr)[-3000:]
+    output = done.stdout + done.stderr  # one line, after pytest's header when collecting
+    reason = f"the run could not be made: bad configuration: baseline {baseline_file}: {said}"
+    assert len([line for line in output.splitlines() if reason in line]) == 1, output[-3000:]
+    assert "Traceback" not in output
 
 
 # -- the signed bundle ----------------------------------------------------------------------------

@@ -68,20 +68,63 @@ def test_a_bad_baseline_file_says_what_is_wrong(tmp_path: Path, content: str, me
         baseline.load(path)
 
 
-def test_a_written_baseline_loads_and_covers_what_failed(tmp_path: Path):
+def test_a_written_baseline_quotes_the_check_and_leaves_errors_out(tmp_path: Path):
     results = {
         "target": "ws://x (live)",
         "requirements": [
-            {"id": "UT-A", "verdict": "FAIL", "notes": ["test_1: expected 1; got 2\nmore"]},
+            {"id": "UT-A", "verdict": "FAIL", "notes": ["Traceback (most recent call last):"]},
             {"id": "UT-B", "verdict": "PASS", "notes": []},
-            {"id": "UT-C", "verdict": "ERROR", "notes": []},
+            {"id": "UT-C", "verdict": "ERROR", "notes": []},  # could not finish: not knowable
+            {"id": "UT-D", "verdict": "WARN", "notes": []},
+            {"id": "UT-E", "verdict": "FAIL", "notes": []},  # no check recorded why
         ],
-    }
+        "tests": [
+            {"checks": [{"req": "UT-A", "verdict": "PASS", "what": "first", "detail": ""}]},
+            {"checks": [
+                {"req": "UT-A", "verdict": "FAIL", "what": "id echoed",
+                 "detail": "expected 1; got 2\nmore"},
+                {"req": "UT-D", "verdict": "WARN", "what": "shape",
+                 "detail": "expected {}; got []"},
+            ]},
+        ],
+    }  # fmt: skip
     path = tmp_path / "b.json"
     path.write_text(json.dumps(baseline.from_results([results])))
     loaded = baseline.load(path)
-    assert [e.requirement for e in loaded.entries] == ["UT-A", "UT-C"]
-    assert loaded.entries[0].reason == "FAIL against ws://x (live): test_1: expected 1; got 2"
+    assert [(e.requirement, e.reason) for e in loaded.entries] == [
+        ("UT-A", "id echoed: expected 1; got 2"),
+        ("UT-D", "shape: expected {}; got []"),
+        ("UT-E", "FAIL against ws://x (live), no check recorded why: see its tests"),
+    ]
+
+
+def test_requirements_that_no_catalogue_has_are_named():
+    with pytest.raises(BaselineError, match=r"^baseline b.json: unknown requirement UT-A \(not in"):
+        KNOWN.check_requirements({"UT-B"}, "the unit catalogue")
+    KNOWN.check_requirements({"UT-A"}, "the unit catalogue")
+
+
+def test_tests_that_do_not_exist_are_named(tmp_path: Path):
+    (tmp_path / "suites" / "unit").mkdir(parents=True)
+    (tmp_path / "suites" / "unit" / "test_x.py").write_text("")
+    collected = ["suites/unit/test_x.py::test_param[a]", "suites/unit/test_x.py::test_other"]
+    KNOWN.check_tests(collected, tmp_path)  # every parametrization
+    KNOWN.check_tests([], tmp_path)  # its file exists, not collected this run: cannot tell
+    with pytest.raises(BaselineError, match=r"no such test suites/unit/test_x.py::test_param$"):
+        KNOWN.check_tests(["suites/unit/test_x.py::test_other"], tmp_path)
+    one_param = Baseline("b.json", (Entry("r", test="suites/unit/test_x.py::test_param[b]"),))
+    with pytest.raises(BaselineError, match=r"test_param\[b\]"):
+        one_param.check_tests(collected, tmp_path)
+    elsewhere = Baseline("b.json", (Entry("r", test="suites/unit/test_gone.py::test_a"),))
+    with pytest.raises(BaselineError, match=r"no such test suites/unit/test_gone\.py::test_a"):
+        elsewhere.check_tests(collected, tmp_path)
+
+
+def test_an_entry_is_stale_only_once_its_requirement_passes():
+    for verdict, stale in [("PASS", True), ("INFO", True), ("FAIL", False), ("WARN", False),
+                           ("ERROR", False), ("SKIP", False), ("UNTESTED", False)]:  # fmt: skip
+        found = KNOWN.stale([], [{"id": "UT-A", "verdict": verdict}])
+        assert found == ([KNOWN.entries[0]] if stale else []), verdict
 
 
 def test_concurrent_runs_create_one_signing_key(tmp_path: Path):
