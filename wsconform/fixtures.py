@@ -207,6 +207,25 @@ def expect_no_data(check: Checker, target: Target, profile: Profile) -> Callable
     return expect
 
 
+@pytest.fixture
+def expect_pongs(check: Checker) -> Callable[..., None]:
+    """`count` WebSocket pings on `session`, each answered with a pong, judged under `req`. On a
+    connection the target just took, no pong is that requirement's miss (FAIL), not a target
+    that stopped answering (which would have refused the connection first)."""
+
+    def expect(req: str, session: ProbeSession, count: int = 3) -> None:
+        what = f"a pong answers each of {count} pings"
+        try:
+            for _ in range(count):
+                session.barrier()
+        except (ExpectTimeout, PeerClosed) as exc:
+            check.failed(req, what, "a pong", f"{type(exc).__name__}: {exc}")
+            return
+        check.passed(req, what)
+
+    return expect
+
+
 class FuzzClients:
     """One connection for all the examples of a fuzz run, as a real client reuses one; reopened
     when the server has closed it."""

@@ -156,7 +156,8 @@ def test_the_identify_subscription_announces_the_authority(client, authenticate,
     c = client()
     c.sub("Auth/Identify")
     authenticate(c)
-    frame = c.data("Auth/Identify")  # a Publish without TransactionID, unlike the reply
+    with check.scope("ZEN-AUTH-14", "the Identify subscription publishes the authority"):
+        frame = c.data("Auth/Identify")  # a Publish without TransactionID, unlike the reply
     check.schema("ZEN-AUTH-14", frame, "identify-data-frame", what="the Identify announcement")
     check.equal("ZEN-AUTH-14", result_of(frame), "Success", what="the announced Result")
 
