@@ -43,6 +43,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wsconform.mock.clock import MockClock
+from wsconform.mock.issuer import TokenIssuer
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 WSCONFORM = str(Path(PYTHON).parent / "wsconform")
@@ -213,6 +216,8 @@ def run_profile(profile: str, kind: str, repo: Path | None, work: Path) -> Outco
     started = time.monotonic()
     deadline = started + PROFILE_TIMEOUT
     command, cwd = server_command(profile, kind, repo, key, ca)
+    if kind == "independent":  # it reads the issuer's key (`wsconform mock` would create it)
+        TokenIssuer.from_key_file(MockClock(), key)
     server = Server(command, cwd, env)
     try:
         server.wait_ready(min(READY_TIMEOUT, deadline - time.monotonic()))

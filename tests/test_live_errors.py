@@ -16,6 +16,8 @@ from pathlib import Path
 
 from standalone import ROOT, WSCONFORM, clean_env, run_pytest, standalone_mock
 
+from wsconform.config import LIVE_WORKERS
+
 
 def results(reports: Path, profile: str = "paradex") -> dict:
     return json.loads((reports / profile / "results.json").read_text(encoding="utf-8"))
@@ -99,8 +101,10 @@ def test_a_hanging_token_command_is_an_error_said_once(tmp_path):
         seconds = time.monotonic() - started
     assert done.returncode == 1, done.stdout[-3000:]
     errored = assert_errored_not_failed(results(reports), "no token")
-    assert "within 1 s (--token-timeout)" in errored[0]["message"]
-    assert sum("not asked again" in t["message"] for t in errored) >= len(errored) - 2
+    # Each of the live run's worker processes asks once per kind (valid, expired).
+    asked = [t for t in errored if "not asked again" not in t["message"]]
+    assert asked and len(asked) <= 2 * LIVE_WORKERS, [t["message"][:200] for t in asked]
+    assert all("within 1 s (--token-timeout)" in t["message"] for t in asked)
     assert seconds < 30, f"{seconds:.0f} s: the command was run for every test"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from wsconform.config import (
+    LIVE_WORKERS,
     SETTINGS,
     ConfigError,
     add_options,
@@ -39,6 +40,20 @@ def test_defaults():
     assert (s.endpoint, s.op_timeout, s.max_expiry_wait, s.fuzz_budget) == (None, 5.0, 30.0, 1.0)
     assert s.hard_test_timeout == 120.0 and s.headers == [] and not s.insecure
     assert s.described() == []
+
+
+@pytest.mark.parametrize(
+    ("given", "verbose", "workers"),
+    [
+        ({}, 0, LIVE_WORKERS),  # the waits of a live run overlap
+        ({}, 1, 1),  # watched: -v prints each wait as it happens, which a worker cannot
+        ({"max_connections": "8"}, 0, 1),  # a test's connections must fit under the cap
+        ({"live_workers": "2"}, 1, 2),  # asked for
+        ({"live_workers": "1"}, 0, 1),
+    ],
+)
+def test_live_worker_count(given, verbose, workers):
+    assert resolve(options(**given), environ={}).live_worker_count(verbose) == workers
 
 
 def test_precedence_option_over_env_over_file_over_default(target_file):
@@ -121,6 +136,7 @@ def test_bad_environment_values(name, value, message):
         ({"token_url": "ftp://idp/token", "client_id": "c"}, "http:// or https://"),
         ({"op_timeout": 0.0}, "--op-timeout must be positive"),
         ({"max_rate": -1.0}, "--max-rate must be positive"),
+        ({"live_workers": 0}, "--live-workers must be positive"),
         ({"mock_defect": "x"}, "need --profile and no --endpoint"),
         ({"profile": "paradex", "mock_variant": ["novalue"]}, "expected KEY=VALUE"),
     ],

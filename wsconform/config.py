@@ -23,6 +23,9 @@ from wsconform.redact import mask
 ENV_PREFIX = "WSCONFORM_"
 # Sized so that a whole live profile run stays within 90 s with real 5 s tokens (bench/live_run.py).
 LIVE_LIFECYCLE_BUDGET = 20.0
+# pytest-xdist workers of a live run: the tests' waits are for the server's clock (token expiry,
+# observation windows, lifecycle budgets), so they overlap instead of queueing (bench/live_run.py).
+LIVE_WORKERS = 4
 
 
 class ConfigError(ValueError):
@@ -129,6 +132,13 @@ class Settings:
         "got (default: 20 on a live target; the embedded mock runs its full example count)",
         kind=float,
     )  # fmt: skip
+    live_workers: int | None = _setting(
+        None, "live targets: run the tests in N pytest-xdist worker processes so that their "
+        "waits overlap; --max-rate and --max-connections are shared among them (default: "
+        f"{LIVE_WORKERS}; 1, serial, at -v so the waits show as they happen, or under "
+        "--max-connections; an explicit -n wins)",
+        kind=int,
+    )  # fmt: skip
     # -- the embedded mock
     mock_defect: str | None = _setting(None, "embedded mock: switch on one named defect")
     mock_variant: tuple[str, ...] = _setting(
@@ -189,6 +199,14 @@ class Settings:
         """The lifecycle machines' wall-clock budget: None, no budget (the embedded mock's full
         example count, whatever the machine's load: its verdicts must not depend on it)."""
         return self.lifecycle_budget or (LIVE_LIFECYCLE_BUDGET if live else None)
+
+    def live_worker_count(self, verbose: int) -> int:
+        """How many pytest-xdist workers a live run uses. Serial when watched (-v prints each
+        wait as it happens, which a worker cannot) and under --max-connections (a test needs
+        several connections at once, and each worker would get a share of the cap)."""
+        if self.live_workers:
+            return self.live_workers
+        return 1 if verbose > 0 or self.max_connections else LIVE_WORKERS
 
     @property
     def hard_test_timeout(self) -> float:
@@ -388,7 +406,7 @@ def validate(s: Settings) -> None:
     for name in (*positive, "token_timeout"):
         if getattr(s, name) <= 0:
             raise ConfigError(f"{option_name(name)} must be positive")
-    for name in ("test_timeout", "max_rate", "max_connections", "lifecycle_budget"):
+    for name in ("test_timeout", "max_rate", "max_connections", "lifecycle_budget", "live_workers"):
         value = getattr(s, name)
         if value is not None and value <= 0:
             raise ConfigError(f"{option_name(name)} must be positive")

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import secrets
@@ -315,9 +314,6 @@ def measure(args: argparse.Namespace, work: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if args.workers and importlib.util.find_spec("xdist") is None:
-        print("--workers needs pytest-xdist: pip install -e '.[dev]'", file=sys.stderr)
-        return EXIT_NOT_RUN
     mode = "random seeds (dev)" if args.random else "derandomized (ci)"
     how = f"pytest -n {args.workers}" if args.workers else "serial pytest"
     print(f"wsconform flakes: {args.runs} runs of pytest suites, {how}, hypothesis {mode}")

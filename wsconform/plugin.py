@@ -264,6 +264,32 @@ def _check_suite_dirs(config: pytest.Config) -> None:
 # -- configuration and collection -------------------------------------------------------------
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """A live run goes to pytest-xdist workers (--live-workers), so that tests waiting for the
+    server's clock wait side by side. Sets what xdist's own hooks read, whichever runs first;
+    not in a worker, nor when -n, --pdb, --collect-only or -p no:xdist says otherwise."""
+    option = config.option
+    if (
+        _is_worker(config)
+        or not config.pluginmanager.hasplugin("xdist")
+        or getattr(option, "numprocesses", None) is not None
+        or option.collectonly
+        or option.usepdb
+    ):
+        return
+    try:
+        s = resolve(lambda name: config.getoption(f"wsconform_{name}"))
+    except ConfigError:
+        return  # pytest_configure ends the run saying why
+    workers = s.live_worker_count(option.verbose) if s.endpoint else 1
+    if workers > 1:
+        option.numprocesses = workers
+        option.tx = ["popen"] * workers
+        if option.dist == "no":
+            option.dist = "load"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[RUN] = Run(config)
     _check_suite_dirs(config)

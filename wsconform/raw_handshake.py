@@ -10,6 +10,7 @@ import socket
 import ssl as ssl_module
 from urllib.parse import urlsplit
 
+from wsconform.session import ExpectTimeout
 from wsconform.transcript import Transcript
 
 
@@ -48,7 +49,14 @@ def upgrade_status(
         sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n")
         answer = b""
         while b"\r\n" not in answer:
-            chunk = sock.recv(4096)
+            try:
+                chunk = sock.recv(4096)
+            except TimeoutError:
+                # An unanswered wait, as the probe's (a fuzz run ends at the first one).
+                transcript.record(conn, "handshake", f"<no status line within {timeout:g} s>")
+                raise ExpectTimeout(
+                    f"no HTTP answer to the upgrade request within {timeout:g} s"
+                ) from None
             if not chunk:
                 break
             answer += chunk
