@@ -91,12 +91,21 @@ def test_a_clean_run_is_certified_and_exits_0(tmp_path: Path) -> None:
     assert verified.returncode == 0 and "OK" in verified.stdout, verified.stdout + verified.stderr
 
 
-def test_a_run_missing_must_requirements_is_incomplete(tmp_path: Path) -> None:
-    run = paradex_run(tmp_path, "-k", "test_valid_jwt_gets_the_documented_success_reply")
-    assert run.returncode == 0, run.output[-3000:]
-    certification = run.results["certification"]
-    assert certification["verdict"] == "INCOMPLETE"
-    assert any("UNTESTED" in reason or "SKIP" in reason for reason in certification["reasons"])
+def test_a_partial_run_is_incomplete_and_says_what_was_selected(tmp_path: Path) -> None:
+    keyword = "test_valid_jwt_gets_the_documented_success_reply"
+    run = paradex_run(tmp_path, "-k", keyword)
+    assert run.returncode == 0, run.output[-3000:]  # without --require-complete: reported only
+    assert run.results["certification"]["verdict"] == "INCOMPLETE"
+    selection = run.results["selection"]
+    assert selection["keyword"] == keyword and selection["deselected"]
+    reasons = run.results["completeness"]["reasons"]
+    assert reasons[0].startswith(f"partial selection: {len(selection['deselected'])} tests")
+    assert any("[MUST] not run: its tests were deselected" in r for r in reasons), reasons
+    assert "INCOMPLETE (" in run.output  # the reasons are on the screen too
+
+    gated = paradex_run(tmp_path / "gated", "-k", keyword, "--require-complete")
+    assert gated.returncode == 1, gated.output[-3000:]
+    assert "INCOMPLETE fails the run (--require-complete)" in gated.output
 
 
 @pytest.mark.parametrize(

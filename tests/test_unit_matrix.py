@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from wsconform.report import matrix
+from wsconform.report.completeness import Selection, assess
 from wsconform.report.matrix import MatrixError
 from wsconform.report.rollup import certification
 
@@ -53,7 +54,8 @@ def results(profile: str, target: str, reqs: list[dict[str, Any]], **extra: Any)
     # As the plugin writes it: the run's verdict from the same requirements and tests (a
     # deliberately malformed entry gets a placeholder: the matrix refuses it before reading it).
     well_formed = all("verdict" in r and "level" in r for r in doc["requirements"])
-    verdict = certification(doc["requirements"], doc["tests"]) if well_formed else None
+    whole = assess(doc["requirements"], Selection(), None) if well_formed else None
+    verdict = certification(doc["requirements"], doc["tests"], whole) if whole else None
     doc.setdefault("certification", verdict.__dict__ if verdict else {"verdict": "INCOMPLETE"})
     return doc
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from wsconform.report import rollup
+from wsconform.report import completeness, rollup
 from wsconform.report.rollup import PRECEDENCE, RequirementResult, roll_up, summary
 from wsconform.requirements import Catalogue, Level, Requirement, Verdict
 
@@ -212,21 +212,27 @@ def run_of(*tests: rollup.TestResult) -> tuple[list[dict], list[dict]]:
     return requirements, [t.__dict__ for t in tests]
 
 
+def certified(requirements: list[dict], tests: list[dict]) -> str:
+    """The run's verdict, for a whole suite run to its end."""
+    whole = completeness.assess(requirements, completeness.Selection(), None)
+    return rollup.certification(requirements, tests, whole).verdict
+
+
 def every_requirement_passed(n: int = 0) -> list[rollup.TestResult]:
     return [producing(Verdict.PASS, r, n + i) for i, r in enumerate(("UT-A", "UT-B", "UT-C"))]
 
 
 def test_the_run_is_certified_and_exits_0_only_when_nothing_failed_or_errored() -> None:
     clean = run_of(*every_requirement_passed())
-    assert rollup.certification(*clean).verdict == "CERTIFIED" and rollup.exit_code(*clean) == 0
+    assert certified(*clean) == "CERTIFIED" and rollup.exit_code(*clean) == 0
     # A test that errored on a requirement another test passed: never CERTIFIED, never exit 0.
     errored = run_of(*every_requirement_passed(), producing(Verdict.ERROR, "UT-A", 9))
-    assert rollup.certification(*errored).verdict == "INCOMPLETE"
+    assert certified(*errored) == "INCOMPLETE"
     assert rollup.exit_code(*errored) == 1
     # A failed test whose failure no requirement kept (PASS beside it) is still NOT CERTIFIED.
     lost = rollup.TestResult("suites/unit/test_x.py::test_l", "unit", [], "failed", message="x")
     failed = run_of(*every_requirement_passed(), lost)
-    assert rollup.certification(*failed).verdict == "NOT CERTIFIED"
+    assert certified(*failed) == "NOT CERTIFIED"
     assert rollup.exit_code(*failed) == 1
 
 
@@ -238,4 +244,4 @@ def test_a_baselined_failure_exits_0_but_is_never_certified() -> None:
         if r["id"] == "UT-B":
             r["baselined"] = known.baselined
     assert rollup.exit_code(requirements, tests) == 0
-    assert rollup.certification(requirements, tests).verdict == "NOT CERTIFIED"
+    assert certified(requirements, tests) == "NOT CERTIFIED"

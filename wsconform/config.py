@@ -164,6 +164,10 @@ class Settings:
     strict_baseline: bool = _setting(
         False, "baseline entries that no longer fail (stale) fail the run", kind=bool
     )
+    require_complete: bool = _setting(
+        False, "an INCOMPLETE run (a MUST requirement undecided, a partial selection, an "
+        "interruption) exits non-zero, listing why (on in `wsconform certify`)", kind=bool,
+    )  # fmt: skip
     signing_key: str | None = _setting(
         None, "the Ed25519 private key (PEM) that signs the certification bundle "
         "(default: ~/.config/wsconform/signing-key.pem, created on first use)",

@@ -33,7 +33,7 @@ from wsconform.preflight import RunImpossible, preflight
 from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor
-from wsconform.report import baseline, bundle, rollup, signing
+from wsconform.report import baseline, bundle, completeness, rollup, signing
 from wsconform.report.table import verdict_table
 from wsconform.requirements import CatalogueError, catalogue, catalogue_path
 from wsconform.schemas import SCHEMA_ROOT
@@ -89,6 +89,8 @@ class Run:
         self.breaker = Breaker()
         # A token source's failure per kind: said once, then the same ERROR at once (not re-run).
         self.token_failures: dict[str, str] = {}
+        # profile → deselected test id → its requirements (-k, -m, --req, --lf): the bundle says so.
+        self.deselected: dict[str, dict[str, list[str]]] = {}
         self._signing_key: Ed25519PrivateKey | None = None
         # The requirements this run can judge: those of --profile, or of every profile.
         in_play = [s.profile] if s.profile else list(PROFILES)
@@ -449,6 +451,32 @@ def _suite_broken(reason: str) -> NoReturn:
     pytest.exit(f"wsconform: the run could not be made: the suite is broken: {reason}", 2)
 
 
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Record what -k, -m, --req or --lf left out; another profile's tests under --profile are
+    not part of this run's suite."""
+    run = items[0].config.stash[RUN] if items else None
+    for item in items:
+        profile = profile_of(item)
+        if run is None or profile is None or run.profile not in (None, profile.name):
+            continue
+        marker = item.get_closest_marker("req")
+        reqs = list(marker.args) if marker else []
+        run.deselected.setdefault(profile.name, {})[item.nodeid] = reqs
+
+
+DESELECTED = "wsconform_deselected"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist, on the controller: workers collect and deselect, so they say what."""
+    sent = getattr(node, "workeroutput", {}).get(DESELECTED)
+    if sent:
+        deselected = node.config.stash[RUN].deselected
+        for profile, tests in json.loads(sent).items():
+            deselected.setdefault(profile, {}).update(tests)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     progress.reset()
@@ -584,17 +612,22 @@ _collected: list[rollup.TestResult] = []
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _is_worker(session.config):
-        return  # the controller writes the results, from the reports it received
     run = session.config.stash[RUN]
+    if _is_worker(session.config):  # the controller writes the results, from what workers send
+        session.config.workeroutput[DESELECTED] = json.dumps(run.deselected)  # type: ignore[attr-defined]
+        return
     run.results = list(_collected)
     _collected.clear()
     profiles = {r.profile for r in run.results}
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         run.summary.append("wsconform: the run could not be made: no test was selected")
         session.exitstatus = 2
+    interrupted = _interruption(session, exitstatus)
     try:
-        codes = [_write_results(run, get_profile(name)) for name in sorted(profiles)]
+        codes = [
+            _write_results(run, get_profile(name), _selection(session.config, name), interrupted)
+            for name in sorted(profiles)
+        ]
     except (bundle.BundleError, signing.SigningError, OSError) as exc:
         run.summary.append(f"wsconform: the evidence could not be written: {exc}")
         session.exitstatus = 2
@@ -605,14 +638,37 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = max(int(session.exitstatus), *codes)
 
 
-def _write_results(run: Run, profile: Profile) -> int:
+def _interruption(session: pytest.Session, exitstatus: int) -> str | None:
+    """Why the run stopped before its end, if it did (Ctrl-C, -x, --maxfail)."""
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        return "the run was interrupted (Ctrl-C or a signal) before its end"
+    stopped = session.shouldstop or session.shouldfail
+    return f"the run stopped early: {stopped}" if stopped else None
+
+
+def _selection(config: pytest.Config, profile: str) -> completeness.Selection:
+    option = config.option
+    return completeness.Selection(
+        paths=list(config.args),
+        keyword=option.keyword or "",
+        marks=option.markexpr or "",
+        requirements=config.stash[RUN].settings.requirement_ids,
+        last_failed=bool(getattr(option, "lf", False)),
+        deselected=config.stash[RUN].deselected.get(profile, {}),
+    )
+
+
+def _write_results(
+    run: Run, profile: Profile, selection: completeness.Selection, interrupted: str | None
+) -> int:
     """Write the profile's results.json and signed bundle; the exit code they make."""
     tests = [r for r in run.results if r.profile == profile.name]
     rolled = rollup.roll_up(catalogue(profile.name), tests, strict=run.strict)
     target = run.targets.get(profile.name)
     requirements = [r.as_dict() for r in rolled]
     test_dicts = [t.__dict__ for t in tests]
-    verdict = rollup.certification(requirements, test_dicts)
+    complete = completeness.assess(requirements, selection, interrupted)
+    verdict = rollup.certification(requirements, test_dicts, complete)
     document = {
         "profile": profile.name,
         "title": profile.title,
@@ -629,6 +685,9 @@ def _write_results(run: Run, profile: Profile) -> int:
         "requirements": requirements,
         "untested": [r.requirement.id for r in rolled if r.verdict == "UNTESTED"],
         "baseline": _baseline_report(run, tests, requirements),
+        "selection": selection.as_dict(),
+        "interrupted": interrupted,
+        "completeness": complete.__dict__,
         "certification": verdict.__dict__,
         "tests": test_dicts,
     }
@@ -652,6 +711,12 @@ def _write_results(run: Run, profile: Profile) -> int:
         f"wsconform: {profile.name}: {verdict.verdict}{gate}; signed bundle {written}"
     )
     code = rollup.exit_code(requirements, test_dicts)
+    if not complete.complete and run.settings.require_complete:
+        run.summary.append(
+            f"wsconform: {profile.name}: INCOMPLETE fails the run (--require-complete): "
+            f"{len(complete.reasons)} reasons, listed above"
+        )
+        code = max(code, 1)
     stale = (document["baseline"] or {}).get("stale", [])
     if stale and run.settings.strict_baseline:  # the baseline must shrink as failures are fixed
         names = ", ".join(e.get("requirement") or e["test"] for e in stale)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from wsconform.report.completeness import Completeness
 from wsconform.requirements import Catalogue, Level, Requirement, Verdict
 
 # Which verdict wins when several tests speak of one requirement.
@@ -147,8 +148,6 @@ def summary(results: list[RequirementResult]) -> dict[str, dict[str, int]]:
 
 # -- the run's verdict: the bundle, the matrix and the exit code all read it from here ----------
 
-UNFINISHED = ("ERROR", "SKIP", "UNTESTED")
-
 
 @dataclass(frozen=True)
 class Certification:
@@ -156,21 +155,22 @@ class Certification:
     reasons: list[str]
 
 
-def certification(requirements: list[dict[str, Any]], tests: list[dict[str, Any]]) -> Certification:
-    """CERTIFIED only when every MUST requirement ran and passed and no test failed or errored
-    (a SHOULD fails only under --strict); a baselined failure is still a failure here."""
+def certification(
+    requirements: list[dict[str, Any]], tests: list[dict[str, Any]], completeness: Completeness
+) -> Certification:
+    """CERTIFIED only when the run is complete (every MUST requirement decided, the whole suite
+    run to its end) and nothing failed or errored (a SHOULD fails only under --strict); a
+    baselined failure is still a failure here."""
     failed = [r for r in requirements if r["verdict"] == "FAIL"]
-    unfinished = [r for r in requirements if r["level"] == "MUST" and r["verdict"] in UNFINISHED]
     failed_tests = [t for t in tests if t["outcome"] == "failed"]
     errored_tests = [t for t in tests if t["outcome"] == "error"]
     if failed or failed_tests:
         return Certification(
             "NOT CERTIFIED", [_reason(r) for r in failed] + [_test_reason(t) for t in failed_tests]
         )
-    if unfinished or errored_tests:
+    if not completeness.complete or errored_tests:
         return Certification(
-            "INCOMPLETE",
-            [_reason(r) for r in unfinished] + [_test_reason(t) for t in errored_tests],
+            "INCOMPLETE", completeness.reasons + [_test_reason(t) for t in errored_tests]
         )
     return Certification("CERTIFIED", [])
 

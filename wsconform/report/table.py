@@ -8,6 +8,9 @@ from typing import Any
 LEVEL_ORDER = {"MUST": 0, "SHOULD": 1, "INFO": 2}
 
 
+SHOWN_REASONS = 12
+
+
 def verdict_table(results: dict[str, Any], width: int = 100) -> str:
     """Render one profile's results.json document as a fixed-width table."""
     reqs = sorted(results["requirements"], key=lambda r: (LEVEL_ORDER[r["level"]], r["id"]))
@@ -31,6 +34,12 @@ def verdict_table(results: dict[str, Any], width: int = 100) -> str:
         lines.append("not covered by any test: " + ", ".join(results["untested"]))
     if any(r.get("baselined") for r in reqs):
         lines.append("* baselined: a known failure (--baseline), reported but not failing the run")
+    reasons = results["completeness"]["reasons"]
+    if reasons:
+        lines.append(f"INCOMPLETE ({len(reasons)}):")
+        lines += [f"  - {reason}" for reason in reasons[:SHOWN_REASONS]]
+        if len(reasons) > SHOWN_REASONS:
+            lines.append(f"  … and {len(reasons) - SHOWN_REASONS} more in results.json")
     for entry in (results.get("baseline") or {}).get("stale", []):
         key = entry.get("requirement") or entry.get("test")
         lines.append(f"stale baseline entry (no longer fails): {key}: {entry['reason']}")
