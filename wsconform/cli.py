@@ -18,6 +18,7 @@ import contextlib
 import io
 import json
 import os
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -51,7 +52,7 @@ def certify(args: argparse.Namespace) -> int:
         "--report-dir", str(report_dir),
         "--junitxml", str(report_dir / "junit.xml"),
         "--alluredir", str(allure_results), "--clean-alluredir",
-        "-q", "-p", "no:cacheprovider",
+        "-q",
     ]  # fmt: skip
     for option in ("profile", "baseline", "signing_key"):
         if getattr(args, option):
@@ -60,6 +61,9 @@ def certify(args: argparse.Namespace) -> int:
         pytest_args.append("--strict")
     if not args.allow_incomplete:
         pytest_args.append("--require-complete")
+    if not any(a.startswith("--hypothesis-seed") for a in args.pytest_args):
+        # A certification is replayable: a seed in every profile (derandomized ones ignore it).
+        pytest_args.append(f"--hypothesis-seed={secrets.randbelow(2**32)}")
     started = time.time()
     code = exit_code(pytest.main(pytest_args + args.pytest_args))
     if code == EXIT_NOT_RUN:

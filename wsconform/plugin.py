@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import settings
 
-from wsconform import __version__, allure_evidence, progress
+from wsconform import __version__, allure_evidence, progress, reproduce
 from wsconform.checks import Checker, Unfinished, conformance_failure_in
 from wsconform.config import ConfigError, add_options, resolve
 from wsconform.mock.clock import MockClock
@@ -301,32 +300,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _fix_hypothesis_seed(config: pytest.Config) -> None:
-    """Give a random hypothesis run a seed that is printed, so any failure can be replayed.
-
-    Runs before hypothesis' own pytest_configure, which reads --hypothesis-seed."""
+    """Say how hypothesis draws, for the header, the summary and the bundle: derandomized (ci),
+    from the seed given (--hypothesis-seed, which `wsconform certify` always gives; workers get
+    it with the command line), or at random with an example database (dev): a seed would turn
+    the database off, and there it saves a failing example and tries it first next time (a
+    failure also prints its @reproduce_failure, which replays it exactly)."""
     run = config.stash[RUN]
+    profile = settings.get_current_profile_name()
+    seed = config.getoption("hypothesis_seed", None)
     if settings.default.derandomize:
-        run.hypothesis = f"profile {settings.get_current_profile_name()}, derandomized"
-        return
-    if config.getoption("hypothesis_seed", None) is None:
-        # A pytest-xdist worker takes the controller's seed (pytest_configure_node), so that
-        # the seed the run reports is the one every test used.
-        inherited = getattr(config, "workerinput", {}).get(WORKER_SEED)
-        config.option.hypothesis_seed = inherited or str(secrets.randbelow(2**32))
-    seed = run.hypothesis_seed = str(config.getoption("hypothesis_seed"))
-    run.hypothesis = (
-        f"profile {settings.get_current_profile_name()}, seed {seed} "
-        f"(replay: --hypothesis-seed={seed})"
-    )
-
-
-WORKER_SEED = "wsconform_hypothesis_seed"
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node: Any) -> None:
-    """pytest-xdist, on the controller: hand each worker the run's hypothesis seed."""
-    node.workerinput[WORKER_SEED] = node.config.stash[RUN].hypothesis_seed
+        run.hypothesis = f"profile {profile}, derandomized"
+    elif seed is not None:
+        run.hypothesis_seed = str(seed)
+        run.hypothesis = f"profile {profile}, seed {seed} (replay: --hypothesis-seed={seed})"
+    elif settings.default.database is not None:
+        run.hypothesis = f"profile {profile}, random; failing examples saved in .hypothesis/"
+    else:
+        run.hypothesis = f"profile {profile}, random (give --hypothesis-seed to replay a run)"
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -533,6 +523,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         transcript=_write_transcript(run, profile, item, transcript),
         notes=list(checker.notes) if checker else [],
     )
+    if outcome_name in ("failed", "error"):
+        result.reproduce = _reproduction(item, run)
+        report.sections.append(("wsconform: re-run this test", result.reproduce))
     if run.endpoint:
         heard = transcript is not None and transcript.heard_json()
         run.breaker.record(item.nodeid, outcome_name, result.message, heard)
@@ -554,6 +547,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         )
         allure_evidence.attach(transcript_file, falsified)
     report.user_properties.append((PROPERTY, json.dumps(result.__dict__)))
+
+
+def _reproduction(item: pytest.Item, run: Run) -> str:
+    config = item.config
+    elsewhere = config.invocation_params.dir != config.rootpath
+    line = reproduce.command(
+        item.nodeid, run.settings, run.hypothesis_seed, run.strict,
+        rootdir=config.rootpath if elsewhere else None,
+    )  # fmt: skip
+    return run.redactor.text(line)
 
 
 TIMEOUT_FAILURE = "Timeout (>"  # how pytest-timeout's pytest.fail begins
@@ -745,10 +748,13 @@ def _baseline_report(
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    for block in config.stash[RUN].summary:
+    run = config.stash[RUN]
+    for block in run.summary:
         terminalreporter.write_line("")
         for line in block.splitlines():
             terminalreporter.write_line(line)
-    if config.stash[RUN].settings.insecure:  # last, where nobody can miss it, even under -q
+    if run.summary and run.hypothesis:  # the header says it too, but -q hides the header
+        terminalreporter.write_line(f"wsconform: hypothesis {run.hypothesis}")
+    if run.settings.insecure:  # last, where nobody can miss it, even under -q
         terminalreporter.write_line("")
         terminalreporter.write_line(f"wsconform: {INSECURE_BANNER}", red=True, bold=True)

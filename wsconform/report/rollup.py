@@ -26,6 +26,7 @@ class TestResult:
     transcript: str | None = None  # path relative to the profile's report directory
     baselined: str | None = None  # why this failure is known (--baseline): it does not gate
     notes: list[str] = field(default_factory=list)  # what it covered (a machine's exploration)
+    reproduce: str = ""  # the command that re-runs a failed or errored test exactly
 
 
 @dataclass

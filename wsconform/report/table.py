@@ -31,7 +31,7 @@ def verdict_table(results: dict[str, Any], width: int = 100) -> str:
         counts.append(f"{level}: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
     lines.append("; ".join(counts))
     if results["untested"]:
-        lines.append("not covered by any test: " + ", ".join(results["untested"]))
+        lines.append("untested (no test ran a check of them): " + ", ".join(results["untested"]))
     if any(r.get("baselined") for r in reqs):
         lines.append("* baselined: a known failure (--baseline), reported but not failing the run")
     reasons = results["completeness"]["reasons"]
