@@ -99,3 +99,25 @@ def test_ctrl_c_is_recorded_and_never_certified(tmp_path: Path) -> None:
     document = json.loads((tmp_path / "paradex" / "results.json").read_text())
     assert document["interrupted"] == "the run was interrupted (Ctrl-C or a signal) before its end"
     assert document["certification"]["verdict"] == "INCOMPLETE"
+
+
+def test_last_failed_reruns_only_the_failures_and_says_the_run_is_partial(tmp_path: Path) -> None:
+    """--lf works (the cache provider is on) and makes the run partial, so never CERTIFIED."""
+    command = [
+        sys.executable, "-m", "pytest", "suites/paradex", "--profile", "paradex", "-q",
+        "--mock-defect", "accept-any-bearer", "-k", "valid_jwt or no_fuzzed",
+        "-o", f"cache_dir={tmp_path / 'cache'}", "--report-dir", str(tmp_path / "reports"),
+    ]  # fmt: skip
+    run = {"cwd": ROOT, "env": clean_env(), "capture_output": True, "text": True, "timeout": 300}
+    first = subprocess.run(command, **run)
+    assert first.returncode == 1, first.stdout[-3000:]
+    again = subprocess.run([*command, "--lf"], **run)
+    assert again.returncode == 1, again.stdout[-3000:]
+    document = json.loads((tmp_path / "reports" / "paradex" / "results.json").read_text())
+    ran = {t["nodeid"] for t in document["tests"]}
+    assert ran == {"suites/paradex/test_fuzzed_tokens.py::test_no_fuzzed_token_authenticates"}
+    assert document["selection"]["last_failed"]
+    assert (
+        "partial selection: only the last run's failures (--lf)"
+        in (document["completeness"]["reasons"])
+    )
