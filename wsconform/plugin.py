@@ -493,6 +493,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         message = unfinished or _failure_line(report)
     else:
         outcome_name, message = "passed", ""
+    rendered = transcript.render() if transcript is not None and transcript.entries else None
     result = rollup.TestResult(
         nodeid=item.nodeid,
         profile=profile.name,
@@ -502,8 +503,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         checks=[r.as_dict() for r in checker.records] if checker else [],
         failed_req=failed_req,
         message=run.redactor.text(message),
-        transcript=_write_transcript(run, profile, item, transcript),
+        transcript=_write_transcript(run, profile, item, rendered),
         notes=list(checker.notes) if checker else [],
+        tokens=transcript.origins_in(rendered) if transcript and rendered else {},
     )
     if run.endpoint:
         heard = transcript is not None and transcript.heard_json()
@@ -563,14 +565,14 @@ def _redact_report(report: pytest.TestReport, redactor: Redactor) -> None:
 
 
 def _write_transcript(
-    run: Run, profile: Profile, item: pytest.Item, transcript: Transcript | None
+    run: Run, profile: Profile, item: pytest.Item, rendered: str | None
 ) -> str | None:
-    if transcript is None or not transcript.entries:
+    if rendered is None:
         return None
     name = _UNSAFE.sub("_", item.nodeid.split("/")[-1].replace("::", "__"))[:150] + ".txt"
     path = run.report_dir / profile.name / "transcripts" / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{item.nodeid}\n{transcript.render()}\n", encoding="utf-8")
+    path.write_text(f"{item.nodeid}\n{rendered}\n", encoding="utf-8")
     return f"transcripts/{name}"
 
 
