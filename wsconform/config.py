@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -262,9 +262,12 @@ def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
-def add_options(addoption: Callable[..., None]) -> None:
-    """Declare every setting as a command-line option (defaults are applied in `resolve`)."""
+def add_options(addoption: Callable[..., None], only: Collection[str] | None = None) -> None:
+    """Declare every setting (or those named `only`) as a command-line option (defaults are
+    applied in `resolve`)."""
     for f in SETTINGS:
+        if only is not None and f.name not in only:
+            continue
         meta = f.metadata
         default = f" (default {f.default})" if f.default not in (None, (), False) else ""
         kwargs: dict[str, Any] = {

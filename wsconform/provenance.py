@@ -86,7 +86,7 @@ def describe(origin: Origin) -> str:
     if "fuzzed" in origin:
         return f"fuzzed ({origin['fuzzed']})"
     kind = " ".join(filter(None, (origin["kind"], origin.get("arg"))))
-    made = f"a {kind} token"
+    made = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} token"
     for name, _, _ in origin["steps"]:
         made = f"{name} of {made}"
     return made

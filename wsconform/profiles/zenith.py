@@ -107,6 +107,7 @@ ZENITH = Profile(
     subprotocols=("ZenithJson",),
     tls_only_rights=True,
     heartbeat=Heartbeat(ping_every=30.0, close_silent_after=60.0, close_code=1008),  # §1.7
+    volatile=("ExpiryDate", "DisplayName", "UserID"),  # the session's: each token is another
 )
 
 
