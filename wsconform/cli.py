@@ -23,6 +23,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -417,7 +418,13 @@ def parser() -> argparse.ArgumentParser:
     )
     y.add_argument("bundle", help="reports/certification/<profile>-<time>/, or its results.json")
     y.add_argument("test_id", help="the test's node ID, or its end (test_name[param])")
-    add_options(lambda *names, **kwargs: y.add_argument(*names, **kwargs), REPLAY_SETTINGS)
+
+    def setting(name: str, **kwargs: Any) -> None:
+        if kwargs.get("action") != "store_true":  # ENDPOINT, not argparse's WSCONFORM_ENDPOINT
+            kwargs.setdefault("metavar", name.removeprefix("--").replace("-", "_").upper())
+        y.add_argument(name, **kwargs)
+
+    add_options(setting, REPLAY_SETTINGS)
     y.set_defaults(run=replay_test)
 
     b = sub.add_parser(
