@@ -159,7 +159,7 @@ def replay_test(args: argparse.Namespace) -> int:
             assert mock.server is not None
             url, tls, issuer = mock.url, mock.ssl, mock.server.ctx.issuer
         source = RedactingSource(configured_tokens(settings, redactor, issuer), redactor)
-        secrets = replay.FreshSecrets(recorded.origins, source)
+        secrets = replay.FreshSecrets(recorded.origins, source, redactor)
         endpoint = replay.Endpoint(url, tls, settings.op_timeout, settings.headers)
         now = replay.replay(recorded, endpoint, secrets, redactor)
     except replay.ReplayError as exc:

@@ -116,9 +116,12 @@ def _entries(lines: list[str]) -> list[Entry]:
 class FreshSecrets:
     """A fresh secret for each recorded mask: one per mask, of the kind the mask's origin says."""
 
-    def __init__(self, origins: dict[str, provenance.Origin], source: TokenSource) -> None:
+    def __init__(
+        self, origins: dict[str, provenance.Origin], source: TokenSource, redactor: Redactor
+    ) -> None:
         self.origins = origins
         self.source = source
+        self.redactor = redactor
         self.labels: dict[str, str] = {}  # recorded mask, and fresh secret's mask → label
         self._fresh: dict[str, str] = {}
 
@@ -150,6 +153,7 @@ class FreshSecrets:
         except (TokenUnavailable, TokenSourceError) as exc:
             raise ReplayError(f"{where} needs {what}: {exc}") from None
         fresh = provenance.redo(origin, token.value)
+        self.redactor.add(fresh)  # a derived form (Base64, a forgery) masks whole, as recorded
         label = f"<{what} #{len(self._fresh) + 1}>"
         self._fresh[recorded] = fresh
         self.labels[recorded] = self.labels[mask(fresh)] = label
