@@ -1,7 +1,9 @@
-"""The `wsconform` command: certify, verify, baseline, compare, mock, mint, requirements, prune.
+"""The `wsconform` command: certify, verify, replay, baseline, compare, mock, mint, requirements,
+prune.
 
 wsconform certify                     every profile's suite on its embedded mock → reports/
 wsconform verify reports/certification/paradex-…   check a bundle's hashes and signature
+wsconform replay reports/certification/paradex-latest test_x   re-send a test's frames, compare
 wsconform baseline reports/paradex/results.json -o baseline.json   known failures, for --baseline
 wsconform compare reports/*/results.json            a cross-vendor verdict matrix (HTML, Markdown)
 wsconform mock paradex --port 8765    a reference mock, standalone, for client developers
@@ -22,19 +24,29 @@ import secrets
 import sys
 import time
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 import pytest
 
-from wsconform import __version__
-from wsconform.config import without_settings
+from wsconform import __version__, replay
+from wsconform.config import (
+    ConfigError,
+    add_options,
+    configured_tokens,
+    resolve,
+    without_settings,
+)
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
 from wsconform.mock.server import CannotListen, MockContext, MockServer, UnknownDefect
 from wsconform.mock.tls import MockTLS
 from wsconform.profiles import PROFILES, get_profile
+from wsconform.redact import Redactor
 from wsconform.report import allure_html, baseline, bundle, matrix
 from wsconform.requirements import Catalogue, catalogue
+from wsconform.target import EmbeddedTarget, client_tls, embedded_from
+from wsconform.tokens import RedactingSource
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KEY_FILE = Path(".wsconform-mock-key.pem")
@@ -108,6 +120,69 @@ def verify(args: argparse.Namespace) -> int:
         f"wsconform verify: OK: {result.files} files intact, verdict {result.verdict}, "
         f"signed by {result.fingerprint}, checked with {whose}"
     )
+    return EXIT_CONFORMANT
+
+
+# What a replay takes as a run takes it (options, WSCONFORM_* variables, --target-file): where it
+# goes, how it connects, its tokens, and the embedded mock it starts when it goes nowhere else.
+REPLAY_SETTINGS = (
+    "endpoint", "target_file", "ca_file", "insecure", "header", "op_timeout",
+    "token_command", "token_timeout", "token", "expired_token", "limited_token", "token_url",
+    "client_id", "client_secret", "scope", "limited_scope", "refresh_token",
+    "mock_defect", "mock_variant", "mock_key_file",
+)  # fmt: skip
+
+
+def replay_test(args: argparse.Namespace) -> int:
+    try:
+        recorded = replay.load(Path(args.bundle), args.test_id)
+        # The bundle's profile: the replay speaks the protocol the test spoke.
+        settings = resolve(
+            lambda name: (
+                recorded.profile.name
+                if name == "profile"
+                else getattr(args, f"wsconform_{name}", None)
+            )
+        )
+    except replay.ReplayError as exc:
+        print(f"wsconform replay: {exc}", file=sys.stderr)
+        return EXIT_NOT_RUN
+    except ConfigError as exc:
+        print(f"wsconform replay: bad configuration: {exc}", file=sys.stderr)
+        return EXIT_NOT_RUN
+    redactor = Redactor()
+    for secret in settings.secrets():
+        redactor.add_credential(secret)
+    mock: EmbeddedTarget | None = None
+    try:
+        if settings.endpoint:
+            url, issuer = settings.endpoint, None
+            tls = (
+                client_tls(settings.ca_file, settings.insecure) if url.startswith("wss:") else None
+            )
+        else:  # the profile's embedded mock, its issuer the token source, as in a run
+            mock = embedded_from(recorded.profile, settings)
+            assert mock.server is not None
+            url, tls, issuer = mock.url, mock.ssl, mock.server.ctx.issuer
+        source = RedactingSource(configured_tokens(settings, redactor, issuer), redactor)
+        secrets = replay.FreshSecrets(recorded.origins, source, redactor)
+        endpoint = replay.Endpoint(url, tls, settings.op_timeout, settings.headers)
+        now = replay.replay(recorded, endpoint, secrets, redactor)
+    except replay.ReplayError as exc:
+        print(f"wsconform replay: {redactor.text(str(exc))}", file=sys.stderr)
+        return EXIT_NOT_RUN
+    finally:
+        if mock is not None and mock.server is not None:
+            mock.server.stop()
+    print(f"wsconform replay: {recorded.nodeid} against {url}")
+    diffs = replay.differences(recorded, now, secrets)
+    for conn, lines in diffs.items():
+        print("\n".join(redactor.text(line) for line in lines) if lines else f"{conn}: same")
+    differing = [conn for conn, lines in diffs.items() if lines]
+    if differing:
+        print(f"wsconform replay: {', '.join(differing)} of {len(diffs)} connections differ")
+        return EXIT_NONCONFORMANT
+    print(f"wsconform replay: no differences on {', '.join(diffs) or 'no connection'}")
     return EXIT_CONFORMANT
 
 
@@ -341,6 +416,28 @@ def parser() -> argparse.ArgumentParser:
         "which proves integrity but not who signed)",
     )
     v.set_defaults(run=verify)
+
+    y = sub.add_parser(
+        "replay",
+        help="re-send a recorded test's client frames to a target and show where answers differ",
+        description="Read one test's transcript from a bundle (or a report directory, or a "
+        "results.json; nothing is verified), open its connections again in recorded order and "
+        "re-send each client frame, every masked token replaced by a fresh one of the recorded "
+        "kind from the token options (default: the profile's embedded mock and its issuer). "
+        "Then show, per connection, a diff of the server's frames then and now, tokens labelled "
+        "by kind and the profile's volatile members (times, server ids) blanked. Exit 0: no "
+        "differences; 1: some; 2: the replay could not be made.",
+    )
+    y.add_argument("bundle", help="reports/certification/<profile>-<time>/, or its results.json")
+    y.add_argument("test_id", help="the test's node ID, or its end (test_name[param])")
+
+    def setting(name: str, **kwargs: Any) -> None:
+        if kwargs.get("action") != "store_true":  # ENDPOINT, not argparse's WSCONFORM_ENDPOINT
+            kwargs.setdefault("metavar", name.removeprefix("--").replace("-", "_").upper())
+        y.add_argument(name, **kwargs)
+
+    add_options(setting, REPLAY_SETTINGS)
+    y.set_defaults(run=replay_test)
 
     b = sub.add_parser(
         "baseline",

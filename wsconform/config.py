@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from wsconform.mock.issuer import TokenIssuer
 from wsconform.mock.server import UnknownDefect
+from wsconform.oauth import OAuthTokens
 from wsconform.profiles import PROFILES
-from wsconform.redact import mask
+from wsconform.redact import Redactor, mask
+from wsconform.session import USER_AGENT
+from wsconform.target import client_tls
+from wsconform.tokens import ChainTokens, CommandTokens, IssuerTokens, StaticTokens, TokenSource
 
 ENV_PREFIX = "WSCONFORM_"
 # Sized so that a whole live profile run stays within 90 s with real 5 s tokens (bench/live_run.py).
@@ -261,9 +266,12 @@ def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
 
 
-def add_options(addoption: Callable[..., None]) -> None:
-    """Declare every setting as a command-line option (defaults are applied in `resolve`)."""
+def add_options(addoption: Callable[..., None], only: Collection[str] | None = None) -> None:
+    """Declare every setting (or those named `only`) as a command-line option (defaults are
+    applied in `resolve`)."""
     for f in SETTINGS:
+        if only is not None and f.name not in only:
+            continue
         meta = f.metadata
         default = f" (default {f.default})" if f.default not in (None, (), False) else ""
         kwargs: dict[str, Any] = {
@@ -414,3 +422,39 @@ def validate(s: Settings) -> None:
         value = getattr(s, name)
         if value is not None and value <= 0:
             raise ConfigError(f"{option_name(name)} must be positive")
+
+
+def configured_tokens(s: Settings, redactor: Redactor, issuer: TokenIssuer | None) -> TokenSource:
+    """The token sources the settings name, in order; with none, an embedded mock's `issuer`."""
+    static = {
+        kind: value
+        for kind, value in (
+            ("valid", s.token),
+            ("expired", s.expired_token),
+            ("limited", s.limited_token),
+        )
+        if value
+    }
+    sources: list[TokenSource] = []
+    if static:
+        sources.append(StaticTokens(static))
+    if s.token_command:
+        sources.append(CommandTokens(s.token_command, redactor, s.token_timeout))
+    if s.token_url and s.client_id:
+        sources.append(
+            OAuthTokens(
+                s.token_url,
+                s.client_id,
+                s.client_secret,
+                s.scope,
+                s.limited_scope,
+                s.refresh_token,
+                redactor=redactor,
+                ssl=client_tls(s.ca_file, s.insecure),
+                timeout=max(s.op_timeout, 10.0),
+                user_agent=USER_AGENT,
+            )
+        )
+    if not sources and issuer is not None:
+        return IssuerTokens(issuer)
+    return ChainTokens(sources)

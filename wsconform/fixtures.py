@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import pytest
 from hypothesis import strategies as st
 
-from wsconform import fuzz
+from wsconform import fuzz, provenance
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker, ConformanceFailure, Unfinished
 from wsconform.lifecycle import LifecycleEnv
 from wsconform.pacing import TooManyConnections
@@ -60,10 +60,11 @@ def target(request: pytest.FixtureRequest, profile: Profile) -> Target:
 
 
 @pytest.fixture
-def transcript(request: pytest.FixtureRequest) -> Transcript:
+def transcript(request: pytest.FixtureRequest) -> Iterator[Transcript]:
     t = Transcript(request.config.stash[RUN].redactor)
     request.node.stash[TRANSCRIPT] = t
-    return t
+    with provenance.recording(t.origins):  # the secrets this test makes are noted in it
+        yield t
 
 
 @pytest.fixture
@@ -100,10 +101,9 @@ class Tokens:
         fail_if_broken(self.target)
         if kind in self.failures:
             raise TokenSourceError(f"{self.failures[kind]} (an earlier test's; not asked again)")
+        text = None if arg is None else f"{arg:g}" if isinstance(arg, float) else str(arg)
         try:
-            return self.source.get(
-                kind, None if arg is None else f"{arg:g}" if isinstance(arg, float) else str(arg)
-            )
+            token = self.source.get(kind, text)
         except TokenUnavailable as exc:
             pytest.skip(f"token kind {kind!r} unavailable: {exc}")
         except TokenSourceError as exc:
@@ -111,6 +111,8 @@ class Tokens:
             # the roll-up records it as ERROR (the check could not be made), not as a FAIL.
             self.failures[kind] = str(exc)
             raise TokenSourceError(str(exc)) from None
+        provenance.source(token.value, kind, text)
+        return token
 
 
 @pytest.fixture
@@ -338,7 +340,13 @@ def base_token(tokens: Tokens) -> str:
 def fuzzed_tokens(base_token: str, target: Target) -> st.SearchStrategy[fuzz.FuzzToken]:
     """Every family of wsconform.fuzz built from `base_token`, with algorithm confusion where
     the target's public key is known (the embedded mock)."""
-    return fuzz.tokens_against(base_token, getattr(target, "public_key_pem", None))
+    return fuzz.tokens_against(base_token, getattr(target, "public_key_pem", None)).map(_noted)
+
+
+def _noted(token: fuzz.FuzzToken) -> fuzz.FuzzToken:
+    """A fuzzed token is noted in the transcript by its summary (a replay cannot redo it)."""
+    provenance.fuzzed(token.value, f"{token.family}: {token.description}; {token.summary()}")
+    return token
 
 
 # -- the target's failures are verdicts, not crashes ---------------------------------------------

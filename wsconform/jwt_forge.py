@@ -3,7 +3,8 @@
 Everything here is a pure function on strings (plus fresh random keys where a key is needed);
 nothing talks to the network and nothing needs the server's private key. Segments that a forgery
 does not change are copied verbatim, never re-serialised, so each forgery differs from the genuine
-token only where it says it does.
+token only where it says it does. Each forgery is noted in the test's transcript
+(wsconform.provenance), so that a replay can forge a fresh token alike.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+from wsconform.provenance import step
 
 __all__ = [
     "ALG_NONE_VARIANTS",
@@ -158,6 +161,7 @@ def expires_at(token: str) -> float | None:
 # --- forgeries -----------------------------------------------------------------------------------
 
 
+@step  # a replay makes the same forgery of a fresh token
 def bad_signature(token: str, index: int = 0, mask: int = 0x01) -> str:
     """Header and payload verbatim; signature byte `index` XOR `mask` (decode, flip, re-encode).
 
@@ -174,6 +178,7 @@ def bad_signature(token: str, index: int = 0, mask: int = 0x01) -> str:
     return f"{header}.{payload}.{b64url_encode(bytes(sig))}"
 
 
+@step
 def tampered_claims(token: str, /, **changes: Any) -> str:
     """Claims changed (a value of DELETE removes the claim); header and signature verbatim."""
     header, payload, signature = segments(token)
@@ -189,6 +194,7 @@ def tampered_claims(token: str, /, **changes: Any) -> str:
     return f"{header}.{new_payload}.{signature}"
 
 
+@step
 def alg_none(token: str, variant: str = "none") -> str:
     """Header alg set to a spelling of "none", payload verbatim, empty signature."""
     if variant.lower() != "none":
@@ -210,6 +216,7 @@ def _fresh_key(alg: str) -> Any:
     raise ValueError(f"no key family known for alg {alg!r}")
 
 
+@step
 def wrong_key(token: str) -> str:
     """Same header fields and claims, signed with a freshly generated key of the same family."""
     header, claims, _ = split(token)
@@ -220,6 +227,7 @@ def wrong_key(token: str) -> str:
     return jwt.encode(claims, _fresh_key(alg), algorithm=alg, headers=extra)
 
 
+@step
 def alg_confusion(token: str, public_key_pem: bytes, alg: str = "HS256") -> str:
     """Header alg HS256, HMAC over `header.payload` keyed with the server's public key bytes.
 

@@ -22,11 +22,7 @@ from hypothesis import settings
 
 from wsconform import __version__, allure_evidence, progress, reproduce
 from wsconform.checks import Checker, Unfinished, conformance_failure_in
-from wsconform.config import ConfigError, add_options, resolve
-from wsconform.mock.clock import MockClock
-from wsconform.mock.issuer import TokenIssuer
-from wsconform.mock.server import MockContext
-from wsconform.oauth import OAuthTokens
+from wsconform.config import ConfigError, add_options, configured_tokens, resolve
 from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import RunImpossible, preflight
 from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
@@ -36,13 +32,8 @@ from wsconform.report import baseline, bundle, completeness, rollup, signing
 from wsconform.report.table import verdict_table
 from wsconform.requirements import CatalogueError, catalogue, catalogue_path
 from wsconform.schemas import SCHEMA_ROOT
-from wsconform.session import USER_AGENT
-from wsconform.target import Target, client_tls, start_embedded
+from wsconform.target import Target, client_tls, embedded_from
 from wsconform.tokens import (
-    ChainTokens,
-    CommandTokens,
-    IssuerTokens,
-    StaticTokens,
     TokenSource,
     TokenSourceError,
 )
@@ -139,55 +130,15 @@ class Run:
         )
 
     def _embedded(self, profile: Profile) -> Target:
-        s = self.settings
-        clock = MockClock()
-        lifetime = profile.token_lifetime  # a fresh token lives as long as the docs say
-        if s.mock_key_file:
-            issuer = TokenIssuer.from_key_file(clock, Path(s.mock_key_file), lifetime=lifetime)
-        else:
-            issuer = TokenIssuer(clock, lifetime=lifetime)
-        ctx = MockContext(clock=clock, issuer=issuer, defect=s.mock_defect, variant=s.variants)
-        return start_embedded(profile, ctx, s.public_channel, s.private_channel)
+        return embedded_from(profile, self.settings)
 
     def subprotocols(self, profile: Profile) -> list[str] | None:
         return list(self.settings.subprotocol or profile.subprotocols) or None
 
     def token_source(self, target: Target) -> TokenSource:
-        s = self.settings
-        static = {
-            kind: value
-            for kind, value in (
-                ("valid", s.token),
-                ("expired", s.expired_token),
-                ("limited", s.limited_token),
-            )
-            if value
-        }
-        sources: list[TokenSource] = []
-        if static:
-            sources.append(StaticTokens(static))
-        if s.token_command:
-            sources.append(CommandTokens(s.token_command, self.redactor, s.token_timeout))
-        if s.token_url and s.client_id:
-            sources.append(
-                OAuthTokens(
-                    s.token_url,
-                    s.client_id,
-                    s.client_secret,
-                    s.scope,
-                    s.limited_scope,
-                    s.refresh_token,
-                    redactor=self.redactor,
-                    ssl=client_tls(s.ca_file, s.insecure),
-                    timeout=max(s.op_timeout, 10.0),
-                    user_agent=USER_AGENT,
-                )
-            )
-        if not sources and target.embedded:
-            server = target.server  # type: ignore[attr-defined]
-            assert server.ctx.issuer is not None
-            return IssuerTokens(server.ctx.issuer)
-        return ChainTokens(sources)
+        server = getattr(target, "server", None)
+        issuer = server.ctx.issuer if server is not None else None
+        return configured_tokens(self.settings, self.redactor, issuer)
 
     def signing_key(self) -> Ed25519PrivateKey:
         """Loaded (or created) once, when the first bundle is signed."""
@@ -511,6 +462,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         message = unfinished or _failure_line(report)
     else:
         outcome_name, message = "passed", ""
+    rendered = transcript.render() if transcript is not None and transcript.entries else None
     result = rollup.TestResult(
         nodeid=item.nodeid,
         profile=profile.name,
@@ -520,8 +472,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         checks=[r.as_dict() for r in checker.records] if checker else [],
         failed_req=failed_req,
         message=run.redactor.text(message),
-        transcript=_write_transcript(run, profile, item, transcript),
+        transcript=_write_transcript(run, profile, item, rendered),
         notes=list(checker.notes) if checker else [],
+        tokens=transcript.origins_in(rendered) if transcript and rendered else {},
     )
     if outcome_name in ("failed", "error"):
         result.reproduce = _reproduction(item, run)
@@ -594,14 +547,14 @@ def _redact_report(report: pytest.TestReport, redactor: Redactor) -> None:
 
 
 def _write_transcript(
-    run: Run, profile: Profile, item: pytest.Item, transcript: Transcript | None
+    run: Run, profile: Profile, item: pytest.Item, rendered: str | None
 ) -> str | None:
-    if transcript is None or not transcript.entries:
+    if rendered is None:
         return None
     name = _UNSAFE.sub("_", item.nodeid.split("/")[-1].replace("::", "__"))[:150] + ".txt"
     path = run.report_dir / profile.name / "transcripts" / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"{item.nodeid}\n{transcript.render()}\n", encoding="utf-8")
+    path.write_text(f"{item.nodeid}\n{rendered}\n", encoding="utf-8")
     return f"transcripts/{name}"
 
 

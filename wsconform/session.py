@@ -30,6 +30,7 @@ USER_AGENT = f"wsconform/{__version__} (+conformance suite)"
 # Four times websockets' default: room for a vendor's largest snapshot. A bigger frame fails the
 # connection at once with 1009 (message too big), rather than being held whole in the transcript.
 MAX_FRAME_BYTES = 4 * 2**20
+WITHHOLDS_PONGS = "this client withholds pongs"  # the transcript's note of answer_pings=False
 
 _NOT_JSON = object()
 _loop: asyncio.AbstractEventLoop | None = None
@@ -224,7 +225,7 @@ class ProbeSession:
         self._note_server_pings(self._ws)
         if not self.answer_pings:
             pongs.withhold_pongs(self._ws)
-            self.transcript.record(self.conn, "note", "this client withholds pongs")
+            self.transcript.record(self.conn, "note", WITHHOLDS_PONGS)
         self._reader = asyncio.ensure_future(self._read())
 
     def _note_server_pings(self, ws: ClientConnection) -> None:
@@ -341,6 +342,10 @@ class ProbeSession:
             self._until(lambda: self.pings_received > self._pings_claimed, what, timeout)
         )
         self._pings_claimed += 1
+
+    def expect_received(self, count: int, what: str, timeout: float | None = None) -> None:
+        """Wait until `count` frames have come on this connection in all (pings not counted)."""
+        event_loop().run_until_complete(self._until(lambda: self._received >= count, what, timeout))
 
     def wait_closed(self, what: str, timeout: float | None = None) -> int | None:
         """Wait until the server closes the connection; its close code."""

@@ -12,12 +12,19 @@ import ssl as ssl_module
 import time
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wsconform import progress
+from wsconform.mock.clock import MockClock
+from wsconform.mock.issuer import TokenIssuer
 from wsconform.mock.server import MockContext, MockServer
 from wsconform.mock.tls import MockTLS
 from wsconform.profiles.base import Profile
 from wsconform.session import ProbeSession, event_loop
+
+if TYPE_CHECKING:
+    from wsconform.config import Settings
 
 
 class WaitTooLong(Exception):
@@ -148,3 +155,15 @@ def start_embedded(
         insecure_url=server.plain_url,
         compression=server.compression,
     )
+
+
+def embedded_from(profile: Profile, s: Settings) -> EmbeddedTarget:
+    """The profile's embedded mock as the settings want it: key file, defect, variants."""
+    clock = MockClock()
+    lifetime = profile.token_lifetime  # a fresh token lives as long as the docs say
+    if s.mock_key_file:
+        issuer = TokenIssuer.from_key_file(clock, Path(s.mock_key_file), lifetime=lifetime)
+    else:
+        issuer = TokenIssuer(clock, lifetime=lifetime)
+    ctx = MockContext(clock=clock, issuer=issuer, defect=s.mock_defect, variant=s.variants)
+    return start_embedded(profile, ctx, s.public_channel, s.private_channel)

@@ -1,4 +1,5 @@
-"""The wire log of one test: handshakes, every frame with direction and time offset, closes.
+"""The wire log of one test: handshakes, every frame with direction and time offset, closes;
+and where each secret it shows came from (wsconform.provenance), for a replay.
 
 Entries are stored raw and redacted when rendered, so a secret registered after it was sent (a
 token a test learns late) is still hidden. Very long frames are shortened in the rendering: the
@@ -11,6 +12,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 
+from wsconform.provenance import Origin
 from wsconform.redact import Redactor
 
 MAX_SHOWN_CHARS = 2000
@@ -37,6 +39,7 @@ class Transcript:
     redactor: Redactor
     started: float = field(default_factory=time.monotonic)
     entries: list[Entry] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)  # mask → where that secret came from
     _connections: int = 0
 
     def new_connection(self) -> str:
@@ -52,6 +55,10 @@ class Transcript:
     def heard_json(self) -> bool:
         """Did the target send any JSON frame (an answer of any protocol here) in this test?"""
         return any(e.kind == "←" and e.text.lstrip()[:1] in ("{", "[") for e in self.entries)
+
+    def origins_in(self, rendered: str) -> dict[str, Origin]:
+        """The origins of the secrets that `rendered` (this transcript) shows."""
+        return {shown: origin for shown, origin in self.origins.items() if shown in rendered}
 
     def render(self, last: int | None = None) -> str:
         """Redacted text, one line per entry; `last` keeps only the final entries."""

@@ -26,3 +26,6 @@ class Profile:
     tls_only_rights: bool = False
     # The server heartbeat the docs describe (pings, and the close of a silent connection).
     heartbeat: Heartbeat | None = None
+    # JSON members whose values change from run to run (times, server-made ids): a replay
+    # compares frames without their values.
+    volatile: tuple[str, ...] = ()

@@ -64,6 +64,7 @@ ETHGAS = Profile(
     private_channel="accountOrderUpdate",
     data_on=is_data,
     token_lifetime=3600.0,  # "The JWT access token is valid for 1 h" (facts §2.1)
+    volatile=("timestamp",),
 )
 
 # Per endpoint URL: whether it answers {"cmd":"ping"} with {"cmd":"pong"} (learned by the first

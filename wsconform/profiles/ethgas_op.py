@@ -59,6 +59,7 @@ ETHGAS_OP = Profile(
     private_channel="accountOrderUpdate",
     data_on=is_data,
     token_lifetime=3600.0,  # "The JWT access token is valid for 1 h" (facts §2.1)
+    volatile=("E", "connId"),  # data frames' millisecond time; the login ack's connection id
 )
 
 SYNC_QUERY = "currentSlot"  # the documented query that needs no auth (facts §2.1)

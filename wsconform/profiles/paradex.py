@@ -49,6 +49,7 @@ PARADEX = Profile(
     data_on=is_notification,
     token_lifetime=300.0,  # "JWTs expire after 5 minutes" (facts §3.5)
     heartbeat=Heartbeat(ping_every=55.0, close_silent_after=60.0),  # §3.4; close code undocumented
+    volatile=("usIn", "usOut", "usDiff", "node_id", "created_at"),
 )
 
 

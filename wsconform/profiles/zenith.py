@@ -11,6 +11,7 @@ from typing import Any
 from wsconform.mock.server import Heartbeat
 from wsconform.mock.zenith import ZenithMock
 from wsconform.profiles.base import Profile
+from wsconform.provenance import step
 from wsconform.session import Frame, ProbeSession
 
 Predicate = Callable[[Frame], bool]
@@ -88,6 +89,7 @@ def result_of(reply: dict[str, Any]) -> Any:
     return data.get("Result") if isinstance(data, dict) else None
 
 
+@step  # the AccessToken form: a replay encodes its fresh token alike
 def base64_of(token: str) -> str:
     return base64.b64encode(token.encode()).decode("ascii")
 
@@ -105,6 +107,7 @@ ZENITH = Profile(
     subprotocols=("ZenithJson",),
     tls_only_rights=True,
     heartbeat=Heartbeat(ping_every=30.0, close_silent_after=60.0, close_code=1008),  # §1.7
+    volatile=("ExpiryDate", "DisplayName", "UserID"),  # the session's: each token is another
 )
 
 

@@ -27,6 +27,9 @@ class TestResult:
     baselined: str | None = None  # why this failure is known (--baseline): it does not gate
     notes: list[str] = field(default_factory=list)  # what it covered (a machine's exploration)
     reproduce: str = ""  # the command that re-runs a failed or errored test exactly
+    # mask → origin of each secret its transcript shows (wsconform.provenance): what a replay
+    # substitutes a fresh secret of the same kind for.
+    tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
