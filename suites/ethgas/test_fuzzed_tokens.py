@@ -75,7 +75,7 @@ def expect_refused(token: fuzz.FuzzToken, fuzz_client, check) -> None:
 
 @pytest.mark.req("ETH-REJ-06")
 @each_known_bad()
-def test_no_fuzzed_known_bad_token_authenticates(known_bad_token, fuzz_client, target, check):
+def test_no_fuzzed_known_bad_token_authenticates(known_bad_token, fuzz_client, check):
     expect_refused(known_bad_token, fuzz_client, check)
 
 

@@ -69,7 +69,7 @@ def expect_login_refused(
 @pytest.mark.req("EOP-REJ-06", "EOP-ENV-03")
 @each_known_bad()
 def test_no_fuzzed_known_bad_token_logs_in(
-    known_bad_token, fuzz_client, target, check, expect_no_success, codes_documented
+    known_bad_token, fuzz_client, check, expect_no_success, codes_documented
 ):
     expect_login_refused(known_bad_token, fuzz_client, check, expect_no_success, codes_documented)
 
