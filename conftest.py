@@ -1,8 +1,10 @@
 """Root conftest: the wsconform plugin and the hypothesis profiles.
 
 Hypothesis profiles: `ci` (derandomized, fixed example counts; the default when CI=true), `dev`
-(the default elsewhere: random, a failing example is saved and replayed), `thorough` (many more
-examples). Choose one with HYPOTHESIS_PROFILE=<name> or pytest's --hypothesis-profile.
+(the default elsewhere: random, a failing example is saved and replayed), `seeded` (dev without
+the example database: a run depends on its --hypothesis-seed alone, as bench/fuzz_seeds.py needs),
+`thorough` (many more examples). Choose one with HYPOTHESIS_PROFILE=<name> or pytest's
+--hypothesis-profile.
 """
 
 import os
@@ -20,6 +22,7 @@ _common = {
 settings.register_profile("ci", max_examples=100, derandomize=True, database=None, **_common)
 # derandomize=False: hypothesis derandomizes by default on a CI machine, and dev means random.
 settings.register_profile("dev", max_examples=100, derandomize=False, **_common)
+settings.register_profile("seeded", settings.get_profile("dev"), database=None)
 settings.register_profile(
     "thorough",
     max_examples=2000,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -15,6 +16,8 @@ from hypothesis.vendor.pretty import pretty
 from strict_jwt import strict_verify
 
 from wsconform import fuzz, jwt_forge
+from wsconform.killmatrix import run_suite
+from wsconform.profiles import get_profile
 
 FUZZ_SETTINGS = settings(
     max_examples=300,
@@ -126,6 +129,54 @@ def test_every_fixed_mutation_is_refused(base: str, key: ec.EllipticCurvePrivate
     assert len(set(descriptions)) == len(descriptions) > 50
     for token in fixed:
         check_refused(token, base, key)
+
+
+# --- every known-bad class, every run ------------------------------------------------------------
+
+
+def test_known_bad_covers_every_class_none_is_the_base(
+    base: str, key: ec.EllipticCurvePrivateKey, public_pem: bytes
+) -> None:
+    found = fuzz.known_bad(base, public_pem)
+    assert list(found) == list(fuzz.KNOWN_BAD)
+    assert list(fuzz.known_bad(base)) == [
+        name for name in fuzz.KNOWN_BAD if name != "alg-confusion"
+    ]
+    for name, token in found.items():
+        assert token.family == fuzz.KNOWN_BAD[name] and token.description
+        check_refused(token, base, key)  # neither the base token nor accepted by any verifier
+        check_redacted(token)
+    assert set(fuzz.KNOWN_BAD.values()) == set(fuzz.FAMILIES)
+    assert jwt_forge.split(found["alg-none"].value)[0]["alg"] == "none"
+    assert jwt_forge.split(found["alg-confusion"].value)[0]["alg"] == "HS256"
+    assert found["signature-stripped"].value.endswith(".")
+    assert len(found["huge-64kib"].value) == fuzz.HUGE_LENGTH
+    assert {fuzz._json_type(found[n].value) for n in ("null", "number", "boolean")} == {
+        "null",
+        "integer",
+        "boolean",
+    }
+    assert {fuzz._json_type(found[n].value) for n in ("object", "array")} == {"object", "array"}
+    short = [found[name].value for name in fuzz.KNOWN_BAD_SHORT_STRINGS]
+    assert all(isinstance(value, str) and len(value) < 4096 for value in short)
+
+
+# Before known_bad, paradex's fuzz test passed against accept-alg-none under this seed (and under
+# 1 random seed in 5): PDX-REJ-06's verdict depended on the draw.
+ONCE_LUCKY_SEED = "818729097"
+
+
+def test_alg_none_is_killed_under_the_once_lucky_seed(tmp_path: Path) -> None:
+    run = run_suite(
+        get_profile("paradex"),
+        "accept-alg-none",
+        tmp_path,
+        module="test_fuzzed_tokens.py",
+        hypothesis_profile="seeded",
+        args=("--hypothesis-seed", ONCE_LUCKY_SEED),
+    )
+    assert run.red_requirements.get("PDX-REJ-06") == "FAIL", run.output_tail
+    assert any(test.endswith("[alg-none]") for test in run.failed_tests), run.failed_tests
 
 
 @settings(FUZZ_SETTINGS, max_examples=150)

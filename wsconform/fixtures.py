@@ -336,17 +336,46 @@ def base_token(tokens: Tokens) -> str:
     return tokens.get("valid").value
 
 
+def _public_key_pem(target: Target) -> bytes | None:
+    """The target's public key, where known (the embedded mock's): for algorithm confusion."""
+    return getattr(target, "public_key_pem", None)
+
+
 @pytest.fixture
 def fuzzed_tokens(base_token: str, target: Target) -> st.SearchStrategy[fuzz.FuzzToken]:
     """Every family of wsconform.fuzz built from `base_token`, with algorithm confusion where
     the target's public key is known (the embedded mock)."""
-    return fuzz.tokens_against(base_token, getattr(target, "public_key_pem", None)).map(_noted)
+    return fuzz.tokens_against(base_token, _public_key_pem(target)).map(_noted)
 
 
 def _noted(token: fuzz.FuzzToken) -> fuzz.FuzzToken:
     """A fuzzed token is noted in the transcript by its summary (a replay cannot redo it)."""
     provenance.fuzzed(token.value, f"{token.family}: {token.description}; {token.summary()}")
     return token
+
+
+def each_known_bad(classes: tuple[str, ...] = tuple(fuzz.KNOWN_BAD)) -> pytest.MarkDecorator:
+    """Run a test once per known-bad class (ids such as `[alg-none]`), its token given by the
+    `known_bad_token` fixture.
+
+    Why a test of its own beside the fuzz property, and not the property's first examples:
+    hypothesis gives no strategy a fixed first draw, and @example cannot take a token built from
+    a fixture's base token. The two tests call one check function per profile."""
+    return pytest.mark.parametrize("known_bad_token", classes, indirect=True)
+
+
+@pytest.fixture
+def known_bad_token(
+    request: pytest.FixtureRequest, base_token: str, target: Target
+) -> fuzz.FuzzToken:
+    """The token of the known-bad class `request.param` (see each_known_bad), from `base_token`."""
+    found = fuzz.known_bad(base_token, _public_key_pem(target))
+    if request.param not in found:
+        pytest.skip(
+            f"no {request.param} token for this target (alg confusion needs the server's "
+            "public key, known for the embedded mock only)"
+        )
+    return _noted(found[request.param])
 
 
 # -- the target's failures are verdicts, not crashes ---------------------------------------------

@@ -4,8 +4,12 @@ Three families, each its own strategy: "jwt-structural" (`jwt_mutations`, mutati
 token, plus `alg_confusion_tokens` for when the server's public key is known), "opaque-text"
 (`opaque_text`) and "wrong-json-type" (`wrong_json_types`). `tokens` combines all three.
 
+Random search need not draw a given class in a given run, so `known_bad` lists one token of each
+known-bad class (KNOWN_BAD): the suites try every one of them in every run, whatever the seed.
+
 Guarantees:
-- no token drawn from `tokens`, `jwt_mutations` or `alg_confusion_tokens` is the base token, or
+- no token drawn from `tokens`, `jwt_mutations` or `alg_confusion_tokens`, and none `known_bad`
+  lists, is the base token, or
   the base token with only whitespace or `=` padding added: a strict server must refuse them all,
   so a server that accepts one is at fault, not the suite;
 - strategies are cached per base token (building one per example, as `data.draw(tokens(base))`
@@ -33,9 +37,12 @@ from wsconform import jwt_forge
 
 __all__ = [
     "FAMILIES",
+    "KNOWN_BAD",
+    "KNOWN_BAD_SHORT_STRINGS",
     "FuzzToken",
     "alg_confusion_tokens",
     "jwt_mutations",
+    "known_bad",
     "opaque_text",
     "tokens",
     "wrong_json_types",
@@ -576,6 +583,109 @@ def wrong_json_types() -> st.SearchStrategy[FuzzToken]:
             "nested",
         ),
     )
+
+
+# --- the known-bad classes, tried in every run ----------------------------------------------------
+
+# Class id -> family. The ids are fixed here because they name the suites' tests (`[alg-none]`)
+# at collection, while the tokens are built from a base token known only at run time.
+KNOWN_BAD: dict[str, str] = {
+    "alg-none": STRUCTURAL,
+    "signature-stripped": STRUCTURAL,
+    "signature-flipped": STRUCTURAL,
+    "wrong-key": STRUCTURAL,
+    "alg-confusion": STRUCTURAL,
+    "header-tampered": STRUCTURAL,
+    "payload-tampered": STRUCTURAL,
+    "truncated": STRUCTURAL,
+    "extra-segment": STRUCTURAL,
+    "not-base64url": STRUCTURAL,
+    "header-not-json": STRUCTURAL,
+    "header-not-object": STRUCTURAL,
+    "empty": OPAQUE,
+    "whitespace-only": OPAQUE,
+    "control-characters": OPAQUE,
+    "huge-64kib": OPAQUE,
+    "null": WRONG_TYPE,
+    "number": WRONG_TYPE,
+    "boolean": WRONG_TYPE,
+    "object": WRONG_TYPE,
+    "array": WRONG_TYPE,
+}
+HUGE = "huge-64kib"
+# The string classes an HTTP header line can carry (servers cap one at a few KiB).
+KNOWN_BAD_SHORT_STRINGS = tuple(
+    name for name, family in KNOWN_BAD.items() if family != WRONG_TYPE and name != HUGE
+)
+
+
+def known_bad(base: str, public_key_pem: bytes | None = None) -> dict[str, FuzzToken]:
+    """One token of each KNOWN_BAD class, by id, built from the genuine compact JWS `base`;
+    "alg-confusion" only where the server's public key is known. None is `base` or `base` plus
+    whitespace/padding (the guard of the strategies)."""
+    header_seg, payload_seg, signature_seg = jwt_forge.segments(base)
+    header, _, _ = jwt_forge.split(base)
+    made: dict[str, tuple[str, Callable[[], object]]] = {
+        "alg-none": ("alg 'none', empty signature", lambda: jwt_forge.alg_none(base)),
+        "signature-stripped": ("signature segment empty", lambda: f"{header_seg}.{payload_seg}."),
+        "signature-flipped": (
+            "bad signature: byte 0 ^ 0x01",
+            lambda: jwt_forge.bad_signature(base),
+        ),
+        "wrong-key": (
+            "signed with a fresh key of the same family",
+            lambda: jwt_forge.wrong_key(base),
+        ),
+        "header-tampered": (
+            "header kid='../../../dev/null' injected, original signature",
+            lambda: _with_segment(
+                base,
+                0,
+                jwt_forge.b64url_encode(_compact_json({**header, "kid": "../../../dev/null"})),
+            ),
+        ),
+        "payload-tampered": (
+            "claims: sub='admin', original signature",
+            lambda: jwt_forge.tampered_claims(base, sub="admin"),
+        ),
+        "truncated": ("two segments, no signature", lambda: f"{header_seg}.{payload_seg}"),
+        "extra-segment": (
+            "a fourth segment",
+            lambda: f"{base}.{jwt_forge.b64url_encode(b'extra')}",
+        ),
+        "not-base64url": (
+            "non-base64url '!' inserted at signature[1]",
+            lambda: f"{header_seg}.{payload_seg}.{signature_seg[:1]}!{signature_seg[1:]}",
+        ),
+        "header-not-json": (
+            "header is base64url of 'not json'",
+            lambda: _with_segment(base, 0, jwt_forge.b64url_encode(b"not json")),
+        ),
+        "header-not-object": (
+            "header is a JSON array",
+            lambda: _with_segment(base, 0, jwt_forge.b64url_encode(b'[{"alg":"ES256"}]')),
+        ),
+        "empty": ("empty string", lambda: ""),
+        "whitespace-only": ("ASCII whitespace only", lambda: " \t\r\n "),
+        "control-characters": ("NUL and an ANSI escape", lambda: "\x00\x1b[31m"),
+        HUGE: ("64 KiB of 'A'", lambda: "A" * HUGE_LENGTH),
+        "null": ("null", lambda: None),
+        "number": ("integer 0", lambda: 0),
+        "boolean": ("true", lambda: True),
+        "object": ("object with a token member", lambda: {"token": "a.b.c"}),
+        "array": ("array of one token-like string", lambda: ["a.b.c"]),
+    }
+    if public_key_pem is not None:
+        made["alg-confusion"] = (
+            "alg confusion: HS256 keyed with the public key (PEM as given)",
+            lambda: jwt_forge.alg_confusion(base, public_key_pem),
+        )
+    found = (
+        (name, FuzzToken(made[name][1](), family, made[name][0]))
+        for name, family in KNOWN_BAD.items()
+        if name in made
+    )
+    return {name: token for name, token in found if not _equivalent(token.value, base)}
 
 
 # --- all together --------------------------------------------------------------------------------

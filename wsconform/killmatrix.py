@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,9 +48,12 @@ def run_suite(
     op_timeout: float = 1.0,
     variant: str | None = None,
     module: str = "",
+    hypothesis_profile: str = "ci",
+    args: Sequence[str] = (),
 ) -> Run:
     """One pytest process: the profile's suite (or only its test `module`, a file name) on its
-    embedded mock, with `defect` switched on or `variant` (KEY=VALUE) chosen."""
+    embedded mock, with `defect` switched on or `variant` (KEY=VALUE) chosen, under
+    `hypothesis_profile`, with pytest's further `args`."""
     command = [
         sys.executable, "-m", "pytest", str(ROOT / "suites" / profile.suite_dir / module),
         "--profile", profile.name, "--report-dir", str(report_dir), "--op-timeout", str(op_timeout),
@@ -60,7 +64,8 @@ def run_suite(
         command += ["--mock-defect", defect]
     if variant:
         command += ["--mock-variant", variant]
-    env = {**without_settings(os.environ), "HYPOTHESIS_PROFILE": "ci"}
+    command += args
+    env = {**without_settings(os.environ), "HYPOTHESIS_PROFILE": hypothesis_profile}
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
     results_file = report_dir / profile.name / "results.json"
     if not results_file.exists():

@@ -1,6 +1,7 @@
 """Fuzzed tokens (hypothesis): none authenticates and each gets a documented error. Strategies:
 wsconform.fuzz (structural JWT mutations, opaque text up to 64 KiB, wrong JSON types for
-`accessToken`), plus alg confusion with the embedded mock's public key.
+`accessToken`), plus alg confusion with the embedded mock's public key; every known-bad class
+first, then the random search.
 
 vendor-docs/ethgas-websocket-authentication.md § Error Response, § Authentication Errors; the
 companion page's error frame (facts Addendum)."""
@@ -13,6 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wsconform import fuzz
+from wsconform.fixtures import each_known_bad
 from wsconform.profiles.ethgas import (
     ERROR_FRAME_CODES,
     INVALID_TOKEN,
@@ -43,10 +46,8 @@ def login(fuzz_client, token: Any) -> dict[str, Any]:
     return reply
 
 
-@pytest.mark.req("ETH-REJ-06")
-@given(data=st.data())
-def test_no_fuzzed_token_authenticates(data, fuzz_client, fuzzed_tokens, target, check):
-    token = data.draw(fuzzed_tokens, label="token")
+def expect_refused(token: fuzz.FuzzToken, fuzz_client, check) -> None:
+    """ETH-REJ-06 for one token: no login, and a documented error (401 or 429 for a string)."""
     reply = login(fuzz_client, token.value)
     check.true(
         "ETH-REJ-06",
@@ -70,3 +71,15 @@ def test_no_fuzzed_token_authenticates(data, fuzz_client, fuzzed_tokens, target,
             what=f"{token.family} string token: 401 (Invalid token), or 429",
         )
         check.equal("ETH-REJ-06", reply.get("cmd"), "login", what="a string token: a login reply")
+
+
+@pytest.mark.req("ETH-REJ-06")
+@each_known_bad()
+def test_no_fuzzed_known_bad_token_authenticates(known_bad_token, fuzz_client, check):
+    expect_refused(known_bad_token, fuzz_client, check)
+
+
+@pytest.mark.req("ETH-REJ-06")
+@given(data=st.data())
+def test_no_fuzzed_token_authenticates(data, fuzz_client, fuzzed_tokens, target, check):
+    expect_refused(data.draw(fuzzed_tokens, label="token"), fuzz_client, check)

@@ -1,7 +1,8 @@
 """Fuzzed tokens (hypothesis) through both documented ways in, the login op and the session
 header: none gets the documented success or private access, and any error code is documented.
 Strategies: wsconform.fuzz (structural JWT mutations, opaque text up to 64 KiB, wrong JSON types;
-for the header, strings only, as a header can carry).
+for the header, strings only, as a header can carry); every known-bad class first, then the
+random search.
 
 developers.ethgas.com; ETHGas_Docs getting-started/connecting.mdx (facts §2.1)."""
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from websockets.datastructures import is_valid_header_value
 
 from wsconform import fuzz
+from wsconform.fixtures import each_known_bad
 from wsconform.profiles.ethgas_op import PRIVATE_QUERIES, EthgasOpClient, bearer, is_data
 from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
 
@@ -51,12 +53,10 @@ def check_no_private_answer(check, req: str, answers: list[dict], what: str) -> 
     )
 
 
-@pytest.mark.req("EOP-REJ-06", "EOP-ENV-03")
-@given(data=st.data())
-def test_no_fuzzed_token_logs_in(
-    data, fuzz_client, fuzzed_tokens, target, check, expect_no_success, codes_documented
-):
-    token = data.draw(fuzzed_tokens, label="token")
+def expect_login_refused(
+    token: fuzz.FuzzToken, fuzz_client, check, expect_no_success, codes_documented
+) -> None:
+    """EOP-REJ-06 and EOP-ENV-03 for one token: no login, no private answer, documented codes."""
     c = fuzz_client()
     replies = c.attempt_login(token.value)
     expect_no_success("EOP-REJ-06", replies, f"login with a {token.family} token")
@@ -64,6 +64,23 @@ def test_no_fuzzed_token_logs_in(
     answers = probe_private(check, "EOP-REJ-06", c)
     check_no_private_answer(check, "EOP-REJ-06", answers, f"after a {token.family} login")
     codes_documented(answers, "a refused private query")
+
+
+@pytest.mark.req("EOP-REJ-06", "EOP-ENV-03")
+@each_known_bad()
+def test_no_fuzzed_known_bad_token_logs_in(
+    known_bad_token, fuzz_client, check, expect_no_success, codes_documented
+):
+    expect_login_refused(known_bad_token, fuzz_client, check, expect_no_success, codes_documented)
+
+
+@pytest.mark.req("EOP-REJ-06", "EOP-ENV-03")
+@given(data=st.data())
+def test_no_fuzzed_token_logs_in(
+    data, fuzz_client, fuzzed_tokens, target, check, expect_no_success, codes_documented
+):
+    token = data.draw(fuzzed_tokens, label="token")
+    expect_login_refused(token, fuzz_client, check, expect_no_success, codes_documented)
 
 
 @pytest.mark.req("EOP-REJ-06", "EOP-AUTH-05")
@@ -79,16 +96,11 @@ def test_a_64_kib_token_is_refused_and_the_connection_still_served(
         served.query("currentSlot")
 
 
-@pytest.mark.req("EOP-REJ-07")
-@given(data=st.data())
-def test_no_fuzzed_session_header_authenticates(data, connect, base_token, target, check):
-    strings = st.one_of(fuzz.jwt_mutations(base_token), fuzz.opaque_text())
-    token = data.draw(strings, label="token")
-    value = _header_safe(token.value)
-    assume(value.strip() != base_token)  # the mapping to "_" must not undo a mutation
-    # HTTP servers cap a header line (8 KiB is common) and refuse longer ones (431) or reset the
-    # connection: that tests HTTP, not ETHGas. The 64 KiB token goes through login instead.
-    assume(len(value) <= MAX_HEADER_TOKEN)
+def expect_session_header_refused(
+    value: str, token: fuzz.FuzzToken, connect, target, check
+) -> None:
+    """EOP-REJ-07 for one session header value (`token` made header-safe): the upgrade refused,
+    or no private answer and no private data on the session."""
     try:
         session = connect(headers=bearer(value), refusal_expected=True)
     except HandshakeRejected:
@@ -111,3 +123,23 @@ def test_no_fuzzed_session_header_authenticates(data, connect, base_token, targe
         )
     finally:
         session.close()  # one example, one connection: do not hold them all to the end
+
+
+@pytest.mark.req("EOP-REJ-07")
+@each_known_bad(fuzz.KNOWN_BAD_SHORT_STRINGS)
+def test_no_fuzzed_known_bad_session_header_authenticates(known_bad_token, connect, target, check):
+    value = _header_safe(known_bad_token.value)
+    expect_session_header_refused(value, known_bad_token, connect, target, check)
+
+
+@pytest.mark.req("EOP-REJ-07")
+@given(data=st.data())
+def test_no_fuzzed_session_header_authenticates(data, connect, base_token, target, check):
+    strings = st.one_of(fuzz.jwt_mutations(base_token), fuzz.opaque_text())
+    token = data.draw(strings, label="token")
+    value = _header_safe(token.value)
+    assume(value.strip() != base_token)  # the mapping to "_" must not undo a mutation
+    # HTTP servers cap a header line (8 KiB is common) and refuse longer ones (431) or reset the
+    # connection: that tests HTTP, not ETHGas. The 64 KiB token goes through login instead.
+    assume(len(value) <= MAX_HEADER_TOKEN)
+    expect_session_header_refused(value, token, connect, target, check)

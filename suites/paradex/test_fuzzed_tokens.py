@@ -1,6 +1,7 @@
 """Fuzzed tokens (hypothesis): none authenticates, each gets a documented error in time, and the
 server keeps serving other connections. Strategies: wsconform.fuzz (structural JWT mutations,
-opaque text up to 64 KiB, wrong JSON types for `bearer`)."""
+opaque text up to 64 KiB, wrong JSON types for `bearer`); every known-bad class first, then the
+random search."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wsconform import fuzz
+from wsconform.fixtures import each_known_bad
 from wsconform.profiles.paradex import DOCUMENTED_CODES, ParadexClient, error_code
 
 
@@ -17,10 +20,8 @@ def bystander(client) -> ParadexClient:
     return client()
 
 
-@pytest.mark.req("PDX-REJ-06", "PDX-REJ-07", "PDX-REJ-08")
-@given(data=st.data())
-def test_no_fuzzed_token_authenticates(data, fuzz_client, bystander, fuzzed_tokens, target, check):
-    token = data.draw(fuzzed_tokens, label="token")
+def expect_refused(token: fuzz.FuzzToken, fuzz_client, bystander, target, check) -> None:
+    """PDX-REJ-06, 07, 08 for one token: a documented refusal, and another connection served."""
     reply = fuzz_client.run(lambda c: c.auth(token.value))
     check.true(
         "PDX-REJ-06",
@@ -38,6 +39,21 @@ def test_no_fuzzed_token_authenticates(data, fuzz_client, bystander, fuzzed_toke
         )
     with check.scope("PDX-REJ-08", "another connection is served after the fuzzed auth"):
         bystander.call("unsubscribe", {"channel": target.public_channel})
+
+
+@pytest.mark.req("PDX-REJ-06", "PDX-REJ-07", "PDX-REJ-08")
+@each_known_bad()
+def test_no_fuzzed_known_bad_token_authenticates(
+    known_bad_token, fuzz_client, bystander, target, check
+):
+    expect_refused(known_bad_token, fuzz_client, bystander, target, check)
+
+
+@pytest.mark.req("PDX-REJ-06", "PDX-REJ-07", "PDX-REJ-08")
+@given(data=st.data())
+def test_no_fuzzed_token_authenticates(data, fuzz_client, bystander, fuzzed_tokens, target, check):
+    token = data.draw(fuzzed_tokens, label="token")
+    expect_refused(token, fuzz_client, bystander, target, check)
 
 
 @pytest.mark.req("PDX-REJ-06", "PDX-REJ-08")

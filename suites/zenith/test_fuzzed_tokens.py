@@ -1,5 +1,6 @@
 """Fuzzed tokens (hypothesis) through both documented paths, AuthToken's Data and the handshake
 header, and the Base-64 rule as properties. None authenticates; each gets a documented answer.
+Every known-bad class of wsconform.fuzz is tried first on both paths, then the random search.
 
 vendor-docs/zenith-auth-token-action.txt § AccessToken; facts §1.3 (HTTP 403)."""
 
@@ -11,14 +12,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wsconform import fuzz
+from wsconform.fixtures import each_known_bad
 from wsconform.profiles.zenith import result_of
 from wsconform.raw_handshake import upgrade_status
 
-# Header values: printable tokens a library sends, and bytes it refuses (CR/LF excluded: they
-# would end the header and smuggle another, which tests HTTP parsing, not Zenith).
-HEADER_BYTES = st.binary(min_size=1, max_size=2048).map(
-    lambda b: b.replace(b"\r", b"_").replace(b"\n", b"_")
-)
+
+def header_bytes(value: bytes) -> bytes:
+    """A header value: printable tokens a library sends, and bytes it refuses (CR/LF replaced:
+    they would end the header and smuggle another, which tests HTTP parsing, not Zenith)."""
+    return value.replace(b"\r", b"_").replace(b"\n", b"_")
+
+
+# The string classes but the empty one, as the property draws at least one byte: a bare "Bearer "
+# may pass for no header at all, which Zenith upgrades unauthenticated (AuthToken may follow).
+HEADER_CLASSES = tuple(name for name in fuzz.KNOWN_BAD_SHORT_STRINGS if name != "empty")
 
 
 def expect_refused(check, reply, what):
@@ -28,13 +36,23 @@ def expect_refused(check, reply, what):
         check.schema("ZEN-REJ-05", reply, "error-frame", what="the Error has a documented code")
 
 
-@pytest.mark.req("ZEN-REJ-05")
-@given(data=st.data())
-def test_no_fuzzed_access_token_authenticates(data, fuzz_client, fuzzed_tokens, check):
-    token = data.draw(fuzzed_tokens, label="token")
+def expect_access_token_refused(token: fuzz.FuzzToken, fuzz_client, check) -> None:
+    """ZEN-REJ-05 for one token sent as AuthToken's AccessToken."""
     expect_refused(
         check, fuzz_client.run(lambda c: c.auth(token.value)), f"{token.family} AccessToken"
     )
+
+
+@pytest.mark.req("ZEN-REJ-05")
+@each_known_bad()
+def test_no_fuzzed_known_bad_access_token_authenticates(known_bad_token, fuzz_client, check):
+    expect_access_token_refused(known_bad_token, fuzz_client, check)
+
+
+@pytest.mark.req("ZEN-REJ-05")
+@given(data=st.data())
+def test_no_fuzzed_access_token_authenticates(data, fuzz_client, fuzzed_tokens, check):
+    expect_access_token_refused(data.draw(fuzzed_tokens, label="token"), fuzz_client, check)
 
 
 @pytest.mark.req("ZEN-AUTH-07", "ZEN-REJ-05")
@@ -53,9 +71,8 @@ def test_valid_base64_is_decoded_not_used_raw(raw, fuzz_client, check):
     )
 
 
-@pytest.mark.req("ZEN-REJ-06")
-@given(value=HEADER_BYTES)
-def test_no_fuzzed_header_token_is_upgraded(value, target, transcript, check, op_timeout):
+def expect_header_refused(value: bytes, target, transcript, check, op_timeout) -> None:
+    """ZEN-REJ-06 for one Authorization header value ("Bearer " + `value`)."""
     status = upgrade_status(
         target.url,
         [("Authorization", b"Bearer " + value)],
@@ -76,3 +93,18 @@ def test_no_fuzzed_header_token_is_upgraded(value, target, transcript, check, op
             "ZEN-REJ-06",
             f"a fuzzed header token got {f'HTTP {status}' if status else 'a close'}, not 403",
         )
+
+
+@pytest.mark.req("ZEN-REJ-06")
+@each_known_bad(HEADER_CLASSES)
+def test_no_fuzzed_known_bad_header_token_is_upgraded(
+    known_bad_token, target, transcript, check, op_timeout
+):
+    value = header_bytes(known_bad_token.value.encode("utf-8"))
+    expect_header_refused(value, target, transcript, check, op_timeout)
+
+
+@pytest.mark.req("ZEN-REJ-06")
+@given(value=st.binary(min_size=1, max_size=2048).map(header_bytes))
+def test_no_fuzzed_header_token_is_upgraded(value, target, transcript, check, op_timeout):
+    expect_header_refused(value, target, transcript, check, op_timeout)
