@@ -106,16 +106,22 @@ def test_last_failed_reruns_only_the_failures_and_says_the_run_is_partial(tmp_pa
     command = [
         sys.executable, "-m", "pytest", "suites/paradex", "--profile", "paradex", "-q",
         "--mock-defect", "accept-any-bearer", "-k", "valid_jwt or no_fuzzed",
-        "-o", f"cache_dir={tmp_path / 'cache'}", "--report-dir", str(tmp_path / "reports"),
+        "-o", f"cache_dir={tmp_path / 'cache'}",
     ]  # fmt: skip
     run = {"cwd": ROOT, "env": clean_env(), "capture_output": True, "text": True, "timeout": 300}
-    first = subprocess.run(command, **run)
+    first = subprocess.run([*command, "--report-dir", str(tmp_path / "first")], **run)
     assert first.returncode == 1, first.stdout[-3000:]
-    again = subprocess.run([*command, "--lf"], **run)
+    again = subprocess.run([*command, "--report-dir", str(tmp_path / "again"), "--lf"], **run)
     assert again.returncode == 1, again.stdout[-3000:]
-    document = json.loads((tmp_path / "reports" / "paradex" / "results.json").read_text())
-    ran = {t["nodeid"] for t in document["tests"]}
-    assert ran == {"suites/paradex/test_fuzzed_tokens.py::test_no_fuzzed_token_authenticates"}
+
+    def tests(where: str) -> dict[str, str]:
+        document = json.loads((tmp_path / where / "paradex" / "results.json").read_text())
+        return {t["nodeid"]: t["outcome"] for t in document["tests"]}
+
+    failed = {nodeid for nodeid, outcome in tests("first").items() if outcome == "failed"}
+    assert failed and len(failed) < len(tests("first"))
+    assert set(tests("again")) == failed
+    document = json.loads((tmp_path / "again" / "paradex" / "results.json").read_text())
     assert document["selection"]["last_failed"]
     assert (
         "partial selection: only the last run's failures (--lf)"
