@@ -108,6 +108,25 @@ def test_a_hanging_token_command_is_an_error_said_once(tmp_path):
     assert seconds < 30, f"{seconds:.0f} s: the command was run for every test"
 
 
+def test_a_failing_token_command_errors_its_tests_and_never_trips_the_breaker(tmp_path):
+    """In one process, tests in a row without a token never spoke to the target: no circuit
+    breaker, whose reason would be the target's silence, and the tests that need no token run.
+    The command is asked once per kind."""
+    key, reports = tmp_path / "key.pem", tmp_path / "reports"
+    with standalone_mock("paradex", "--key-file", str(key)) as mock:
+        done = run_pytest(
+            *live(mock.url, key, reports, "--live-workers", "1", "-k", "rejection or envelope"),
+            "--token-command", "echo the vault is sealed >&2; exit 1",
+        )  # fmt: skip
+    assert done.returncode == 1, done.stdout[-3000:]
+    document = results(reports)
+    errored = assert_errored_not_failed(document, "no token")
+    asked = [t["message"] for t in errored if "not asked again" not in t["message"]]
+    assert len(asked) == len({m.split("failed for ")[1].split()[0] for m in asked}), asked
+    assert not any("circuit breaker" in t["message"] for t in errored), errored[-1]["message"]
+    assert any(t["outcome"] == "passed" for t in document["tests"])
+
+
 def test_a_lifecycle_budget_far_too_small_explores_less_and_says_so(tmp_path):
     reports = tmp_path / "reports"
     done = run_pytest(

@@ -479,7 +479,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if outcome_name in ("failed", "error"):
         result.reproduce = _reproduction(item, run)
         report.sections.append(("wsconform: re-run this test", result.reproduce))
-    if run.endpoint:
+    no_token = call.excinfo is not None and isinstance(call.excinfo.value, TokenSourceError)
+    if run.endpoint and not no_token:  # a token source's failure says nothing of the target
         heard = transcript is not None and transcript.heard_json()
         run.breaker.record(item.nodeid, outcome_name, result.message, heard)
     # Only a verdict can be known: a test that could not finish (ERROR) stays an error.
