@@ -87,7 +87,8 @@ def test_no_fuzzed_token_logs_in(
 def test_a_64_kib_token_is_refused_and_the_connection_still_served(
     client, check, expect_no_success
 ):
-    """The fuzzer's 64 KiB case, always run: random draws need not reach it in a short budget."""
+    """64 KiB of one-character segments (beside [huge-64kib], one long segment): refused, and
+    the connection, or a new one after a close, still answers currentSlot."""
     c = client()
     replies = c.attempt_login("A." * (32 * 1024))
     expect_no_success("EOP-REJ-06", replies, "login with a 64 KiB token")

@@ -58,7 +58,8 @@ def test_no_fuzzed_token_authenticates(data, fuzz_client, bystander, fuzzed_toke
 
 @pytest.mark.req("PDX-REJ-06", "PDX-REJ-08")
 def test_huge_bearer_is_refused_and_others_are_still_served(client, bystander, target, check):
-    """The fuzzer's 64 KiB case, always run: random draws need not reach it in a short budget."""
+    """64 KiB of one-character segments (beside [huge-64kib], one long segment): refused, and
+    another connection is still served."""
     reply = client().auth("A." * (32 * 1024))
     check.true(
         "PDX-REJ-06",
