@@ -33,7 +33,6 @@ from wsconform import __version__, replay
 from wsconform.config import (
     ConfigError,
     add_options,
-    configured_tokens,
     resolve,
     without_settings,
 )
@@ -46,6 +45,7 @@ from wsconform.redact import Redactor
 from wsconform.report import allure_html, baseline, bundle, matrix
 from wsconform.requirements import Catalogue, catalogue
 from wsconform.target import EmbeddedTarget, client_tls, embedded_from
+from wsconform.token_config import configured_tokens
 from wsconform.tokens import RedactingSource
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,14 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from wsconform.mock.issuer import TokenIssuer
 from wsconform.mock.server import UnknownDefect
-from wsconform.oauth import OAuthTokens
 from wsconform.profiles import PROFILES
-from wsconform.redact import Redactor, mask
-from wsconform.session import USER_AGENT
-from wsconform.target import client_tls
-from wsconform.tokens import ChainTokens, CommandTokens, IssuerTokens, StaticTokens, TokenSource
+from wsconform.redact import mask
 
 ENV_PREFIX = "WSCONFORM_"
 # Sized so that a whole live profile run stays within 90 s with real 5 s tokens (bench/live_run.py).
@@ -422,39 +417,3 @@ def validate(s: Settings) -> None:
         value = getattr(s, name)
         if value is not None and value <= 0:
             raise ConfigError(f"{option_name(name)} must be positive")
-
-
-def configured_tokens(s: Settings, redactor: Redactor, issuer: TokenIssuer | None) -> TokenSource:
-    """The token sources the settings name, in order; with none, an embedded mock's `issuer`."""
-    static = {
-        kind: value
-        for kind, value in (
-            ("valid", s.token),
-            ("expired", s.expired_token),
-            ("limited", s.limited_token),
-        )
-        if value
-    }
-    sources: list[TokenSource] = []
-    if static:
-        sources.append(StaticTokens(static))
-    if s.token_command:
-        sources.append(CommandTokens(s.token_command, redactor, s.token_timeout))
-    if s.token_url and s.client_id:
-        sources.append(
-            OAuthTokens(
-                s.token_url,
-                s.client_id,
-                s.client_secret,
-                s.scope,
-                s.limited_scope,
-                s.refresh_token,
-                redactor=redactor,
-                ssl=client_tls(s.ca_file, s.insecure),
-                timeout=max(s.op_timeout, 10.0),
-                user_agent=USER_AGENT,
-            )
-        )
-    if not sources and issuer is not None:
-        return IssuerTokens(issuer)
-    return ChainTokens(sources)

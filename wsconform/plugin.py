@@ -22,7 +22,7 @@ from hypothesis import settings
 
 from wsconform import __version__, allure_evidence, progress, reproduce
 from wsconform.checks import Checker, Unfinished, conformance_failure_in
-from wsconform.config import ConfigError, add_options, configured_tokens, resolve
+from wsconform.config import ConfigError, add_options, resolve
 from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import RunImpossible, preflight
 from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
@@ -33,6 +33,7 @@ from wsconform.report.table import verdict_table
 from wsconform.requirements import CatalogueError, catalogue, catalogue_path
 from wsconform.schemas import SCHEMA_ROOT
 from wsconform.target import Target, client_tls, embedded_from
+from wsconform.token_config import configured_tokens
 from wsconform.tokens import (
     TokenSource,
     TokenSourceError,
