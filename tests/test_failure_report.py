@@ -78,6 +78,8 @@ def test_every_failure_prints_the_line_that_re_runs_it_and_the_seed_even_under_q
     )
     results = json.loads((tmp_path / "reports" / "paradex" / "results.json").read_text())
     assert [t["reproduce"] for t in results["tests"]] == [line]
+    # The failing case names its fuzz strategy in a few words (pytest cuts its own repr short).
+    assert "fuzzed_tokens=<wsconform.fuzz tokens>" in done.stdout
 
     again = subprocess.run(
         [sys.executable, "-m", *shlex.split(line)], cwd=ROOT, capture_output=True, text=True,

@@ -345,7 +345,11 @@ def _public_key_pem(target: Target) -> bytes | None:
 def fuzzed_tokens(base_token: str, target: Target) -> st.SearchStrategy[fuzz.FuzzToken]:
     """Every family of wsconform.fuzz built from `base_token`, with algorithm confusion where
     the target's public key is known (the embedded mock)."""
-    return fuzz.tokens_against(base_token, _public_key_pem(target)).map(_noted)
+    strategy = fuzz.tokens_against(base_token, _public_key_pem(target)).map(_noted)
+    # Hypothesis prints a failing test's arguments, fixtures included: this one's repr would be
+    # the whole strategy tree (thousands of characters), the drawn token is what matters.
+    strategy._repr_pretty_ = lambda printer, cycle: printer.text("<wsconform.fuzz tokens>")  # type: ignore[attr-defined]
+    return strategy
 
 
 def _noted(token: fuzz.FuzzToken) -> fuzz.FuzzToken:
