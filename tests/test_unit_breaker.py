@@ -23,3 +23,13 @@ def test_an_answer_or_a_pass_resets_it() -> None:
     ):  # fmt: skip
         breaker.record(f"s.py::test_{n}", outcome, "no reply", heard=heard)
     assert breaker.tripped is None
+
+
+def test_a_skip_between_unanswered_tests_neither_resets_nor_counts() -> None:
+    """A test skipped for want of a token kind never asked the target anything."""
+    breaker = Breaker()
+    for n, outcome in enumerate(["error", "skipped", "error", "skipped"]):
+        breaker.record(f"s.py::test_{n}", outcome, "no reply", heard=False)
+    assert breaker.tripped is None
+    breaker.record("s.py::test_4", "error", "no reply", heard=False)
+    assert breaker.tripped is not None and "test_1" not in breaker.tripped

@@ -170,6 +170,8 @@ class Breaker:
         self.tripped: str | None = None
 
     def record(self, nodeid: str, outcome: str, message: str, heard: bool) -> None:
+        if outcome == "skipped" and not heard:  # it never asked the target: no evidence either way
+            return
         if outcome in ("passed", "skipped") or heard:
             self.unanswered.clear()
             return
