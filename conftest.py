@@ -1,35 +1,8 @@
-"""Root conftest: the wsconform plugin and the hypothesis profiles.
+"""The repository's root conftest: kept where a contributor looks first, and empty.
 
-Hypothesis profiles: `ci` (derandomized, fixed example counts; the default when CI=true), `dev`
-(the default elsewhere: random, a failing example is saved and replayed), `seeded` (dev without
-the example database: a run depends on its --hypothesis-seed alone, as bench/fuzz_seeds.py needs),
-`thorough` (many more examples). Choose one with HYPOTHESIS_PROFILE=<name> or pytest's
---hypothesis-profile.
+pytest loads the wsconform plugin (wsconform.plugin, which brings wsconform.fixtures and the
+hypothesis profiles of wsconform.hypothesis_profiles) through its `pytest11` entry point, in the
+checkout's editable install as in an installed wheel: naming it here as well would register it
+twice. Markers and warning filters come from the plugin too; pyproject.toml adds what only the
+repository's own tests (tests/) need.
 """
-
-import os
-
-from hypothesis import HealthCheck, Phase, Verbosity, settings
-
-pytest_plugins = ["wsconform.plugin", "wsconform.fixtures"]
-
-# Fixtures of a fuzz test (its connection, its transcript) are meant to live across examples.
-_common = {
-    "deadline": None,
-    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    "print_blob": True,  # a failure prints @reproduce_failure(...) to replay it exactly
-}
-settings.register_profile("ci", max_examples=100, derandomize=True, database=None, **_common)
-# derandomize=False: hypothesis derandomizes by default on a CI machine, and dev means random.
-settings.register_profile("dev", max_examples=100, derandomize=False, **_common)
-settings.register_profile("seeded", settings.get_profile("dev"), database=None)
-settings.register_profile(
-    "thorough",
-    max_examples=2000,
-    verbosity=Verbosity.normal,
-    phases=list(Phase),
-    **_common,
-)
-settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
-)

@@ -57,9 +57,12 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 @contextmanager
-def standalone_mock(profile: str, *args: str) -> Iterator[StandaloneMock]:
-    """`wsconform mock <profile> --port 0 <args>`, until its `tokens:` line; killed afterwards."""
-    with _server([WSCONFORM, "mock", profile, "--port", "0", *args], "tokens:") as server:
+def standalone_mock(
+    profile: str, *args: str, wsconform: str = WSCONFORM
+) -> Iterator[StandaloneMock]:
+    """`wsconform mock <profile> --port 0 <args>`, until its `tokens:` line; killed afterwards.
+    `wsconform`: the console script to run (another venv's, for an installed wheel)."""
+    with _server([wsconform, "mock", profile, "--port", "0", *args], "tokens:") as server:
         yield server
 
 

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from standalone import run_pytest
+from standalone import ROOT, run_pytest
 
-from wsconform.killmatrix import ROOT
 from wsconform.report import signing
 
 DEFECT, BROKEN = "accept-alg-none", ("PDX-REJ-02", "PDX-REJ-06")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from kills import ALSO_BROKEN, EXPECTED_KILLS, broken_by
+from standalone import ROOT
 
 from wsconform.killmatrix import (
-    ROOT,
     UNKILLABLE,
     Run,
     kill_matrix,

@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from standalone import clean_env
+from standalone import ROOT, clean_env
 
-from wsconform.killmatrix import ROOT
 from wsconform.profiles import get_profile
 
 API_KEY = "x-api-key-credential-0042"  # a credential header no redactor knows by name

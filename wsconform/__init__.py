@@ -1,4 +1,8 @@
-"""wsconform: a conformance test suite for WebSocket authentication APIs."""
+"""wsconform: a conformance test suite for WebSocket authentication APIs.
+
+PYTEST_DONT_REWRITE: pytest marks an installed plugin's package for assertion rewriting, and
+`wsconform certify` has imported this one before it starts pytest (nothing here asserts).
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 

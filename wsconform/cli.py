@@ -36,6 +36,7 @@ from wsconform.config import (
     resolve,
     without_settings,
 )
+from wsconform.layout import SUITES_ROOT
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
 from wsconform.mock.server import CannotListen, MockContext, MockServer, UnknownDefect
@@ -48,7 +49,6 @@ from wsconform.target import EmbeddedTarget, client_tls, embedded_from
 from wsconform.token_config import configured_tokens
 from wsconform.tokens import RedactingSource
 
-ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_KEY_FILE = Path(".wsconform-mock-key.pem")
 
 # Exit codes: 0 conformant, 1 a MUST failed (or a WARN under --strict) or a test could not finish
@@ -60,7 +60,10 @@ def certify(args: argparse.Namespace) -> int:
     report_dir = Path(args.report_dir)
     allure_results = report_dir / "allure-results"
     pytest_args = [
-        str(ROOT / "suites"),
+        str(SUITES_ROOT),
+        # pytest's cache (--lf) beside the reports, in the directory the run is made from: an
+        # installed suite's rootdir is in site-packages.
+        "-o", f"cache_dir={Path.cwd() / '.pytest_cache'}",
         "--report-dir", str(report_dir),
         "--junitxml", str(report_dir / "junit.xml"),
         "--alluredir", str(allure_results), "--clean-alluredir",
@@ -292,7 +295,7 @@ def requirements(args: argparse.Namespace) -> int:
                 for req_id in marker.args if marker else ():
                     covering.setdefault(req_id, []).append(item.nodeid)
 
-    suite = str(ROOT / "suites" / profile.suite_dir)
+    suite = str(SUITES_ROOT / profile.suite_dir)
     output = io.StringIO()
     # The suite as it is, not as a run's WSCONFORM_* settings (--req, --baseline) would select it.
     with (

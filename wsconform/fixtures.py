@@ -2,7 +2,7 @@
 expectations (no data on a channel; one connection reused across a fuzz run). And one hook: a
 target that times out or drops the connection gets a FAIL with the reason, not the suite's stack.
 
-Registered by the root conftest.py beside wsconform.plugin, whose run state (RUN) they read.
+Loaded by wsconform.plugin (its pytest_plugins), whose run state (RUN) they read.
 A suite's conftest adds its protocol's `client` fixture; `fuzz_client` builds on it.
 """
 

@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wsconform.config import without_settings
+from wsconform.layout import SUITES_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 MISSING = "missing"  # the outcome of a test absent from a run
 EXIT_NO_FLAKES, EXIT_FLAKES, EXIT_NOT_RUN = 0, 1, 2
 
@@ -114,7 +114,7 @@ def pytest_command(
     report_dir: Path, signing_key: Path, workers: int, seed: str | None
 ) -> list[str]:
     command = [
-        sys.executable, "-m", "pytest", str(ROOT / "suites"),
+        sys.executable, "-m", "pytest", str(SUITES_ROOT),
         "--report-dir", str(report_dir), "--signing-key", str(signing_key),
         "-q", "-p", "no:cacheprovider", "--no-header",
     ]  # fmt: skip

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wsconform.config import without_settings
+from wsconform.layout import DATA, SUITES_ROOT
 from wsconform.profiles.base import Profile
 from wsconform.requirements import Level, catalogue
 
-ROOT = Path(__file__).resolve().parent.parent
 RED = ("FAIL", "WARN", "ERROR")
 # profile → MUST or SHOULD requirement no server-side defect can break → why. Empty: every
 # requirement the catalogues judge is about what the server sends or accepts.
@@ -55,7 +55,7 @@ def run_suite(
     embedded mock, with `defect` switched on or `variant` (KEY=VALUE) chosen, under
     `hypothesis_profile`, with pytest's further `args`."""
     command = [
-        sys.executable, "-m", "pytest", str(ROOT / "suites" / profile.suite_dir / module),
+        sys.executable, "-m", "pytest", str(SUITES_ROOT / profile.suite_dir / module),
         "--profile", profile.name, "--report-dir", str(report_dir), "--op-timeout", str(op_timeout),
         "--signing-key", str(report_dir / "signing-key.pem"),
         "-q", "-p", "no:cacheprovider", "--no-header",
@@ -66,7 +66,7 @@ def run_suite(
         command += ["--mock-variant", variant]
     command += args
     env = {**without_settings(os.environ), "HYPOTHESIS_PROFILE": hypothesis_profile}
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    done = subprocess.run(command, cwd=DATA, capture_output=True, text=True, env=env, timeout=600)
     results_file = report_dir / profile.name / "results.json"
     if not results_file.exists():
         raise RuntimeError(

@@ -1,6 +1,8 @@
 """The pytest plugin: options, target resolution, verdict recording and the roll-up.
 
-Registered by the root conftest.py (the fixtures are in wsconform.fixtures). Per test it records
+Registered through the `pytest11` entry point (pyproject.toml), so pytest loads it wherever
+wsconform is installed; it brings the fixtures (wsconform.fixtures) and the hypothesis profiles
+(wsconform.hypothesis_profiles), and registers the markers the suites use. Per test it records
 which requirements were checked and how; at the end it writes reports/<profile>/results.json, one
 redacted transcript per test, and prints the per-requirement verdict table. Outcomes travel in
 `report.user_properties`, so the same code works under pytest-xdist, where tests run in worker
@@ -20,9 +22,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import settings
 
-from wsconform import __version__, allure_evidence, progress, reproduce
+from wsconform import __version__, allure_evidence, hypothesis_profiles, progress, reproduce
 from wsconform.checks import Checker, Unfinished, conformance_failure_in
 from wsconform.config import ConfigError, add_options, resolve
+from wsconform.layout import SCHEMA_ROOT
 from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import RunImpossible, preflight
 from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
@@ -31,7 +34,6 @@ from wsconform.redact import Redactor
 from wsconform.report import baseline, bundle, completeness, rollup, signing
 from wsconform.report.table import verdict_table
 from wsconform.requirements import CatalogueError, catalogue, catalogue_path
-from wsconform.schemas import SCHEMA_ROOT
 from wsconform.target import Target, client_tls, embedded_from
 from wsconform.token_config import configured_tokens
 from wsconform.tokens import (
@@ -40,7 +42,19 @@ from wsconform.tokens import (
 )
 from wsconform.transcript import Transcript
 
+# The fixtures read this module's run state (RUN): they come with it, never on their own.
+pytest_plugins = ["wsconform.fixtures"]
+hypothesis_profiles.register()
+
 PROPERTY = "wsconform"
+# Registered here, not in an ini file: an installed suite runs where no pyproject.toml is.
+MARKERS = (
+    "req(*ids): the requirement IDs (suites/<vendor>/requirements.toml) a test checks",
+    "slow: minutes of real server timing against a live target (skipped there unless "
+    "--run-slow; instant on the embedded mock, whose clock jumps)",
+)
+# A socket or task left unclosed is a defect of the suite's own cleanup, never noise.
+WARNING_FILTERS = ("error::pytest.PytestUnraisableExceptionWarning",)
 RUN = pytest.StashKey["Run"]()
 TRANSCRIPT = pytest.StashKey[Transcript]()
 CHECKER = pytest.StashKey[Checker]()
@@ -246,6 +260,10 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+    for warning_filter in WARNING_FILTERS:
+        config.addinivalue_line("filterwarnings", warning_filter)
     config.stash[RUN] = Run(config)
     _check_suite_dirs(config)
     _fix_hypothesis_seed(config)

@@ -16,7 +16,8 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-SUITES_ROOT = Path(__file__).resolve().parent.parent / "suites"
+from wsconform.layout import SUITES_ROOT
+
 _SOURCE_KEY = re.compile(r"\b([A-Z][A-Z0-9]+)\b")
 FAMILIES = ("authentication", "rejection", "expiry", "subscription replay", "envelope", "heartbeat")
 

@@ -18,7 +18,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SCHEMA_ROOT = Path(__file__).resolve().parent.parent / "schemas"
+from wsconform.layout import SCHEMA_ROOT
+
 ID_PREFIX = "https://wsconform.dev/schemas/"
 # Keywords whose values are data, not schemas: a "$ref" key there is not a reference.
 DATA_KEYWORDS = frozenset({"const", "enum", "examples", "default"})

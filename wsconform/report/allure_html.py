@@ -17,8 +17,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-TOOL_DIR = ROOT / "tools" / "allure"
+from wsconform.layout import CHECKOUT, DATA
+
+# The repository pins the tool here; an installed wheel has no tools/: _ensure_tool says so.
+TOOL_DIR = (CHECKOUT or DATA) / "tools" / "allure"
 CLI = TOOL_DIR / "node_modules" / "allure" / "cli.js"
 REPORT_NAME = "wsconform certify"
 REPORT_FILE = "index.html"
@@ -115,6 +117,11 @@ def _installed_version() -> str | None:
 
 def _ensure_tool(env: dict[str, str]) -> str:
     """Return the node executable, installing the pinned tool if absent or another version."""
+    if CHECKOUT is None:
+        raise AllureUnavailable(
+            "the Allure tool is pinned in the repository (tools/allure), not in an installed "
+            "wsconform: render the Allure results with your own Allure"
+        )
     node = shutil.which("node")
     if node is None:
         raise AllureUnavailable("Node.js (node) not found on PATH")

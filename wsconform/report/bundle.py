@@ -33,11 +33,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from wsconform.layout import CHECKOUT, DATA
 from wsconform.report import html, signing
 from wsconform.report.junit import junit_xml
 from wsconform.report.rollup import Certification
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 FORMAT = "wsconform-certification/1"
 MANIFEST, SIGNATURE, PUBLIC_KEY = "manifest.json", "manifest.sig", "signer.pub.pem"
 LATEST = "latest"
@@ -54,14 +54,17 @@ def sha256(path: Path) -> str:
 
 
 def suite_commit() -> str:
-    """The suite's git commit, marked when the checkout has local changes."""
+    """The suite's git commit, marked when the checkout has local changes. An installed wheel
+    has no repository: its version (in the manifest beside this) is all there is."""
+    if CHECKOUT is None:
+        return "unknown (installed package)"
     try:
         head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+            ["git", "rev-parse", "HEAD"], cwd=CHECKOUT, capture_output=True, text=True, timeout=10
         )
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=ROOT, capture_output=True, text=True, timeout=10,
+            cwd=CHECKOUT, capture_output=True, text=True, timeout=10,
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired):
         return "unknown (git unavailable)"
@@ -142,11 +145,11 @@ def write(
             "started": _iso(document["started"]),
             "finished": _iso(document["finished"]),
             "catalogue": {
-                "path": catalogue_file.relative_to(ROOT).as_posix(),
+                "path": catalogue_file.relative_to(DATA).as_posix(),
                 "sha256": sha256(catalogue_file),
             },
             "schemas": {
-                p.relative_to(ROOT).as_posix(): sha256(p) for p in sorted(schema_dir.glob("*.json"))
+                p.relative_to(DATA).as_posix(): sha256(p) for p in sorted(schema_dir.glob("*.json"))
             },
             "signer": {
                 "algorithm": "Ed25519",
