@@ -153,9 +153,7 @@ def replay_test(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"wsconform replay: bad configuration: {exc}", file=sys.stderr)
         return EXIT_NOT_RUN
-    redactor = Redactor()
-    for secret in settings.secrets():
-        redactor.add_credential(secret)
+    redactor = Redactor.knowing(settings.secrets())
     mock: EmbeddedTarget | None = None
     try:
         if settings.endpoint:
@@ -168,9 +166,9 @@ def replay_test(args: argparse.Namespace) -> int:
             assert mock.server is not None
             url, tls, issuer = mock.url, mock.ssl, mock.server.ctx.issuer
         source = RedactingSource(configured_tokens(settings, redactor, issuer), redactor)
-        secrets = replay.FreshSecrets(recorded.origins, source, redactor)
+        fresh = replay.FreshSecrets(recorded.origins, source, redactor)
         endpoint = replay.Endpoint(url, tls, settings.op_timeout, settings.headers)
-        now = replay.replay(recorded, endpoint, secrets, redactor)
+        now = replay.replay(recorded, endpoint, fresh, redactor)
     except replay.ReplayError as exc:
         print(f"wsconform replay: {redactor.text(str(exc))}", file=sys.stderr)
         return EXIT_NOT_RUN
@@ -178,7 +176,7 @@ def replay_test(args: argparse.Namespace) -> int:
         if mock is not None and mock.server is not None:
             mock.server.stop()
     print(f"wsconform replay: {recorded.nodeid} against {url}")
-    diffs = replay.differences(recorded, now, secrets)
+    diffs = replay.differences(recorded, now, fresh)
     for conn, lines in diffs.items():
         print("\n".join(redactor.text(line) for line in lines) if lines else f"{conn}: same")
     differing = [conn for conn, lines in diffs.items() if lines]

@@ -75,9 +75,7 @@ class Run:
         except ConfigError as exc:
             pytest.exit(f"wsconform: the run could not be made: bad configuration: {exc}", 2)
         s = self.settings
-        self.redactor = Redactor()
-        for secret in s.secrets():
-            self.redactor.add_credential(secret)
+        self.redactor = Redactor.knowing(s.secrets())
         self.pacer = Pacer(s.max_rate, s.max_connections, share=worker_share())
         self.report_dir = Path(s.report_dir)
         self.targets: dict[str, Target] = {}
@@ -183,8 +181,12 @@ class Breaker:
         self.unanswered: list[str] = []  # the latest tests in a row the target left unanswered
         self.tripped: str | None = None
 
-    def record(self, nodeid: str, outcome: str, message: str, heard: bool) -> None:
-        if outcome == "skipped" and not heard:  # it never asked the target: no evidence either way
+    def record(
+        self, nodeid: str, outcome: str, message: str, heard: bool, asked: bool = True
+    ) -> None:
+        """`asked`: False when the test never got to ask the target (its token source failed);
+        such a test, or one skipped before a word, is no evidence either way."""
+        if not asked or (outcome == "skipped" and not heard):
             return
         if outcome in ("passed", "skipped") or heard:
             self.unanswered.clear()
@@ -266,12 +268,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("filterwarnings", warning_filter)
     config.stash[RUN] = Run(config)
     _check_suite_dirs(config)
-    _fix_hypothesis_seed(config)
+    _describe_hypothesis(config)
     if allure_evidence.active(config):
         allure_evidence.install(config, config.stash[RUN].redactor)
 
 
-def _fix_hypothesis_seed(config: pytest.Config) -> None:
+def _describe_hypothesis(config: pytest.Config) -> None:
     """Say how hypothesis draws, for the header, the summary and the bundle: derandomized (ci),
     from the seed given (--hypothesis-seed, which `wsconform certify` always gives; workers get
     it with the command line), or at random with an example database (dev): a seed would turn
@@ -500,10 +502,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if outcome_name in ("failed", "error"):
         result.reproduce = _reproduction(item, run)
         report.sections.append(("wsconform: re-run this test", result.reproduce))
-    no_token = call.excinfo is not None and isinstance(call.excinfo.value, TokenSourceError)
-    if run.endpoint and not no_token:  # a token source's failure says nothing of the target
+    if run.endpoint:
         heard = transcript is not None and transcript.heard_json()
-        run.breaker.record(item.nodeid, outcome_name, result.message, heard)
+        no_token = call.excinfo is not None and isinstance(call.excinfo.value, TokenSourceError)
+        run.breaker.record(item.nodeid, outcome_name, result.message, heard, asked=not no_token)
     # Only a verdict can be known: a test that could not finish (ERROR) stays an error.
     if run.baseline is not None and outcome_name == "failed":
         result.baselined = run.baseline.reason_for(item.nodeid, rollup.failing_requirements(result))

@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Iterable
 
 MIN_SECRET_LENGTH = 8  # shorter strings (fuzzed "a", " ") are not secrets and would shred text
 SHOWN_PREFIX = 4
@@ -65,6 +66,14 @@ class Redactor:
             self._masks.update(dict.fromkeys(new, shown))
             # Longest first, so a secret that contains another is replaced whole.
             self._longest_first = sorted(self._masks, key=len, reverse=True)
+
+    @classmethod
+    def knowing(cls, credentials: Iterable[object]) -> Redactor:
+        """A redactor that knows a run's configured credentials from the start."""
+        redactor = cls()
+        for secret in credentials:
+            redactor.add_credential(secret)
+        return redactor
 
     def add_credential(self, secret: object) -> None:
         """Register a real credential (a token source's token, a client secret): unlike the
