@@ -23,12 +23,17 @@ def register() -> None:
         "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         "print_blob": True,  # a failure prints @reproduce_failure(...) to replay it exactly
     }
-    settings.register_profile("ci", max_examples=100, derandomize=True, database=None, **common)
-    # derandomize=False: hypothesis derandomizes by default on a CI machine, and dev means random.
-    settings.register_profile("dev", max_examples=100, derandomize=False, **common)
+    # Each profile derives from hypothesis' own "default", not from what it loads on a CI machine
+    # (derandomized, no example database): dev means random and saving examples, there too.
+    base = settings.get_profile("default")
+    settings.register_profile(
+        "ci", base, max_examples=100, derandomize=True, database=None, **common
+    )
+    settings.register_profile("dev", base, max_examples=100, **common)
     settings.register_profile("seeded", settings.get_profile("dev"), database=None)
     settings.register_profile(
         "thorough",
+        base,
         max_examples=2000,
         verbosity=Verbosity.normal,
         phases=list(Phase),
