@@ -20,14 +20,14 @@ from websockets.sync.client import connect as raw_connect
 
 from wsconform import fuzz
 from wsconform.checks import Checker
-from wsconform.mock.paradex import ParadexMock
 from wsconform.mock.server import MockContext, MockServer
-from wsconform.profiles.paradex import DOCUMENTED_CODES, ParadexClient, error_code
 from wsconform.redact import Redactor
 from wsconform.requirements import catalogue
 from wsconform.schemas import registry
 from wsconform.session import ProbeSession
 from wsconform.transcript import Transcript
+from wsconform.vendors.paradex.client import DOCUMENTED_CODES, ParadexClient, error_code
+from wsconform.vendors.paradex.mock import ParadexMock
 
 ROOT = Path(__file__).resolve().parent.parent
 

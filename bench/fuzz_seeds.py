@@ -26,8 +26,8 @@ from wsconform.profiles import get_profile
 MODULE = "test_fuzzed_tokens.py"
 # profile → defect → the requirements its fuzz module must turn red. The fuzz-related defects are
 # those a fuzzed token exposes: a token accepted that must be refused, a refusal answered with
-# the wrong code, a token that stops the server serving others. (tests/kills.py gives each
-# defect's kill in the whole suite, where example-based tests usually catch it first.) Left out:
+# the wrong code, a token that stops the server serving others. (Each mock's Defect declaration
+# gives its kill in the whole suite, where example-based tests usually catch it first.) Left out:
 # accept-expired (a fuzzed exp keeps the original signature: refused all the same) and
 # malformed-as-invalid (PDX-REJ-07 allows 40111 for a string token).
 FUZZ_KILLS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -68,7 +68,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="parallel runs")
     args = ap.parse_args()
     for name, defects in FUZZ_KILLS.items():  # a renamed defect fails here, not as a miss
-        unknown = set(defects) - set(get_profile(name).mock.DEFECTS)  # type: ignore[attr-defined]
+        unknown = set(defects) - set(get_profile(name).mock.DEFECTS)
         assert not unknown, f"{name} mock has no defect {unknown}"
     seeds = [str(secrets.randbelow(2**32)) for _ in range(args.seeds)]
     print(f"seeds: {' '.join(seeds)}")

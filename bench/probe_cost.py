@@ -32,14 +32,15 @@ from websockets.asyncio.client import connect as async_connect
 from websockets.sync.client import connect as raw_connect
 
 from wsconform.checks import Checker
-from wsconform.mock.paradex import ParadexMock
 from wsconform.mock.server import MockContext, MockServer
-from wsconform.profiles.paradex import PARADEX, ParadexClient
 from wsconform.redact import Redactor
 from wsconform.requirements import catalogue
 from wsconform.schemas import registry
 from wsconform.session import ProbeSession, event_loop
 from wsconform.transcript import Transcript
+from wsconform.vendors.paradex.client import ParadexClient
+from wsconform.vendors.paradex.mock import ParadexMock
+from wsconform.vendors.paradex.profile import PROFILE as PARADEX
 
 GOAL = 1.5  # probe µs per request / raw µs per request
 TIMEOUT = 5.0  # seconds: every wait of this script is bounded (the suite's default --op-timeout)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from wsconform.mock.ethgas_op import INSTRUMENT, EthgasOpMock
 from wsconform.mock.server import MockContext, MockServer
+from wsconform.vendors.ethgas_op.mock import INSTRUMENT, EthgasOpMock
 
 pytestmark = pytest.mark.interop
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from kills import ALSO_BROKEN, EXPECTED_KILLS, broken_by
 from standalone import ROOT
 
 from wsconform.killmatrix import (
@@ -19,14 +18,15 @@ from wsconform.killmatrix import (
     unkilled,
     variants,
 )
-from wsconform.profiles import PROFILES, get_profile
+from wsconform.profiles import get_profile, installed
+from wsconform.requirements import catalogue
 
 # The matrices are built once, inside the first test's time: about 125 pytest runs, 8 min on 2
 # cores (measured), against pytest-timeout's default of 300 s per test.
 pytestmark = pytest.mark.timeout(1800)
 
-VARIANT_CASES = [(p, v) for p in sorted(PROFILES) for v in variants(get_profile(p))]
-CASES = [(p, d) for p, kills in sorted(EXPECTED_KILLS.items()) for d in sorted(kills)]
+VARIANT_CASES = [(p, v) for p in sorted(installed()) for v in variants(get_profile(p))]
+CASES = [(p, d) for p in sorted(installed()) for d in sorted(get_profile(p).mock.DEFECTS)]
 
 
 @pytest.fixture(scope="module")
@@ -35,22 +35,23 @@ def matrices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str | N
     found: dict[str, dict[str | None, Run]] = {}
     out = ROOT / "reports" / "kill-matrix"
     out.mkdir(parents=True, exist_ok=True)
-    for name in sorted(PROFILES):
+    for name in sorted(installed()):
         profile = get_profile(name)
         found[name] = kill_matrix(profile, tmp_path_factory.mktemp(f"kill-matrix-{name}"))
         (out / f"{name}.md").write_text(markdown(profile, found[name]), encoding="utf-8")
     return found
 
 
-def test_every_profile_and_defect_has_an_expected_kill():
-    assert set(EXPECTED_KILLS) == set(PROFILES)
-    for name, also in ALSO_BROKEN.items():
-        assert set(also) <= set(EXPECTED_KILLS[name]), name
-    for name, kills in EXPECTED_KILLS.items():
-        assert set(kills) == set(get_profile(name).mock.DEFECTS), name  # type: ignore[attr-defined]
+@pytest.mark.parametrize("profile", sorted(installed()))
+def test_every_defect_names_requirements_of_its_catalogue(profile):
+    """A typo in a Defect's declaration would expect a requirement no run can turn red."""
+    known = catalogue(profile).requirements
+    for name, defect in get_profile(profile).mock.DEFECTS.items():
+        unknown = defect.broken - known.keys()
+        assert not unknown, f"{name}: {sorted(unknown)}"
 
 
-@pytest.mark.parametrize("profile", sorted(PROFILES))
+@pytest.mark.parametrize("profile", sorted(installed()))
 def test_clean_mock_is_all_green(matrices, profile):
     clean = matrices[profile][None]
     assert clean.exit_code == 0 and not clean.failed_tests and not clean.red_requirements, (
@@ -61,15 +62,16 @@ def test_clean_mock_is_all_green(matrices, profile):
 @pytest.mark.parametrize(("profile", "defect"), CASES)
 def test_defect_is_killed(matrices, profile, defect):
     run = matrices[profile][defect]
-    requirement = EXPECTED_KILLS[profile][defect]
+    declared = get_profile(profile).mock.DEFECTS[defect]
+    requirement = declared.breaks
     assert requirement in run.red_requirements, (
         f"defect {defect!r} did not turn {requirement} red; red: {run.red_requirements}\n"
         f"{run.output_tail}"
     )
     if run.red_requirements[requirement] == "FAIL":  # a MUST violation makes the run red
         assert run.exit_code == 1 and run.failed_tests, run.output_tail
-    also = broken_by(profile, defect) - set(run.red_requirements)
-    assert not also, f"defect {defect!r}: ALSO_BROKEN lists {also}, not red here"
+    also = declared.broken - set(run.red_requirements)
+    assert not also, f"defect {defect!r}: its declaration names {also} too, not red here"
 
 
 @pytest.mark.parametrize(("profile", "variant"), VARIANT_CASES)
@@ -81,7 +83,7 @@ def test_conforming_variant_is_green(matrices, profile, variant):
     )
 
 
-@pytest.mark.parametrize("profile", sorted(PROFILES))
+@pytest.mark.parametrize("profile", sorted(installed()))
 def test_every_must_and_should_requirement_is_killable(matrices, profile):
     missed = unkilled(get_profile(profile), matrices[profile])
     assert set(missed) == set(UNKILLABLE.get(profile, {})), (
@@ -90,20 +92,20 @@ def test_every_must_and_should_requirement_is_killable(matrices, profile):
     )
 
 
-@pytest.mark.parametrize("profile", sorted(PROFILES))
+@pytest.mark.parametrize("profile", sorted(installed()))
 def test_matrix_is_written(matrices, profile):
     table = (Path(ROOT) / "reports" / "kill-matrix" / f"{profile}.md").read_text(encoding="utf-8")
-    assert all(defect in table for defect in EXPECTED_KILLS[profile])
+    assert all(defect in table for defect in get_profile(profile).mock.DEFECTS)
     assert all(variant in table for variant in variants(get_profile(profile)))
 
 
-@pytest.mark.parametrize("profile", sorted(PROFILES))
+@pytest.mark.parametrize("profile", sorted(installed()))
 def test_the_documented_matrix_names_every_defect_and_variant(profile):
     """docs/kill-matrix.md is generated (make kill-matrix); this catches it going stale."""
     document = (Path(ROOT) / "docs" / "kill-matrix.md").read_text(encoding="utf-8")
     section = document.split(f"## {profile}\n", 1)[1].split("\n## ", 1)[0]
     named = {line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ")}
-    expected = {*EXPECTED_KILLS[profile], *variants(get_profile(profile))}
+    expected = {*get_profile(profile).mock.DEFECTS, *variants(get_profile(profile))}
     assert expected <= named, f"make kill-matrix: missing {sorted(expected - named)}"
 
 

@@ -17,7 +17,6 @@ from standalone import standalone_mock
 from websockets.asyncio.client import connect
 
 from wsconform.cli import main
-from wsconform.mock.paradex import ParadexMock
 from wsconform.mock.server import (
     CORE_VARIANTS,
     EXTRA_MEMBER,
@@ -26,8 +25,9 @@ from wsconform.mock.server import (
     MockServer,
     UnknownDefect,
 )
-from wsconform.mock.zenith import ZenithMock
-from wsconform.profiles import PROFILES, get_profile
+from wsconform.profiles import get_profile, installed
+from wsconform.vendors.paradex.mock import ParadexMock
+from wsconform.vendors.zenith.mock import ZenithMock
 
 TIMEOUT = 5.0
 NO_AUTO_PUMP = 3600.0  # no data frames: only what the test asks for
@@ -44,12 +44,12 @@ def paradex(**variant: str) -> Iterator[MockServer]:
         server.stop()
 
 
-@pytest.mark.parametrize("profile", sorted(PROFILES))
+@pytest.mark.parametrize("profile", sorted(installed()))
 def test_every_profile_takes_the_core_variants_beside_its_own(profile):
     app = get_profile(profile).mock
-    assert not CORE_VARIANTS.keys() & app.VARIANTS.keys()  # type: ignore[attr-defined]
-    choices = app.variant_choices()  # type: ignore[attr-defined]
-    assert choices == {**CORE_VARIANTS, **app.VARIANTS}  # type: ignore[attr-defined]
+    assert not CORE_VARIANTS.keys() & app.VARIANTS.keys()
+    choices = app.variant_choices()
+    assert choices == {**CORE_VARIANTS, **app.VARIANTS}
     for key, values in CORE_VARIANTS.items():
         for value in values:
             assert app(MockContext(variant={key: value})).variant(key) == value

@@ -9,10 +9,10 @@ import pytest
 from ethgas_mock_helpers import Harness, Own, mock_fixtures
 from ethgas_mock_helpers import settle as settle_on
 
-from wsconform.mock.ethgas_common import PRIVATE_CHANNELS, PUBLIC_CHANNELS
-from wsconform.mock.ethgas_op import GENESIS, EthgasOpMock
 from wsconform.mock.server import MockContext
 from wsconform.session import ExpectTimeout, Frame, HandshakeRejected, PeerClosed, ProbeSession
+from wsconform.vendors.ethgas.common import PRIVATE_CHANNELS, PUBLIC_CHANNELS
+from wsconform.vendors.ethgas_op.mock import GENESIS, EthgasOpMock
 
 PUBLIC = {"channel": "preconfMarketUpdate", "marketType": "inclusionPreconf"}
 PRIVATE = {"channel": "accountOrderUpdate"}

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from wsconform.mock.server import Connection, Heartbeat, MockApp, MockContext, MockServer
+from wsconform.mock.server import Connection, MockApp, MockContext, MockServer
+from wsconform.profiles.base import Heartbeat
 from wsconform.redact import Redactor
 from wsconform.session import ExpectTimeout, ProbeSession
 from wsconform.transcript import Transcript

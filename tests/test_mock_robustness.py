@@ -32,7 +32,7 @@ from websockets.exceptions import ConnectionClosed
 
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
-from wsconform.profiles import PROFILES, get_profile
+from wsconform.profiles import get_profile, installed
 
 OP_TIMEOUT = 5.0  # any one awaited reply, as the suite's default --op-timeout
 # Growth over the warmed-up mock: ~3x the most seen (20 MiB, after 40 MB of megabyte messages:
@@ -66,7 +66,7 @@ class Mock:
         return self.standalone.pid
 
 
-@pytest.fixture(scope="module", params=sorted(PROFILES))
+@pytest.fixture(scope="module", params=sorted(installed()))
 def mock(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Mock]:

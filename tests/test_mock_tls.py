@@ -13,12 +13,12 @@ from standalone import standalone_mock
 from wire import reply_to, subscribe
 
 from wsconform.cli import main
-from wsconform.mock.paradex import ParadexMock
 from wsconform.mock.server import MockContext, MockServer
 from wsconform.mock.tls import MockTLS
 from wsconform.redact import Redactor
 from wsconform.session import ProbeSession, TargetUnreachable
 from wsconform.transcript import Transcript
+from wsconform.vendors.paradex.mock import ParadexMock
 
 NO_AUTO_PUMP = 3600.0  # no data frames unless a test asks: replies are all these tests read
 

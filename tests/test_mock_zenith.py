@@ -13,10 +13,10 @@ import pytest
 from wsconform.mock.issuer import TokenIssuer
 from wsconform.mock.server import MockContext, MockServer
 from wsconform.mock.tls import MockTLS
-from wsconform.mock.zenith import ZenithMock
 from wsconform.redact import Redactor
 from wsconform.session import ExpectTimeout, Frame, HandshakeRejected, ProbeSession
 from wsconform.transcript import Transcript
+from wsconform.vendors.zenith.mock import ZenithMock
 
 NO_AUTO_PUMP = 3600.0  # data only when a test says so: pump_now()
 SUBPROTOCOLS = ["ZenithJson"]

@@ -31,9 +31,9 @@ DEFECT = {
 
 
 def test_every_profile_is_searched():
-    from wsconform.profiles import PROFILES
+    from wsconform.profiles import installed
 
-    assert set(DEFECT) == set(PROFILES)
+    assert set(DEFECT) == set(installed())
 
 
 @pytest.mark.parametrize("profile", sorted(DEFECT))

@@ -125,7 +125,7 @@ def test_bad_environment_values(name, value, message):
     ("given", "message"),
     [
         ({"endpoint": "wss://x/v1"}, "--endpoint needs --profile"),
-        ({"profile": "nasdaq"}, "--profile 'nasdaq': expected one of zenith, ethgas"),
+        ({"profile": "nasdaq"}, "--profile 'nasdaq': expected one of ethgas, ethgas-op,"),
         ({"op_timeout": "soon"}, "--op-timeout='soon': expected a float"),
         ({"profile": "paradex", "endpoint": "http://x/v1"}, "expected a ws:// or wss:// URL"),
         ({"insecure_endpoint": "wss://x/v1"}, "expected a ws:// URL"),
@@ -173,7 +173,7 @@ def test_every_setting_is_an_option_with_its_env_name_in_the_help():
     assert set(declared) == {option_name(f.name) for f in SETTINGS}
     for f in SETTINGS:
         assert env_name(f.name) in declared[option_name(f.name)]["help"]
-    assert declared["--profile"]["metavar"] == "{zenith,ethgas,ethgas-op,paradex}"
+    assert declared["--profile"]["metavar"] == "{ethgas,ethgas-op,paradex,zenith}"
 
 
 def test_child_runs_drop_settings_from_the_environment():

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.mock.paradex import ParadexMock
 from wsconform.mock.server import MockContext, MockServer
 from wsconform.pacing import Pacer, TooManyConnections, worker_share
-from wsconform.profiles.paradex import ParadexClient
 from wsconform.redact import Redactor
 from wsconform.session import ProbeSession
 from wsconform.transcript import Transcript
+from wsconform.vendors.paradex.client import ParadexClient
+from wsconform.vendors.paradex.mock import ParadexMock
 
 
 class FakeTime:

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from wire import reply_to, subscribe
 
-from wsconform.mock.paradex import ParadexMock
 from wsconform.mock.server import Connection, MockApp, MockContext, MockServer
 from wsconform.redact import Redactor
 from wsconform.session import (
@@ -23,6 +22,7 @@ from wsconform.session import (
     _parse,
 )
 from wsconform.transcript import Transcript
+from wsconform.vendors.paradex.mock import ParadexMock
 
 CHANNEL = "bbo.ETH-USD-PERP"
 NO_AUTO_PUMP = 3600.0  # the mock pumps only when a test says so: pump_now()

@@ -41,7 +41,7 @@ from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
 from wsconform.mock.server import CannotListen, MockContext, MockServer, UnknownDefect
 from wsconform.mock.tls import MockTLS
-from wsconform.profiles import PROFILES, get_profile
+from wsconform.profiles import get_profile, installed
 from wsconform.redact import Redactor
 from wsconform.report import allure_html, baseline, bundle, matrix
 from wsconform.requirements import Catalogue, catalogue
@@ -219,11 +219,11 @@ def mock(args: argparse.Namespace) -> int:
         args.usage_error("--plain-port needs --tls (without TLS --port is already plain ws://)")
     profile = get_profile(args.profile)
     if args.list_defects:
-        for name, description in sorted(profile.mock.DEFECTS.items()):  # type: ignore[attr-defined]
-            print(f"{name:40} {description}")
+        for name, defect in sorted(profile.mock.DEFECTS.items()):
+            print(f"{name:40} {defect.description} (breaks {defect.breaks})")
         return 0
     if args.list_variants:
-        for key, values in profile.mock.variant_choices().items():  # type: ignore[attr-defined]
+        for key, values in profile.mock.variant_choices().items():
             print(f"{key:40} {' | '.join(values)}  (default {values[0]})")
         return 0
     malformed = [item for item in args.variant if "=" not in item]
@@ -367,7 +367,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="wsconform",
         description="Conformance suite for WebSocket authentication APIs "
-        f"(profiles: {', '.join(PROFILES)}).",
+        f"(profiles: {', '.join(installed())}).",
         epilog="Exit codes: 0 conformant (or verified), 1 a MUST failed (a WARN too under "
         "--strict; or the bundle does not verify), 2 the run could not be made.",
     )
@@ -384,7 +384,7 @@ def parser() -> argparse.ArgumentParser:
         "HTML report (allure/). Extra arguments after -- go to pytest (--endpoint and the "
         "token options among them).",
     )
-    c.add_argument("--profile", choices=sorted(PROFILES), help="only this profile")
+    c.add_argument("--profile", choices=sorted(installed()), help="only this profile")
     c.add_argument("--report-dir", default="reports", help="output directory (reports/)")
     c.add_argument("--strict", action="store_true", help="SHOULD violations fail too")
     c.add_argument(
@@ -473,7 +473,7 @@ def parser() -> argparse.ArgumentParser:
         "that file as --ca-file. --plain-port adds a plain ws:// listener beside it, for "
         "protocols that grant some rights only over TLS.",
     )
-    m.add_argument("profile", choices=sorted(PROFILES))
+    m.add_argument("profile", choices=sorted(installed()))
     m.add_argument("--host", default="127.0.0.1")
     m.add_argument("--port", type=int, default=8765, help="0 picks a free port (8765)")
     m.add_argument("--defect", help="switch on one named defect (see --list-defects)")
@@ -517,7 +517,7 @@ def parser() -> argparse.ArgumentParser:
         help="print a token for a standalone mock (a --token-command)",
         description="Print one token of the given kind, signed with the mock's key.",
     )
-    t.add_argument("profile", choices=sorted(PROFILES))
+    t.add_argument("profile", choices=sorted(installed()))
     t.add_argument("kind", choices=TOKEN_KINDS)
     t.add_argument("arg", nargs="?", help="for short-lived: the lifetime in seconds")
     t.add_argument("--key-file", default=str(DEFAULT_KEY_FILE), help="the key the mock uses")
@@ -531,7 +531,7 @@ def parser() -> argparse.ArgumentParser:
         "pytest run; nothing is run). Requirements no test names are listed as such. Run the "
         "tests of some with `pytest --req ID[,ID...]`.",
     )
-    r.add_argument("profile", choices=sorted(PROFILES))
+    r.add_argument("profile", choices=sorted(installed()))
     r.set_defaults(run=requirements)
 
     p = sub.add_parser(

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wsconform.mock.server import UnknownDefect
-from wsconform.profiles import PROFILES
+from wsconform.profiles import installed
 from wsconform.redact import mask
 
 ENV_PREFIX = "WSCONFORM_"
@@ -283,7 +283,7 @@ def add_options(addoption: Callable[..., None], only: Collection[str] | None = N
         if meta["metavar"]:
             kwargs["metavar"] = meta["metavar"]
         if f.name == "profile":
-            kwargs["metavar"] = "{" + ",".join(PROFILES) + "}"
+            kwargs["metavar"] = "{" + ",".join(installed()) + "}"
         addoption(option_name(f.name), **kwargs)
 
 
@@ -374,8 +374,8 @@ def _ws_url(name: str, url: str, schemes: tuple[str, ...]) -> None:
 
 
 def validate(s: Settings) -> None:
-    if s.profile is not None and s.profile not in PROFILES:
-        raise ConfigError(f"--profile {s.profile!r}: expected one of {', '.join(PROFILES)}")
+    if s.profile is not None and s.profile not in installed():
+        raise ConfigError(f"--profile {s.profile!r}: expected one of {', '.join(installed())}")
     if s.endpoint and not s.profile:
         raise ConfigError("--endpoint needs --profile: which protocol does the endpoint speak?")
     if s.endpoint:
@@ -391,7 +391,7 @@ def validate(s: Settings) -> None:
             raise ConfigError(f"--mock-variant {item!r}: expected KEY=VALUE")
     if s.profile and (s.mock_defect or s.mock_variant):
         try:  # said once, now, rather than as every test's error
-            PROFILES[s.profile].mock.check_choices(s.mock_defect, s.variants)
+            installed()[s.profile].mock.check_choices(s.mock_defect, s.variants)
         except UnknownDefect as exc:
             raise ConfigError(str(exc)) from None
     for item in s.header:

@@ -87,7 +87,7 @@ def run_suite(
 
 def variants(profile: Profile) -> list[str]:
     """Every conforming choice but the default, as KEY=VALUE: the core's and the vendor's."""
-    offered = profile.mock.variant_choices()  # type: ignore[attr-defined]
+    offered = profile.mock.variant_choices()
     return [f"{key}={value}" for key, values in sorted(offered.items()) for value in values[1:]]
 
 
@@ -96,7 +96,7 @@ def kill_matrix(
 ) -> dict[str | None, Run]:
     """The clean run (key None), one run per defect and one per variant (key KEY=VALUE), in
     parallel."""
-    defects: list[str | None] = [None, *sorted(profile.mock.DEFECTS)]  # type: ignore[attr-defined]
+    defects: list[str | None] = [None, *sorted(profile.mock.DEFECTS)]
     workers = workers or os.cpu_count() or 2
 
     def one(case: str | None) -> Run:
@@ -168,7 +168,7 @@ def markdown(profile: Profile, runs: dict[str | None, Run]) -> str:
         elif is_variant(case):
             described = "conforming variant (must stay green)"
         else:
-            described = profile.mock.DEFECTS[case]  # type: ignore[attr-defined]
+            described = profile.mock.DEFECTS[case].description
         reds = ", ".join(f"{k} ({v})" for k, v in sorted(run.red_requirements.items())) or "none"
         failed = len(run.failed_tests)
         lines.append(f"| {case or '—'} | {described} | {reds} | {failed} | {run.exit_code} |")
@@ -179,7 +179,7 @@ def main() -> int:
     import argparse
     import tempfile
 
-    from wsconform.profiles import PROFILES, get_profile
+    from wsconform.profiles import get_profile, installed
 
     parser = argparse.ArgumentParser(
         prog="python -m wsconform.killmatrix",
@@ -194,7 +194,7 @@ def main() -> int:
         "conforming variant chosen (a variant must stay green).\n"
     ]
     with tempfile.TemporaryDirectory() as work:
-        for name in PROFILES:
+        for name in installed():
             profile = get_profile(name)
             sections.append(markdown(profile, kill_matrix(profile, Path(work) / name)))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ from wsconform.config import ConfigError, add_options, resolve
 from wsconform.layout import SCHEMA_ROOT
 from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import RunImpossible, preflight
-from wsconform.profiles import PROFILES, get_profile, profile_for_suite_dir
+from wsconform.profiles import get_profile, installed, profile_for_suite_dir
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor
 from wsconform.report import baseline, bundle, completeness, rollup, signing
@@ -96,7 +96,7 @@ class Run:
         self.deselected: dict[str, dict[str, list[str]]] = {}
         self._signing_key: Ed25519PrivateKey | None = None
         # The requirements this run can judge: those of --profile, or of every profile.
-        in_play = [s.profile] if s.profile else list(PROFILES)
+        in_play = [s.profile] if s.profile else list(installed())
         known = {r for p in in_play for r in catalogue(p).requirements}
         where = " or ".join(f"the {p} catalogue" for p in in_play)
         for req_id in s.requirement_ids:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
-from wsconform.profiles.ethgas import (
+from wsconform.session import ProbeSession
+from wsconform.vendors.ethgas.client import (
     INVALID_TOKEN,
     RATE_LIMITED,
     EthgasClient,
@@ -16,7 +17,6 @@ from wsconform.profiles.ethgas import (
     errors_in,
     status_of,
 )
-from wsconform.session import ProbeSession
 
 
 @pytest.fixture

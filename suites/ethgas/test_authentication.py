@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.ethgas import INSUFFICIENT_PERMISSIONS, errors_in, status_of
+from wsconform.vendors.ethgas.client import INSUFFICIENT_PERMISSIONS, errors_in, status_of
 
 SEED_MEMBERS = ("userId", "username", "permissions")
 

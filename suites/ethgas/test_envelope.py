@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.ethgas import is_error_frame, is_pong
+from wsconform.vendors.ethgas.client import is_error_frame, is_pong
 
 MALFORMED_REQUESTS = {
     "not-json": "this is not json {",

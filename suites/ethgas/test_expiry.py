@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.ethgas import errors_in, is_data, is_expiry_event, status_of
+from wsconform.vendors.ethgas.client import errors_in, is_data, is_expiry_event, status_of
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
 

@@ -16,14 +16,14 @@ from hypothesis import strategies as st
 
 from wsconform import fuzz
 from wsconform.fixtures import each_known_bad
-from wsconform.profiles.ethgas import (
+from wsconform.schemas import registry
+from wsconform.vendors.ethgas.client import (
     ERROR_FRAME_CODES,
     INVALID_TOKEN,
     RATE_LIMITED,
     error_code,
     status_of,
 )
-from wsconform.schemas import registry
 
 
 def is_documented_error(reply: dict[str, Any]) -> bool:

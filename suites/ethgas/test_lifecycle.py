@@ -47,7 +47,9 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from wsconform import jwt_forge
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
-from wsconform.profiles.ethgas import (
+from wsconform.session import Frame, PeerClosed, Predicate
+from wsconform.tokens import Token
+from wsconform.vendors.ethgas.client import (
     INSUFFICIENT_PERMISSIONS,
     INVALID_TOKEN,
     RATE_LIMITED,
@@ -59,8 +61,6 @@ from wsconform.profiles.ethgas import (
     is_expiry_event,
     status_of,
 )
-from wsconform.session import Frame, PeerClosed, Predicate
-from wsconform.tokens import Token
 
 if TYPE_CHECKING:
     from wsconform.fixtures import Tokens

@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
-from wsconform.profiles.ethgas_op import (
+from wsconform.schemas import registry
+from wsconform.session import ExpectTimeout, PeerClosed, ProbeSession
+from wsconform.target import Target
+from wsconform.vendors.ethgas_op.client import (
     PRIVATE_QUERIES,
     SYNC_QUERY,
     EthgasOpClient,
     is_login_success,
     slot_sync_fell_back,
 )
-from wsconform.schemas import registry
-from wsconform.session import ExpectTimeout, PeerClosed, ProbeSession
-from wsconform.target import Target
 
 # Both documented tables, WebSocket and general ("WebSocket sessions use the same error codes as
 # REST"): they disagree on what 1001 and 1002 mean, not on whether they exist (facts §2.1).

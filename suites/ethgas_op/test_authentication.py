@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.ethgas_op import bearer, is_data
+from wsconform.vendors.ethgas_op.client import bearer, is_data
 
 
 @pytest.mark.req("EOP-AUTH-01", "EOP-AUTH-02", "EOP-ENV-01", "EOP-SUB-03")

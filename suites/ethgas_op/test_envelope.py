@@ -9,8 +9,8 @@ import contextlib
 
 import pytest
 
-from wsconform.profiles.ethgas_op import is_login_success
 from wsconform.session import PeerClosed
+from wsconform.vendors.ethgas_op.client import is_login_success
 
 
 @pytest.mark.req("EOP-ENV-01", "EOP-AUTH-05")

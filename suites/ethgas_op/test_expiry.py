@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.ethgas_op import EthgasOpClient, bearer, is_data
 from wsconform.session import HandshakeRejected, PeerClosed
+from wsconform.vendors.ethgas_op.client import EthgasOpClient, bearer, is_data
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
 

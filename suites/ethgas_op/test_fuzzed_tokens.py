@@ -15,8 +15,8 @@ from websockets.datastructures import is_valid_header_value
 
 from wsconform import fuzz
 from wsconform.fixtures import each_known_bad
-from wsconform.profiles.ethgas_op import PRIVATE_QUERIES, EthgasOpClient, bearer, is_data
 from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
+from wsconform.vendors.ethgas_op.client import PRIVATE_QUERIES, EthgasOpClient, bearer, is_data
 
 
 def _header_safe(text: str) -> str:

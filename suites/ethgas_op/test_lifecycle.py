@@ -40,15 +40,15 @@ from hypothesis.stateful import initialize, precondition, rule
 
 from wsconform import jwt_forge
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
-from wsconform.profiles.ethgas_op import (
+from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
+from wsconform.tokens import Token
+from wsconform.vendors.ethgas_op.client import (
     PRIVATE_QUERIES,
     EthgasOpClient,
     bearer,
     is_data,
     is_login_success,
 )
-from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
-from wsconform.tokens import Token
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long (as test_expiry)
 REUSE_MARGIN = 600.0  # seconds: a reused valid token still has at least this long to live

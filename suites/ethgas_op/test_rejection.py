@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from wsconform import jwt_forge
-from wsconform.profiles.ethgas_op import EthgasOpClient, bearer
 from wsconform.session import HandshakeRejected
+from wsconform.vendors.ethgas_op.client import EthgasOpClient, bearer
 
 # The docs' own login example token: jwt.io's HS256 sample ("John Doe"), signed by no ETHGas key.
 DOCS_SAMPLE = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.ethgas_op import is_data
+from wsconform.vendors.ethgas_op.client import is_data
 
 # The docs' own subscribe example: three topics in one frame (facts §2.1).
 DOCS_EXAMPLE = (

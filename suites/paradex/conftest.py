@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
-from wsconform.profiles.paradex import ParadexClient, error_code
 from wsconform.schemas import registry
 from wsconform.session import ProbeSession
+from wsconform.vendors.paradex.client import ParadexClient, error_code
 
 DOCUMENTED_MESSAGES: dict[str, list[str]] = registry().document("paradex", "error")[
     "x-documented-messages"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.paradex import error_code
+from wsconform.vendors.paradex.client import error_code
 
 TIMING = ("usIn", "usOut", "usDiff")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.paradex import is_notification
+from wsconform.vendors.paradex.client import is_notification
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
 

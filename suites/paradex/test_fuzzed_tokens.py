@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from wsconform import fuzz
 from wsconform.fixtures import each_known_bad
-from wsconform.profiles.paradex import DOCUMENTED_CODES, ParadexClient, error_code
+from wsconform.vendors.paradex.client import DOCUMENTED_CODES, ParadexClient, error_code
 
 
 @pytest.fixture

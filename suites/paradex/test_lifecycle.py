@@ -31,9 +31,9 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from wsconform import jwt_forge
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
-from wsconform.profiles.paradex import ParadexClient, error_code, is_notification
 from wsconform.session import Frame, PeerClosed
 from wsconform.tokens import Token
+from wsconform.vendors.paradex.client import ParadexClient, error_code, is_notification
 
 LIFETIME = 5  # seconds: short-lived JWTs, so that a live run waits little (like test_expiry.py)
 SKEW = 1.0  # seconds either side of exp where either outcome of an auth is allowed

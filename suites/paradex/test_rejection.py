@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from wsconform import jwt_forge
-from wsconform.profiles.paradex import ParadexClient
+from wsconform.vendors.paradex.client import ParadexClient
 
 MALFORMED = {
     "not-a-jwt": "not-a-jwt",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.paradex import error_code, is_notification
+from wsconform.vendors.paradex.client import error_code, is_notification
 
 
 @pytest.mark.req("PDX-SUB-02", "PDX-SUB-03")

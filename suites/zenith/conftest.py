@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
-from wsconform.profiles.zenith import ZenithClient, result_of
 from wsconform.session import ProbeSession
 from wsconform.target import Target
+from wsconform.vendors.zenith.client import ZenithClient, result_of
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from wsconform.profiles.zenith import base64_of, is_data, result_of
+from wsconform.vendors.zenith.client import base64_of, is_data, result_of
 
 OPTIONAL_FIELDS = ("AccessToken", "DisplayName", "UserID", "ExpiryDate", "Scope")
 

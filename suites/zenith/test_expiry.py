@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from wsconform.profiles.zenith import is_data
+from wsconform.vendors.zenith.client import is_data
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
 

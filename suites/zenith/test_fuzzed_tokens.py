@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from wsconform import fuzz
 from wsconform.fixtures import each_known_bad
-from wsconform.profiles.zenith import result_of
 from wsconform.raw_handshake import upgrade_status
+from wsconform.vendors.zenith.client import result_of
 
 
 def header_bytes(value: bytes) -> bytes:

@@ -51,7 +51,14 @@ from hypothesis.stateful import initialize, precondition, rule
 
 from wsconform import jwt_forge
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
-from wsconform.profiles.zenith import (
+from wsconform.session import (
+    Frame,
+    HandshakeRejected,
+    PeerClosed,
+    ProbeSession,
+)
+from wsconform.tokens import Token
+from wsconform.vendors.zenith.client import (
     ZenithClient,
     action,
     base64_of,
@@ -60,13 +67,6 @@ from wsconform.profiles.zenith import (
     is_error,
     result_of,
 )
-from wsconform.session import (
-    Frame,
-    HandshakeRejected,
-    PeerClosed,
-    ProbeSession,
-)
-from wsconform.tokens import Token
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., None])

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from wsconform import jwt_forge
-from wsconform.profiles.zenith import result_of
 from wsconform.session import HandshakeRejected
+from wsconform.vendors.zenith.client import result_of
 
 INVALID = {
     "garbage": lambda t: "mF_9.B5f-4.1JqM",  # the docs' own placeholder token

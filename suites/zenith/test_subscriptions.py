@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.profiles.zenith import action, is_action, is_data, is_error
+from wsconform.vendors.zenith.client import action, is_action, is_data, is_error
 
 
 @pytest.mark.req("ZEN-SUB-06", "ZEN-SUB-07", "ZEN-SUB-08", "ZEN-SUB-09", "ZEN-AUTH-01")

@@ -43,7 +43,9 @@ from websockets.protocol import State
 
 from wsconform import pongs
 from wsconform.mock.clock import MockClock
-from wsconform.mock.issuer import TokenIssuer
+from wsconform.mock.defects import ACCEPT_EXPIRED, PONG_WITHHELD, Defect
+from wsconform.mock.issuer import Identity, TokenIssuer
+from wsconform.profiles.base import Heartbeat
 
 log = logging.getLogger("wsconform.mock")
 
@@ -86,19 +88,6 @@ class MockContext:
             self.issuer = TokenIssuer(self.clock)
 
 
-@dataclass(frozen=True)
-class Heartbeat:
-    """A vendor's documented server heartbeat, on the mock's clock: a ping every `ping_every`
-    seconds, and a connection that has answered no ping for `close_silent_after` seconds closed
-    with `close_code`. The clock may jump (tests), so a ping also counts as unanswered only once
-    `pong_grace` seconds of wall time have passed without its pong."""
-
-    ping_every: float
-    close_silent_after: float
-    close_code: int = 1008
-    pong_grace: float = 1.0  # wall seconds: a responsive client answers in milliseconds
-
-
 @dataclass(eq=False)
 class Connection:
     """What a mock knows about one client connection."""
@@ -129,7 +118,7 @@ class MockApp:
     """One vendor's protocol. Subclasses define DEFECTS and implement `serve_connection`."""
 
     profile: ClassVar[str]
-    DEFECTS: ClassVar[dict[str, str]] = {}
+    DEFECTS: ClassVar[dict[str, Defect]] = {}
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {}  # conforming choices; first is the default
     subprotocols: ClassVar[list[str] | None] = None
     path: ClassVar[str] = "/v1"  # the URL path MockServer advertises
@@ -182,6 +171,8 @@ class MockApp:
         conn = Connection(ws, secure=ws.transport.get_extra_info("ssl_object") is not None)
         conn.last_ping = conn.last_alive = self.clock.now()
         self.connections.add(conn)
+        if self.ctx.defect == PONG_WITHHELD:  # declared by each mock, with what it breaks
+            withhold_pongs(conn)
         try:
             await self.serve_connection(conn)
         except ConnectionClosed:
@@ -191,6 +182,11 @@ class MockApp:
 
     async def serve_connection(self, conn: Connection) -> None:
         raise NotImplementedError
+
+    def verify(self, token: object, **switches: bool) -> Identity:
+        """The identity a token proves, or Rejected: the issuer's check, which defect
+        accept-expired skips the expiry of; `switches` are the issuer's other defect modes."""
+        return self.issuer.verify(token, check_expiry=self.ctx.defect != ACCEPT_EXPIRED, **switches)
 
     def process_request(self, ws: ServerConnection, request: Request) -> Response | None:
         """Handshake hook: return a Response to refuse the upgrade."""

@@ -1,26 +1,50 @@
-"""The profiles: one protocol each, named as on the command line (`--profile paradex`)."""
+"""The profiles: one protocol each, named as on the command line (`--profile paradex`).
+
+Every profile registers through the `wsconform.profiles` entry point group, wsconform's own four
+(wsconform/vendors/<v>/profile.py, in pyproject.toml) like any a vendor ships in its own package
+(docs/writing-a-profile.md).
+"""
 
 from __future__ import annotations
 
-from wsconform.profiles.base import Profile
-from wsconform.profiles.ethgas import ETHGAS
-from wsconform.profiles.ethgas_op import ETHGAS_OP
-from wsconform.profiles.paradex import PARADEX
-from wsconform.profiles.zenith import ZENITH
+from functools import cache
+from importlib.metadata import entry_points
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (ZENITH, ETHGAS, ETHGAS_OP, PARADEX)}
+from wsconform.profiles.base import Profile
+
+ENTRY_POINTS = "wsconform.profiles"
 
 
 class UnknownProfile(KeyError):
     pass
 
 
+class BrokenProfile(RuntimeError):
+    """An installed profile whose entry point does not load a Profile named as registered."""
+
+
+@cache
+def installed() -> dict[str, Profile]:
+    """Every registered profile by name, loaded once."""
+    found: dict[str, Profile] = {}
+    for point in sorted(entry_points(group=ENTRY_POINTS), key=lambda p: p.name):
+        profile = point.load()
+        if not isinstance(profile, Profile) or profile.name != point.name:
+            raise BrokenProfile(
+                f"entry point {point.name} = {point.value} ({ENTRY_POINTS}) is not the Profile "
+                f"named {point.name!r}"
+            )
+        found[point.name] = profile
+    return found
+
+
 def get_profile(name: str) -> Profile:
     try:
-        return PROFILES[name]
+        return installed()[name]
     except KeyError:
-        raise UnknownProfile(f"unknown profile {name!r}; profiles: {', '.join(PROFILES)}") from None
+        known = ", ".join(installed())
+        raise UnknownProfile(f"unknown profile {name!r}; profiles: {known}") from None
 
 
 def profile_for_suite_dir(directory: str) -> Profile | None:
-    return next((p for p in PROFILES.values() if p.suite_dir == directory), None)
+    return next((p for p in installed().values() if p.suite_dir == directory), None)

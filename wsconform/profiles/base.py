@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from wsconform.mock.server import Heartbeat, MockApp
 from wsconform.session import Frame
+
+if TYPE_CHECKING:  # the description does not depend on the mock; the mock depends on it
+    from wsconform.mock.server import MockApp
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """A vendor's documented server heartbeat, on the mock's clock: a ping every `ping_every`
+    seconds, and a connection that has answered no ping for `close_silent_after` seconds closed
+    with `close_code`. The clock may jump (tests), so a ping also counts as unanswered only once
+    `pong_grace` seconds of wall time have passed without its pong."""
+
+    ping_every: float
+    close_silent_after: float
+    close_code: int = 1008
+    pong_grace: float = 1.0  # wall seconds: a responsive client answers in milliseconds
 
 
 @dataclass(frozen=True)

@@ -52,15 +52,16 @@ from typing import Any, ClassVar
 
 from websockets.exceptions import ConnectionClosed
 
-from wsconform.mock.ethgas_common import (
+from wsconform.mock.defects import Defect, accept_expired, pong_withheld
+from wsconform.mock.issuer import ALL_RIGHTS, PRIVATE_RIGHT, Identity, Rejected
+from wsconform.mock.server import Connection, MockApp, backed_up
+from wsconform.vendors.ethgas.common import (
     ANY_TOKEN_LIFETIME,
     CHANNELS,
     is_private,
     permissions,
     reads_private,
 )
-from wsconform.mock.issuer import ALL_RIGHTS, PRIVATE_RIGHT, Identity, Rejected
-from wsconform.mock.server import Connection, MockApp, backed_up, withhold_pongs
 
 Message = dict[str, Any]
 MISSING = object()
@@ -80,25 +81,59 @@ class EthgasMock(MockApp):
     path = "/"
     RATE_LIMIT = 5  # failed logins answered normally within the window; the next ones get 429
     RATE_WINDOW = 60.0  # seconds of the mock clock
-    DEFECTS: ClassVar[dict[str, str]] = {
-        "invalid-token-answered-403": "a refused token is answered 403 instead of 401",
-        "no-token-expired-event": "no token_expired event at expiry",
-        "private-data-after-expiry": "private data keeps flowing after the token expired",
-        "status-ok": 'a successful login says "status": "ok", not "success"',
-        "private-without-login": "private channels are subscribed and served without login",
-        "accept-expired": "an expired token logs in",
-        "success-without-permissions": 'the login success data lacks "permissions"',
-        "relogin-after-expiry-refused": "after a token_expired every later login there is 401",
-        "error-without-code": 'login errors and error frames lack "code"',
-        "accept-any-token": "any string accessToken logs in, with all permissions, for an hour",
-        "expiry-event-renamed": 'the expiry event is "cmd": "session_expired"',
-        "limited-reads-private": "a token without the private right reads private channels",
-        "rate-limit-shape-undocumented": 'the 429 is "error": "rate limited", not an object',
-        "cmd-ping-unanswered": '{"cmd": "ping"} gets no pong',
-        "pong-withheld": "client WebSocket pings are not answered",
-        "public-needs-login": "a public subscribe before login is refused 401",
-        "unsubscribe-keeps-data": "data keeps flowing after an unsubscribe",
-        "data-payload-renamed": 'data frames carry their payload in "payload", not "data"',
+    DEFECTS: ClassVar[dict[str, Defect]] = {
+        "invalid-token-answered-403": Defect(
+            "a refused token is answered 403 instead of 401", "ETH-REJ-01", lifecycle=True
+        ),
+        "no-token-expired-event": Defect(
+            "no token_expired event at expiry", "ETH-EXP-01", lifecycle=True
+        ),
+        "private-data-after-expiry": Defect(
+            "private data keeps flowing after the token expired", "ETH-EXP-02", lifecycle=True
+        ),
+        "status-ok": Defect(
+            'a successful login says "status": "ok", not "success"', "ETH-AUTH-01", lifecycle=True
+        ),
+        "private-without-login": Defect(
+            "private channels are subscribed and served without login",
+            "ETH-AUTH-06",
+            lifecycle=True,
+        ),
+        "success-without-permissions": Defect(
+            'the login success data lacks "permissions"', "ETH-AUTH-02", lifecycle=True
+        ),
+        "relogin-after-expiry-refused": Defect(
+            "after a token_expired every later login there is 401", "ETH-EXP-03", lifecycle=True
+        ),
+        "error-without-code": Defect('login errors and error frames lack "code"', "ETH-ENV-01"),
+        "accept-any-token": Defect(
+            "any string accessToken logs in, with all permissions, for an hour",
+            "ETH-REJ-01",
+            lifecycle=True,
+        ),
+        "expiry-event-renamed": Defect(
+            'the expiry event is "cmd": "session_expired"', "ETH-EXP-01", lifecycle=True
+        ),
+        "limited-reads-private": Defect(
+            "a token without the private right reads private channels",
+            "ETH-AUTH-08",
+            lifecycle=True,
+        ),
+        "rate-limit-shape-undocumented": Defect(
+            'the 429 is "error": "rate limited", not an object', "ETH-REJ-04", lifecycle=True
+        ),
+        "cmd-ping-unanswered": Defect('{"cmd": "ping"} gets no pong', "ETH-HB-02"),
+        "public-needs-login": Defect(
+            "a public subscribe before login is refused 401", "ETH-AUTH-05", lifecycle=True
+        ),
+        "unsubscribe-keeps-data": Defect(
+            "data keeps flowing after an unsubscribe", "ETH-SUB-04", lifecycle=True
+        ),
+        "data-payload-renamed": Defect(
+            'data frames carry their payload in "payload", not "data"', "ETH-ENV-03"
+        ),
+        **accept_expired("ETH-REJ-03", description="an expired token logs in"),
+        **pong_withheld("ETH-HB-01"),
     }
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "subscribe-ack": ("yes", "no"),  # undocumented: acks or silence
@@ -112,8 +147,6 @@ class EthgasMock(MockApp):
     # -- connection ----------------------------------------------------------------------------
 
     async def serve_connection(self, conn: Connection) -> None:
-        if self.defect("pong-withheld"):
-            withhold_pongs(conn)
         self.states[conn] = LoginState()
         try:
             async for raw in conn.ws:
@@ -228,7 +261,7 @@ class EthgasMock(MockApp):
             raise Rejected("no accessToken", malformed=True)
         if self.defect("accept-any-token") and isinstance(token, str):
             return Identity("anyone", ALL_RIGHTS, self.clock.now() + ANY_TOKEN_LIFETIME)
-        return self.issuer.verify(token, check_expiry=not self.defect("accept-expired"))
+        return super().verify(token)
 
     def subscription(self, conn: Connection, cmd: str, args: Any) -> list[Message]:
         channel = args.get("channel") if isinstance(args, dict) else None

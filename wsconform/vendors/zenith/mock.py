@@ -29,8 +29,10 @@ from urllib.parse import parse_qsl, urlsplit
 from websockets.asyncio.server import Request, Response, ServerConnection
 from websockets.typing import Subprotocol
 
+from wsconform.mock.defects import Defect, accept_expired, pong_withheld
 from wsconform.mock.issuer import ALL_RIGHTS, PRIVATE_RIGHT, Identity, Rejected
-from wsconform.mock.server import Connection, Heartbeat, MockApp, withhold_pongs
+from wsconform.mock.server import Connection, MockApp
+from wsconform.profiles.base import Heartbeat
 
 SUBPROTOCOL = "ZenithJson"
 DEFAULT_CONTROLLER = "Zenith"
@@ -81,38 +83,100 @@ class ZenithMock(MockApp):
     # facts §1.7: a Ping every 30 s; "no data ... in 1 minute" closes with 1008.
     HEARTBEAT = Heartbeat(ping_every=30.0, close_silent_after=60.0, close_code=1008)
     subprotocols: ClassVar[list[str] | None] = [SUBPROTOCOL]
-    DEFECTS: ClassVar[dict[str, str]] = {
-        "token-in-uri-accepted": "a valid token in any query parameter authenticates",
-        "trading-over-plain-ws": "Trading and OrderPad are granted over plain ws://",
-        "no-base64-decoding": "AccessToken is always used raw, never Base-64-decoded",
-        "subscriptions-forgotten-at-expiry": "an expired connection loses its subscriptions",
-        "no-unsub-after-reauth": "a subscription lost on re-auth gets an Error but no server Unsub",
-        "unsub-before-error": "a subscription lost on re-auth gets the Unsub before the Error",
-        "data-after-expiry": "data keeps flowing after the session expired",
-        "transaction-id-not-echoed": "replies carry TransactionID + 1",
-        "handshake-header-ignored": "a valid Authorization header does not authenticate",
-        "bad-header-token-upgraded": "an invalid header token is upgraded unauthenticated, not 403",
-        "returned-access-token-unusable": "the reply's AccessToken is Base-64 of random bytes",
-        "accept-any-token": "any AccessToken authenticates, with all rights, for an hour",
-        "reject-spelled-rejected": 'a rejection says Result "Rejected", not "Reject"',
-        "auth-shared-across-connections": "a successful AuthToken authenticates every connection",
-        "sub-without-right-accepted": "a Sub without the right is confirmed and pumped",
-        "reauth-does-not-extend": "a re-auth keeps the old expiry",
-        "reauth-drops-all-subscriptions": "every re-auth answers every subscription Error + Unsub",
-        "data-frame-with-action": 'data frames carry "Action": "Publish"',
-        "undocumented-error-code": 'the refusal Error\'s Data is "Forbidden", not "Authority"',
-        "no-sub-confirm": "a Sub is never confirmed",
-        "unsub-reply-confirmed": "the reply to a client Unsub carries Confirm: true",
-        "identify-sub-silent": "the Identify subscription never publishes",
-        "pong-withheld": "client pings are not answered",
-        "no-subprotocol": "no subprotocol is selected, though the client offers ZenithJson",
-        "success-without-result": "a successful AuthToken reply's Data has no Result",
-        "expiry-date-as-number": "ExpiryDate is epoch seconds, not the documented DateTime",
-        "query-identify-rejects": "QueryIdentify answers Reject on an authenticated session",
-        "accept-expired": "an expired access token authenticates (until its next check)",
-        "reauth-after-expiry-refused": "after expiry, AuthToken on the same connection is refused",
-        "server-unsub-unconfirmed": "a server-initiated Unsub carries no Confirm",
-        "refused-sub-without-reply": "a refused Sub gets the Error but no Sub reply",
+    DEFECTS: ClassVar[dict[str, Defect]] = {
+        "token-in-uri-accepted": Defect(
+            "a valid token in any query parameter authenticates", "ZEN-AUTH-12"
+        ),
+        "trading-over-plain-ws": Defect(
+            "Trading and OrderPad are granted over plain ws://", "ZEN-AUTH-11"
+        ),
+        "no-base64-decoding": Defect(
+            "AccessToken is always used raw, never Base-64-decoded", "ZEN-AUTH-06", lifecycle=True
+        ),
+        "subscriptions-forgotten-at-expiry": Defect(
+            "an expired connection loses its subscriptions", "ZEN-SUB-01", lifecycle=True
+        ),
+        "no-unsub-after-reauth": Defect(
+            "a subscription lost on re-auth gets an Error but no server Unsub",
+            "ZEN-SUB-02",
+            lifecycle=True,
+        ),
+        "unsub-before-error": Defect(
+            "a subscription lost on re-auth gets the Unsub before the Error",
+            "ZEN-SUB-03",
+            lifecycle=True,
+        ),
+        "data-after-expiry": Defect(
+            "data keeps flowing after the session expired", "ZEN-EXP-01", lifecycle=True
+        ),
+        "transaction-id-not-echoed": Defect("replies carry TransactionID + 1", "ZEN-ENV-01"),
+        "handshake-header-ignored": Defect(
+            "a valid Authorization header does not authenticate", "ZEN-AUTH-04", lifecycle=True
+        ),
+        "bad-header-token-upgraded": Defect(
+            "an invalid header token is upgraded unauthenticated, not 403",
+            "ZEN-REJ-03",
+            lifecycle=True,
+        ),
+        "returned-access-token-unusable": Defect(
+            "the reply's AccessToken is Base-64 of random bytes", "ZEN-AUTH-08", lifecycle=True
+        ),
+        "accept-any-token": Defect(
+            "any AccessToken authenticates, with all rights, for an hour",
+            "ZEN-REJ-01",
+            lifecycle=True,
+        ),
+        "reject-spelled-rejected": Defect(
+            'a rejection says Result "Rejected", not "Reject"', "ZEN-REJ-02", lifecycle=True
+        ),
+        "auth-shared-across-connections": Defect(
+            "a successful AuthToken authenticates every connection", "ZEN-AUTH-09", lifecycle=True
+        ),
+        "sub-without-right-accepted": Defect(
+            "a Sub without the right is confirmed and pumped", "ZEN-AUTH-10", lifecycle=True
+        ),
+        "reauth-does-not-extend": Defect(
+            "a re-auth keeps the old expiry", "ZEN-EXP-04", lifecycle=True
+        ),
+        "reauth-drops-all-subscriptions": Defect(
+            "every re-auth answers every subscription Error + Unsub", "ZEN-SUB-05", lifecycle=True
+        ),
+        "data-frame-with-action": Defect('data frames carry "Action": "Publish"', "ZEN-SUB-08"),
+        "undocumented-error-code": Defect(
+            'the refusal Error\'s Data is "Forbidden", not "Authority"', "ZEN-ENV-02"
+        ),
+        "no-sub-confirm": Defect("a Sub is never confirmed", "ZEN-SUB-06", lifecycle=True),
+        "unsub-reply-confirmed": Defect(
+            "the reply to a client Unsub carries Confirm: true", "ZEN-SUB-07", lifecycle=True
+        ),
+        "identify-sub-silent": Defect("the Identify subscription never publishes", "ZEN-AUTH-14"),
+        "no-subprotocol": Defect(
+            "no subprotocol is selected, though the client offers ZenithJson", "ZEN-AUTH-15"
+        ),
+        "success-without-result": Defect(
+            "a successful AuthToken reply's Data has no Result", "ZEN-AUTH-01"
+        ),
+        "expiry-date-as-number": Defect(
+            "ExpiryDate is epoch seconds, not the documented DateTime", "ZEN-AUTH-02"
+        ),
+        "query-identify-rejects": Defect(
+            "QueryIdentify answers Reject on an authenticated session", "ZEN-AUTH-05"
+        ),
+        "reauth-after-expiry-refused": Defect(
+            "after expiry, AuthToken on the same connection is refused",
+            "ZEN-EXP-03",
+            lifecycle=True,
+        ),
+        "server-unsub-unconfirmed": Defect(
+            "a server-initiated Unsub carries no Confirm", "ZEN-SUB-04", lifecycle=True
+        ),
+        "refused-sub-without-reply": Defect(
+            "a refused Sub gets the Error but no Sub reply", "ZEN-SUB-10", lifecycle=True
+        ),
+        **pong_withheld("ZEN-HB-01"),
+        **accept_expired(
+            "ZEN-REJ-04", description="an expired access token authenticates (until its next check)"
+        ),
     }
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "auth-reply-topic": ("Identify", "AuthToken"),  # the docs / what Motif requires
@@ -167,8 +231,6 @@ class ZenithMock(MockApp):
     # -- connection ----------------------------------------------------------------------------
 
     async def serve_connection(self, conn: Connection) -> None:
-        if self.defect("pong-withheld"):
-            withhold_pongs(conn)
         handshake = self._handshake.pop(conn.ws, None)
         if handshake is not None:
             conn.identity = self.session(conn, *handshake)
@@ -305,7 +367,7 @@ class ZenithMock(MockApp):
                     token = decoded.decode("utf-8")
                 except UnicodeDecodeError:
                     raise Rejected("decoded AccessToken is not text", malformed=True) from None
-        return self.issuer.verify(token, check_expiry=not self.defect("accept-expired")), token
+        return self.verify(token), token
 
     def revoke(self, conn: Connection, *, everything: bool) -> list[Message]:
         """Error then server Unsub (one pair per reference) for each subscription now refused."""

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wsconform.mock.ethgas_op import EthgasOpMock
-from wsconform.profiles.base import Profile
 from wsconform.session import ExpectTimeout, Frame, PeerClosed, ProbeSession, TargetSilent
 
 Predicate = Callable[[Frame], bool]
@@ -48,19 +46,6 @@ def is_login_success(reply: dict[str, Any]) -> bool:
     code = reply.get("code")
     return reply.get("event") == "login" and code == 0 and not isinstance(code, bool)
 
-
-ETHGAS_OP = Profile(
-    name="ethgas-op",
-    title="ETHGas, the official op/args protocol",
-    suite_dir="ethgas_op",
-    schema_vendor="ethgas-op",
-    mock=EthgasOpMock,
-    public_channel="preconfMarketUpdate",
-    private_channel="accountOrderUpdate",
-    data_on=is_data,
-    token_lifetime=3600.0,  # "The JWT access token is valid for 1 h" (facts §2.1)
-    volatile=("E", "connId"),  # data frames' millisecond time; the login ack's connection id
-)
 
 SYNC_QUERY = "currentSlot"  # the documented query that needs no auth (facts §2.1)
 

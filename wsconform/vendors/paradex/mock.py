@@ -15,8 +15,10 @@ import secrets
 import time
 from typing import Any, ClassVar
 
+from wsconform.mock.defects import Defect, accept_expired, pong_withheld
 from wsconform.mock.issuer import PRIVATE_RIGHT, Rejected
-from wsconform.mock.server import Connection, Heartbeat, MockApp, withhold_pongs
+from wsconform.mock.server import Connection, MockApp
+from wsconform.profiles.base import Heartbeat
 
 PUBLIC_CHANNEL = re.compile(
     r"^(bbo|trades)\.[A-Za-z0-9_-]+$|^markets_summary(\.[A-Za-z0-9_-]+)?$|^markets(\.[A-Za-z0-9_-]+)?$"
@@ -57,40 +59,91 @@ class ParadexMock(MockApp):
     profile = "paradex"
     # facts §3.4: a ping every 55 s; "each pong extends the connection by 60 s". Close code [INF].
     HEARTBEAT = Heartbeat(ping_every=55.0, close_silent_after=60.0)
-    DEFECTS: ClassVar[dict[str, str]] = {
-        "accept-alg-none": "an unsigned token (alg none) authenticates",
-        "accept-forged-signature": "the signature is not checked",
-        "accept-expired": "an expired token authenticates",
-        "accept-any-bearer": "any bearer string authenticates",
-        "malformed-as-invalid": "a malformed token is answered 40111 instead of 40110",
-        "id-not-echoed": "replies carry no id",
-        "id-coerced-to-int": "a string id comes back as an integer",
-        "private-without-auth": "private channels are served without auth",
-        "private-data-stops-at-expiry": "private data stops when the JWT's exp passes",
-        "auth-result-not-object": "the auth result is `true`, not an object",
-        "no-jsonrpc-member": 'replies lack "jsonrpc": "2.0"',
-        "close-on-non-json": "the socket is closed on non-JSON input",
-        "duplicate-subscribe-accepted": "subscribing twice to a channel succeeds",
-        "unsubscribe-unknown-accepted": "unsubscribing from a channel never subscribed succeeds",
-        "unsubscribe-keeps-data": "data keeps flowing after an unsubscribe",
-        "no-parse-error": "non-JSON input is ignored instead of answered -32700",
-        "unknown-method-ignored": "an unknown method gets no reply",
-        "wrong-error-code-for-invalid-params": "invalid params are answered -32603",
-        "close-after-rejected-auth": "the connection is closed after a rejected auth",
-        "pong-withheld": "client pings are not answered",
-        "auth-result-extra-fields": "the auth result carries members no document shows",
-        "undocumented-error-messages": "error messages are texts no document shows",
-        "public-needs-auth": "public channels are refused without auth",
-        "geo-block-ignored": "a geo-blocked client is authenticated",
-        "subscribe-result-without-channel": "the subscribe result omits the channel",
-        "unsubscribe-result-without-channel": "the unsubscribe result omits the channel",
-        "error-code-as-string": "error codes are sent as JSON strings",
-        "string-token-as-invalid-params": "a malformed string token is answered -32602, not 40110",
-        "crash-on-huge-bearer": "a bearer over 16 KiB drops every other connection",
-        "stale-subscription-after-disconnect": (
-            "a channel subscribed on a connection that closed is confirmed to the next "
-            "subscriber but publishes nothing to it"
+    DEFECTS: ClassVar[dict[str, Defect]] = {
+        "accept-alg-none": Defect(
+            "an unsigned token (alg none) authenticates", "PDX-REJ-02", lifecycle=True
         ),
+        "accept-forged-signature": Defect(
+            "the signature is not checked", "PDX-REJ-02", lifecycle=True
+        ),
+        "accept-any-bearer": Defect(
+            "any bearer string authenticates",
+            "PDX-REJ-01",
+            also=(
+                "PDX-REJ-02",
+                "PDX-REJ-03",
+            ),
+            lifecycle=True,
+        ),
+        "malformed-as-invalid": Defect(
+            "a malformed token is answered 40111 instead of 40110", "PDX-REJ-01", lifecycle=True
+        ),
+        "id-not-echoed": Defect("replies carry no id", "PDX-ENV-02"),
+        "id-coerced-to-int": Defect("a string id comes back as an integer", "PDX-ENV-02"),
+        "private-without-auth": Defect(
+            "private channels are served without auth", "PDX-AUTH-03", lifecycle=True
+        ),
+        "private-data-stops-at-expiry": Defect(
+            "private data stops when the JWT's exp passes", "PDX-EXP-01", lifecycle=True
+        ),
+        "auth-result-not-object": Defect(
+            "the auth result is `true`, not an object", "PDX-AUTH-01", lifecycle=True
+        ),
+        "no-jsonrpc-member": Defect('replies lack "jsonrpc": "2.0"', "PDX-ENV-01"),
+        "close-on-non-json": Defect("the socket is closed on non-JSON input", "PDX-ENV-03"),
+        "duplicate-subscribe-accepted": Defect(
+            "subscribing twice to a channel succeeds", "PDX-SUB-04", lifecycle=True
+        ),
+        "unsubscribe-unknown-accepted": Defect(
+            "unsubscribing from a channel never subscribed succeeds", "PDX-SUB-05", lifecycle=True
+        ),
+        "unsubscribe-keeps-data": Defect(
+            "data keeps flowing after an unsubscribe", "PDX-SUB-03", lifecycle=True
+        ),
+        "no-parse-error": Defect(
+            "non-JSON input is ignored instead of answered -32700", "PDX-ENV-03"
+        ),
+        "unknown-method-ignored": Defect("an unknown method gets no reply", "PDX-ENV-05"),
+        "wrong-error-code-for-invalid-params": Defect(
+            "invalid params are answered -32603", "PDX-ENV-06"
+        ),
+        "close-after-rejected-auth": Defect(
+            "the connection is closed after a rejected auth", "PDX-REJ-05", lifecycle=True
+        ),
+        "auth-result-extra-fields": Defect(
+            "the auth result carries members no document shows", "PDX-AUTH-02", lifecycle=True
+        ),
+        "undocumented-error-messages": Defect(
+            "error messages are texts no document shows", "PDX-ENV-07"
+        ),
+        "public-needs-auth": Defect(
+            "public channels are refused without auth", "PDX-AUTH-04", lifecycle=True
+        ),
+        "geo-block-ignored": Defect("a geo-blocked client is authenticated", "PDX-REJ-09"),
+        "subscribe-result-without-channel": Defect(
+            "the subscribe result omits the channel", "PDX-SUB-01", lifecycle=True
+        ),
+        "unsubscribe-result-without-channel": Defect(
+            "the unsubscribe result omits the channel", "PDX-SUB-02", lifecycle=True
+        ),
+        "error-code-as-string": Defect(
+            "error codes are sent as JSON strings", "PDX-REJ-04", lifecycle=True
+        ),
+        "string-token-as-invalid-params": Defect(
+            "a malformed string token is answered -32602, not 40110", "PDX-REJ-07", lifecycle=True
+        ),
+        "crash-on-huge-bearer": Defect(
+            "a bearer over 16 KiB drops every other connection", "PDX-REJ-08"
+        ),
+        "stale-subscription-after-disconnect": Defect(
+            "a channel subscribed on a connection that closed is confirmed to the next "
+            "subscriber but publishes nothing to it",
+            "PDX-SUB-06",
+            also=("PDX-AUTH-05",),
+            lifecycle=True,
+        ),
+        **accept_expired("PDX-REJ-03"),
+        **pong_withheld("PDX-HB-01"),
     }
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "auth-result": ("node_id", "empty"),  # current docs / the seed page
@@ -111,8 +164,6 @@ class ParadexMock(MockApp):
     # -- connection ----------------------------------------------------------------------------
 
     async def serve_connection(self, conn: Connection) -> None:
-        if self.defect("pong-withheld"):
-            withhold_pongs(conn)
         try:
             await self.serve_requests(conn)
         finally:
@@ -198,10 +249,9 @@ class ParadexMock(MockApp):
             conn.identity = ("anyone", (PRIVATE_RIGHT,), float("inf"))
         else:
             try:
-                identity = self.issuer.verify(
+                identity = self.verify(
                     bearer,
                     accept_alg_none=self.defect("accept-alg-none"),
-                    check_expiry=not self.defect("accept-expired"),
                     check_signature=not self.defect("accept-forged-signature"),
                 )
             except Rejected as exc:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from wsconform.mock.ethgas import EthgasMock
-from wsconform.profiles.base import Profile
 from wsconform.session import ExpectTimeout, Frame, ProbeSession, TargetSilent
 
 Predicate = Callable[[Frame], bool]
@@ -53,19 +51,6 @@ def errors_in(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     frame with an `error` member."""
     return [a for a in answers if a.get("cmd") == "error" or "error" in a]
 
-
-ETHGAS = Profile(
-    name="ethgas",
-    title="ETHGas, the seed page's cmd dialect",
-    suite_dir="ethgas",
-    schema_vendor="ethgas",
-    mock=EthgasMock,
-    public_channel="preconfMarketUpdate",
-    private_channel="accountOrderUpdate",
-    data_on=is_data,
-    token_lifetime=3600.0,  # "The JWT access token is valid for 1 h" (facts §2.1)
-    volatile=("timestamp",),
-)
 
 # Per endpoint URL: whether it answers {"cmd":"ping"} with {"cmd":"pong"} (learned by the first
 # ping). The companion page lists ping/pong without showing either frame (ETH-HB-02, SHOULD), so

@@ -5,9 +5,6 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from wsconform.mock.paradex import ParadexMock
-from wsconform.mock.server import Heartbeat
-from wsconform.profiles.base import Profile
 from wsconform.session import Frame, ProbeSession
 
 AUTH_ERROR_CODES = (40110, 40111, 40112)
@@ -36,21 +33,6 @@ def is_notification(channel: str):
 def error_code(reply: dict[str, Any]) -> Any:
     error = reply.get("error")
     return error.get("code") if isinstance(error, dict) else None
-
-
-PARADEX = Profile(
-    name="paradex",
-    title="Paradex (JSON-RPC 2.0)",
-    suite_dir="paradex",
-    schema_vendor="paradex",
-    mock=ParadexMock,
-    public_channel="bbo.ETH-USD-PERP",
-    private_channel="account",
-    data_on=is_notification,
-    token_lifetime=300.0,  # "JWTs expire after 5 minutes" (facts §3.5)
-    heartbeat=Heartbeat(ping_every=55.0, close_silent_after=60.0),  # §3.4; close code undocumented
-    volatile=("usIn", "usOut", "usDiff", "node_id", "created_at"),
-)
 
 
 class ParadexClient:

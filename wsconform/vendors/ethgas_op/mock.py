@@ -57,14 +57,15 @@ from typing import Any, ClassVar
 
 from websockets.asyncio.server import Request, Response, ServerConnection
 
-from wsconform.mock.ethgas_common import (
+from wsconform.mock.defects import Defect, accept_expired, pong_withheld
+from wsconform.mock.issuer import ALL_RIGHTS, Identity, Rejected
+from wsconform.mock.server import Connection, MockApp
+from wsconform.vendors.ethgas.common import (
     ANY_TOKEN_LIFETIME,
     CHANNELS,
     is_private,
     reads_private,
 )
-from wsconform.mock.issuer import ALL_RIGHTS, Identity, Rejected
-from wsconform.mock.server import Connection, MockApp, withhold_pongs
 
 Message = dict[str, Any]
 INSTRUMENT = "ETH-PC-863"
@@ -84,23 +85,49 @@ class OpState:
 class EthgasOpMock(MockApp):
     profile = "ethgas-op"
     path = "/ws"
-    DEFECTS: ClassVar[dict[str, str]] = {
-        "accept-any-token": "any string accessToken authenticates, with all rights, for an hour",
-        "private-without-login": "private channels and queries are served without auth",
-        "session-header-ignored": "a valid Authorization header does not authenticate",
-        "login-ack-renamed": 'the login success ack has "event": "auth"',
-        "success-nonzero-code": 'the login success ack says "code": 99 (still logged in)',
-        "accept-expired": "an expired token authenticates",
-        "text-ping-unanswered": 'the text "ping" gets no "pong"',
-        "pong-withheld": "client WebSocket pings are not answered",
-        "multi-arg-subscribe-first-only": "only a subscribe's first arg is subscribed; all acked",
-        "unsubscribe-keeps-data": "data keeps flowing after an unsubscribe",
-        "private-channels-silent": "private subscriptions are acked but never publish",
+    DEFECTS: ClassVar[dict[str, Defect]] = {
+        "accept-any-token": Defect(
+            "any string accessToken authenticates, with all rights, for an hour",
+            "EOP-REJ-01",
+            lifecycle=True,
+        ),
+        "private-without-login": Defect(
+            "private channels and queries are served without auth", "EOP-AUTH-04", lifecycle=True
+        ),
+        "session-header-ignored": Defect(
+            "a valid Authorization header does not authenticate", "EOP-AUTH-03", lifecycle=True
+        ),
+        "login-ack-renamed": Defect(
+            'the login success ack has "event": "auth"', "EOP-AUTH-01", lifecycle=True
+        ),
+        "success-nonzero-code": Defect(
+            'the login success ack says "code": 99 (still logged in)', "EOP-AUTH-01", lifecycle=True
+        ),
+        "text-ping-unanswered": Defect('the text "ping" gets no "pong"', "EOP-HB-01"),
+        "multi-arg-subscribe-first-only": Defect(
+            "only a subscribe's first arg is subscribed; all acked", "EOP-SUB-01", lifecycle=True
+        ),
+        "unsubscribe-keeps-data": Defect(
+            "data keeps flowing after an unsubscribe", "EOP-SUB-02", lifecycle=True
+        ),
+        "private-channels-silent": Defect(
+            "private subscriptions are acked but never publish", "EOP-AUTH-02", lifecycle=True
+        ),
         # Not currentSlot itself: the suite syncs on it, so breaking it breaks every test.
-        "public-channels-need-login": "public channels need a login",
-        "private-query-payload-as-data": 'private query replies carry "data", not "P"',
-        "data-without-timestamp": 'data frames lack "E", the millisecond timestamp',
-        "non-json-error-text": "a malformed request is answered with plain text, not JSON",
+        "public-channels-need-login": Defect(
+            "public channels need a login", "EOP-AUTH-05", lifecycle=True
+        ),
+        "private-query-payload-as-data": Defect(
+            'private query replies carry "data", not "P"', "EOP-ENV-01"
+        ),
+        "data-without-timestamp": Defect(
+            'data frames lack "E", the millisecond timestamp', "EOP-SUB-03"
+        ),
+        "non-json-error-text": Defect(
+            "a malformed request is answered with plain text, not JSON", "EOP-ENV-04"
+        ),
+        **accept_expired("EOP-REJ-02"),
+        **pong_withheld("EOP-HB-02"),
     }
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "bad-header-token": ("upgrade-unauthenticated", "refuse-401"),
@@ -139,8 +166,6 @@ class EthgasOpMock(MockApp):
     # -- connection ----------------------------------------------------------------------------
 
     async def serve_connection(self, conn: Connection) -> None:
-        if self.defect("pong-withheld"):
-            withhold_pongs(conn)
         conn.identity = self._handshake.pop(conn.ws, None)
         self.states[conn] = OpState(secrets.token_hex(4))
         try:
@@ -153,7 +178,7 @@ class EthgasOpMock(MockApp):
     def verify(self, token: object) -> Identity:
         if self.defect("accept-any-token") and isinstance(token, str):
             return Identity("anyone", ALL_RIGHTS, self.clock.now() + ANY_TOKEN_LIFETIME)
-        return self.issuer.verify(token, check_expiry=not self.defect("accept-expired"))
+        return super().verify(token)
 
     def reads_private(self, conn: Connection) -> bool:
         if self.defect("private-without-login"):

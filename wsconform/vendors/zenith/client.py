@@ -8,9 +8,6 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from wsconform.mock.server import Heartbeat
-from wsconform.mock.zenith import ZenithMock
-from wsconform.profiles.base import Profile
 from wsconform.provenance import step
 from wsconform.session import Frame, ProbeSession
 
@@ -92,23 +89,6 @@ def result_of(reply: dict[str, Any]) -> Any:
 @step  # the AccessToken form: a replay encodes its fresh token alike
 def base64_of(token: str) -> str:
     return base64.b64encode(token.encode()).decode("ascii")
-
-
-ZENITH = Profile(
-    name="zenith",
-    title="Paritech Zenith (ZenithJson)",
-    suite_dir="zenith",
-    schema_vendor="zenith",
-    mock=ZenithMock,
-    public_channel="Market/Trades!BHP.ASX",  # needs Zenith/Market, which a limited token keeps
-    private_channel="Trading/Orders!DEMO1",  # needs Zenith/Trading: limited and ws:// lack it
-    data_on=is_data,
-    token_lifetime=3600.0,  # not documented; an OAuth access token's usual hour
-    subprotocols=("ZenithJson",),
-    tls_only_rights=True,
-    heartbeat=Heartbeat(ping_every=30.0, close_silent_after=60.0, close_code=1008),  # §1.7
-    volatile=("ExpiryDate", "DisplayName", "UserID"),  # the session's: each token is another
-)
 
 
 class ZenithClient:
