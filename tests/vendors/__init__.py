@@ -1,0 +1,1 @@
+"""Each vendor's own tests (its mock, its schemas, its protocol core), beside each other."""

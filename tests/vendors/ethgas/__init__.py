@@ -1,0 +1,1 @@
+"""The ethgas vendor folder's tests: wsconform/vendors/ethgas/."""

@@ -1,0 +1,1 @@
+"""The zenith vendor folder's tests: wsconform/vendors/zenith/."""
