@@ -20,7 +20,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from hostile import GARBAGE_BINARY, SLOW_HANDSHAKE, hostile_server
-from standalone import run_pytest
+from standalone import ROOT, run_pytest
 
 from wsconform.profiles import get_profile, installed
 
@@ -85,7 +85,7 @@ def run_against(case: Case, tokens: dict[str, str], reports: Path) -> tuple[str,
     with hostile_server(case.behaviour) as url:
         started = time.monotonic()
         done = run_pytest(
-            f"suites/{get_profile(case.profile).suite_dir}", "--profile", case.profile,
+            str(get_profile(case.profile).suite.relative_to(ROOT)), "--profile", case.profile,
             "--endpoint", url, "--report-dir", str(reports), "-q",
             timeout=4 * BOUND, env=tokens,
         )  # fmt: skip

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from standalone import WSCONFORM, StandaloneMock, run_pytest, standalone_mock
+from standalone import ROOT, WSCONFORM, StandaloneMock, run_pytest, standalone_mock
 
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
@@ -39,7 +39,7 @@ LIVE_RUN_TIMEOUT = 300  # seconds for a whole default run (measured 40-90 s)
 
 def suite_command(profile: str, mock: StandaloneMock, key: Path, reports: Path) -> list[str]:
     args = [
-        f"suites/{get_profile(profile).suite_dir}",
+        str(get_profile(profile).suite.relative_to(ROOT)),
         "--profile", profile,
         "--endpoint", mock.url,
         "--token-command", f"{WSCONFORM} mint {profile} --key-file {key}",

@@ -50,7 +50,7 @@ def test_no_planted_token_appears_in_any_output(profile: str, tmp_path: Path) ->
     )
     script.chmod(0o755)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", f"suites/{get_profile(profile).suite_dir}",
+        [sys.executable, "-m", "pytest", str(get_profile(profile).suite.relative_to(ROOT)),
          "--profile", profile, "--mock-defect", DEFECT[profile], "--mock-key-file", str(key),
          "--token-command", str(script), "--header", f"X-Api-Key:{API_KEY}",
          "--report-dir", str(reports), "--junitxml", str(reports / "junit.xml"), "-p",

@@ -196,7 +196,7 @@ def test_the_substitutions_are_few_explained_and_all_used(tmp_path):
     for profile in HEADINGS:
         words = staging_command(profile)
         assert words[0] == ".venv/bin/pytest"
-        assert f"suites/{get_profile(profile).suite_dir}" in words
+        assert str(get_profile(profile).suite.relative_to(ROOT)) in words
         assert words[words.index("--profile") + 1] == profile
         args, applied = substitute(profile, words, mock, tmp_path / "k", tmp_path / "c", tmp_path)
         assert set(applied) <= allowed_for(profile), set(applied) - allowed_for(profile)

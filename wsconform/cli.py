@@ -293,7 +293,7 @@ def requirements(args: argparse.Namespace) -> int:
                 for req_id in marker.args if marker else ():
                     covering.setdefault(req_id, []).append(item.nodeid)
 
-    suite = str(SUITES_ROOT / profile.suite_dir)
+    suite = str(profile.suite)
     output = io.StringIO()
     # The suite as it is, not as a run's WSCONFORM_* settings (--req, --baseline) would select it.
     with (

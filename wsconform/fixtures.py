@@ -72,7 +72,7 @@ def check(request: pytest.FixtureRequest, profile: Profile, transcript: Transcri
     run = request.config.stash[RUN]
     checker = Checker(
         catalogue(profile.name),
-        registry(),
+        registry(profile.schemas.parent),
         run.redactor,
         vendor=profile.schema_vendor,
         strict=run.strict,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wsconform.config import without_settings
-from wsconform.layout import DATA, SUITES_ROOT
+from wsconform.layout import DATA
 from wsconform.profiles.base import Profile
 from wsconform.requirements import Level, catalogue
 
@@ -55,7 +55,7 @@ def run_suite(
     embedded mock, with `defect` switched on or `variant` (KEY=VALUE) chosen, under
     `hypothesis_profile`, with pytest's further `args`."""
     command = [
-        sys.executable, "-m", "pytest", str(SUITES_ROOT / profile.suite_dir / module),
+        sys.executable, "-m", "pytest", str(profile.suite / module),
         "--profile", profile.name, "--report-dir", str(report_dir), "--op-timeout", str(op_timeout),
         "--signing-key", str(report_dir / "signing-key.pem"),
         "-q", "-p", "no:cacheprovider", "--no-header",

@@ -25,10 +25,9 @@ from hypothesis import settings
 from wsconform import __version__, allure_evidence, hypothesis_profiles, progress, reproduce
 from wsconform.checks import Checker, Unfinished, conformance_failure_in
 from wsconform.config import ConfigError, add_options, resolve
-from wsconform.layout import SCHEMA_ROOT
 from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import RunImpossible, preflight
-from wsconform.profiles import get_profile, installed, profile_for_suite_dir
+from wsconform.profiles import get_profile, installed, profile_holding
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor
 from wsconform.report import baseline, bundle, completeness, rollup, signing
@@ -205,15 +204,7 @@ def _bad_configuration(reason: str) -> NoReturn:
 
 
 def profile_of(node: pytest.Item | pytest.Collector) -> Profile | None:
-    return _suite_profile(Path(str(node.path)))
-
-
-def _suite_profile(path: Path) -> Profile | None:
-    """The profile whose suite holds `path` (suites/<suite_dir>/...), if any."""
-    parts = path.parts
-    if "suites" in parts and parts.index("suites") + 1 < len(parts):
-        return profile_for_suite_dir(parts[parts.index("suites") + 1])
-    return None
+    return profile_holding(Path(str(node.path)))
 
 
 def _check_suite_dirs(config: pytest.Config) -> None:
@@ -222,12 +213,15 @@ def _check_suite_dirs(config: pytest.Config) -> None:
     profile = config.stash[RUN].profile
     if profile is None:
         return
+    here = config.invocation_params.dir
     for arg in config.args:
-        given = _suite_profile(config.invocation_params.dir / arg.split("::")[0])
+        given = profile_holding(here / arg.split("::")[0])
         if given is not None and given.name != profile:
+            wanted = get_profile(profile).suite
+            shown = wanted.relative_to(here) if wanted.is_relative_to(here) else wanted
             pytest.exit(
                 f"wsconform: the run could not be made: --profile {profile} runs "
-                f"suites/{get_profile(profile).suite_dir}, not {arg} (the {given.name} suite)",
+                f"{shown}, not {arg} (the {given.name} suite)",
                 2,
             )
 
@@ -678,7 +672,8 @@ def _write_results(
     written = bundle.write(
         document,
         profile_report_dir=path.parent,
-        schema_dir=SCHEMA_ROOT / profile.schema_vendor,
+        schema_dir=profile.schemas,
+        home=profile.home,
         catalogue_file=catalogue_path(profile.name),
         doc_sources=catalogue(profile.name).doc_sources,
         hypothesis_seed=run.hypothesis_seed,

@@ -16,8 +16,6 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from wsconform.layout import SUITES_ROOT
-
 _SOURCE_KEY = re.compile(r"\b([A-Z][A-Z0-9]+)\b")
 FAMILIES = ("authentication", "rejection", "expiry", "subscription replay", "envelope", "heartbeat")
 
@@ -100,7 +98,7 @@ def load(path: Path) -> Catalogue:
 def catalogue_path(profile: str) -> Path:
     from wsconform.profiles import get_profile
 
-    return SUITES_ROOT / get_profile(profile).suite_dir / "requirements.toml"
+    return get_profile(profile).suite / "requirements.toml"
 
 
 @cache

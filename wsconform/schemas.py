@@ -161,6 +161,7 @@ class SchemaRegistry:
 
 
 @cache
-def registry() -> SchemaRegistry:
-    """The process-wide registry over the project's schemas/ directory."""
-    return SchemaRegistry()
+def registry(root: Path = SCHEMA_ROOT) -> SchemaRegistry:
+    """The process-wide registry over a schemas directory: wsconform's own, or the one holding
+    an installed vendor package's (Profile.schemas)."""
+    return SchemaRegistry(root)

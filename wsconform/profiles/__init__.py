@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from wsconform.profiles.base import Profile
 
@@ -46,5 +47,6 @@ def get_profile(name: str) -> Profile:
         raise UnknownProfile(f"unknown profile {name!r}; profiles: {known}") from None
 
 
-def profile_for_suite_dir(directory: str) -> Profile | None:
-    return next((p for p in installed().values() if p.suite_dir == directory), None)
+def profile_holding(path: Path) -> Profile | None:
+    """The profile whose suite holds `path`, if any."""
+    return next((p for p in installed().values() if p.holds(path)), None)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wsconform.session import Frame
@@ -29,8 +31,10 @@ class Heartbeat:
 class Profile:
     name: str  # the --profile value
     title: str
-    suite_dir: str  # suites/<suite_dir>/ holds the tests and requirements.toml
-    schema_vendor: str  # schemas/<schema_vendor>/
+    suite: Path  # the directory of its tests and their requirements.toml
+    # The directory of its JSON schemas, named as the vendor part of their $id
+    # (<root>/<vendor>/<name>.json; see wsconform.schemas).
+    schemas: Path
     mock: type[MockApp]
     public_channel: str  # defaults for --public-channel / --private-channel
     private_channel: str
@@ -45,3 +49,17 @@ class Profile:
     # JSON members whose values change from run to run (times, server-made ids): a replay
     # compares frames without their values.
     volatile: tuple[str, ...] = ()
+
+    @property
+    def schema_vendor(self) -> str:
+        return self.schemas.name
+
+    @property
+    def home(self) -> Path:
+        """The directory holding its suite and schemas (wsconform's data directory for its own
+        profiles, a vendor package's for its): a bundle names their files relative to it."""
+        return Path(os.path.commonpath([self.suite, self.schemas]))
+
+    def holds(self, path: Path) -> bool:
+        """Whether `path` is in this profile's suite."""
+        return path.resolve().is_relative_to(self.suite.resolve())

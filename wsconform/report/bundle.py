@@ -33,7 +33,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from wsconform.layout import CHECKOUT, DATA
+from wsconform.layout import CHECKOUT
 from wsconform.report import html, signing
 from wsconform.report.junit import junit_xml
 from wsconform.report.rollup import Certification
@@ -96,6 +96,7 @@ def write(
     profile_report_dir: Path,
     schema_dir: Path,
     catalogue_file: Path,
+    home: Path,
     doc_sources: dict[str, str],
     hypothesis_seed: str | None,
     key: Ed25519PrivateKey,
@@ -145,11 +146,11 @@ def write(
             "started": _iso(document["started"]),
             "finished": _iso(document["finished"]),
             "catalogue": {
-                "path": catalogue_file.relative_to(DATA).as_posix(),
+                "path": catalogue_file.relative_to(home).as_posix(),
                 "sha256": sha256(catalogue_file),
             },
             "schemas": {
-                p.relative_to(DATA).as_posix(): sha256(p) for p in sorted(schema_dir.glob("*.json"))
+                p.relative_to(home).as_posix(): sha256(p) for p in sorted(schema_dir.glob("*.json"))
             },
             "signer": {
                 "algorithm": "Ed25519",

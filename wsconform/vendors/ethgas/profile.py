@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wsconform.layout import SCHEMA_ROOT, SUITES_ROOT
 from wsconform.profiles.base import Profile
 from wsconform.vendors.ethgas.client import is_data
 from wsconform.vendors.ethgas.mock import EthgasMock
@@ -9,8 +10,8 @@ from wsconform.vendors.ethgas.mock import EthgasMock
 PROFILE = Profile(
     name="ethgas",
     title="ETHGas, the seed page's cmd dialect",
-    suite_dir="ethgas",
-    schema_vendor="ethgas",
+    suite=SUITES_ROOT / "ethgas",
+    schemas=SCHEMA_ROOT / "ethgas",
     mock=EthgasMock,
     public_channel="preconfMarketUpdate",
     private_channel="accountOrderUpdate",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wsconform.layout import SCHEMA_ROOT, SUITES_ROOT
 from wsconform.profiles.base import Profile
 from wsconform.vendors.ethgas_op.client import is_data
 from wsconform.vendors.ethgas_op.mock import EthgasOpMock
@@ -9,8 +10,8 @@ from wsconform.vendors.ethgas_op.mock import EthgasOpMock
 PROFILE = Profile(
     name="ethgas-op",
     title="ETHGas, the official op/args protocol",
-    suite_dir="ethgas_op",
-    schema_vendor="ethgas-op",
+    suite=SUITES_ROOT / "ethgas_op",
+    schemas=SCHEMA_ROOT / "ethgas-op",
     mock=EthgasOpMock,
     public_channel="preconfMarketUpdate",
     private_channel="accountOrderUpdate",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wsconform.layout import SCHEMA_ROOT, SUITES_ROOT
 from wsconform.profiles.base import Heartbeat, Profile
 from wsconform.vendors.paradex.client import is_notification
 from wsconform.vendors.paradex.mock import ParadexMock
@@ -9,8 +10,8 @@ from wsconform.vendors.paradex.mock import ParadexMock
 PROFILE = Profile(
     name="paradex",
     title="Paradex (JSON-RPC 2.0)",
-    suite_dir="paradex",
-    schema_vendor="paradex",
+    suite=SUITES_ROOT / "paradex",
+    schemas=SCHEMA_ROOT / "paradex",
     mock=ParadexMock,
     public_channel="bbo.ETH-USD-PERP",
     private_channel="account",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wsconform.layout import SCHEMA_ROOT, SUITES_ROOT
 from wsconform.profiles.base import Heartbeat, Profile
 from wsconform.vendors.zenith.client import is_data
 from wsconform.vendors.zenith.mock import ZenithMock
@@ -9,8 +10,8 @@ from wsconform.vendors.zenith.mock import ZenithMock
 PROFILE = Profile(
     name="zenith",
     title="Paritech Zenith (ZenithJson)",
-    suite_dir="zenith",
-    schema_vendor="zenith",
+    suite=SUITES_ROOT / "zenith",
+    schemas=SCHEMA_ROOT / "zenith",
     mock=ZenithMock,
     public_channel="Market/Trades!BHP.ASX",  # needs Zenith/Market, which a limited token keeps
     private_channel="Trading/Orders!DEMO1",  # needs Zenith/Trading: limited and ws:// lack it
