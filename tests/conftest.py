@@ -9,6 +9,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+# A vendor's own package, built and installed by tests/test_installed.py: its suite runs there,
+# with its profile installed, not here.
+collect_ignore = ["example_profile"]
+
 # Helpers whose asserts run inside tests (schema_cases builds tests): pytest explains failures.
 pytest.register_assert_rewrite("schema_cases", "ethgas_mock_helpers")
 

@@ -1,7 +1,9 @@
 """Installed, not checked out (issue 19): the wheel built from this checkout goes into a clean
 venv, and is run from a directory outside the checkout as a vendor's QA runs it: `wsconform
 certify` on the embedded mock, `wsconform certify` against `wsconform mock` as a live target,
-and plain pytest on the installed suites (--pyargs). pip takes the pinned dependencies from its
+and plain pytest on the installed suites (--pyargs). Beside it, a vendor's own profile package
+(tests/example_profile) found through its entry point, certified and kill-matrixed with no edit
+inside wsconform/. pip takes the pinned dependencies from its
 cache (or PyPI the first time)."""
 
 from __future__ import annotations
@@ -146,3 +148,53 @@ def test_plain_pytest_runs_the_installed_suite(installed: Installed, tmp_path: P
         "--signing-key", tmp_path / "key.pem", cwd=where,
     )  # fmt: skip
     certified(done, where / "reports")
+
+
+@pytest.fixture(scope="module")
+def echo(installed: Installed) -> Installed:
+    """The out-of-tree example profile, installed from its own project as a vendor ships one."""
+    pip(installed.bin / "python", "install", "--no-deps", ROOT / "tests" / "example_profile")
+    return installed
+
+
+def test_a_profile_from_another_package_certifies(echo: Installed, tmp_path: Path) -> None:
+    listed = echo.run("wsconform", "mock", "echo", "--list-defects", cwd=echo.vendor)
+    assert "accept-any-token" in listed.stdout, listed.stdout + listed.stderr
+    done = echo.run(
+        "wsconform", "certify", "--profile", "echo", "--report-dir", tmp_path / "reports",
+        "--signing-key", tmp_path / "key.pem", cwd=echo.vendor,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "wsconform: echo: CERTIFIED" in done.stdout, done.stdout[-4000:]
+
+
+KILL_ECHO = """
+import json, sys, tempfile
+from pathlib import Path
+from wsconform.killmatrix import kill_matrix
+from wsconform.profiles import get_profile
+with tempfile.TemporaryDirectory() as work:
+    runs = kill_matrix(get_profile("echo"), Path(work), workers=2)
+print(json.dumps({case or "clean": sorted(run.red_requirements) for case, run in runs.items()}))
+"""
+
+
+def test_the_kill_matrix_proves_every_check_of_a_profile_from_another_package(
+    echo: Installed,
+) -> None:
+    """Its defects, declared beside its mock, each turn what they break red; the clean mock and
+    the core's conforming variants stay green."""
+    done = echo.run("python", "-c", KILL_ECHO, cwd=echo.vendor)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    red = json.loads(done.stdout.splitlines()[-1])
+    assert red == {
+        "clean": [],
+        "accept-any-token": ["ECHO-REJ-01", "ECHO-REJ-02"],
+        "accept-expired": ["ECHO-REJ-02"],
+        "auth-ok-renamed": ["ECHO-AUTH-01"],
+        "pong-withheld": ["ECHO-HB-01"],
+        "private-without-auth": ["ECHO-SUB-01"],
+        "compression=deflate": [],
+        "extra-member=yes": [],
+        "reply-delay=25ms": [],
+    }

@@ -36,7 +36,6 @@ from wsconform.config import (
     resolve,
     without_settings,
 )
-from wsconform.layout import SUITES_ROOT
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
 from wsconform.mock.server import CannotListen, MockContext, MockServer, UnknownDefect
@@ -59,8 +58,10 @@ EXIT_CONFORMANT, EXIT_NONCONFORMANT, EXIT_NOT_RUN = 0, 1, 2
 def certify(args: argparse.Namespace) -> int:
     report_dir = Path(args.report_dir)
     allure_results = report_dir / "allure-results"
+    # Every installed profile's suite (wsconform's own and any vendor package's), or --profile's.
+    profiles = [get_profile(args.profile)] if args.profile else list(installed().values())
     pytest_args = [
-        str(SUITES_ROOT),
+        *(str(p.suite) for p in profiles),
         # pytest's cache (--lf) beside the reports, in the directory the run is made from: an
         # installed suite's rootdir is in site-packages.
         "-o", f"cache_dir={Path.cwd() / '.pytest_cache'}",

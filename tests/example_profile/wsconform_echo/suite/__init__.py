@@ -1,0 +1,1 @@
+"""The echo suite: one test per requirement of PROTOCOL.md."""
