@@ -153,7 +153,9 @@ def test_plain_pytest_runs_the_installed_suite(installed: Installed, tmp_path: P
 @pytest.fixture(scope="module")
 def echo(installed: Installed) -> Installed:
     """The out-of-tree example profile, installed from its own project as a vendor ships one."""
-    pip(installed.bin / "python", "install", "--no-deps", ROOT / "tests" / "example_profile")
+    source = installed.vendor.parent / "echo-source"  # a build leaves build/ where it runs
+    shutil.copytree(ROOT / "tests" / "example_profile", source, ignore=NOT_SOURCE)
+    pip(installed.bin / "python", "install", "--no-deps", source)
     return installed
 
 

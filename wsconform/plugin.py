@@ -27,7 +27,7 @@ from wsconform.checks import Checker, Unfinished, conformance_failure_in
 from wsconform.config import ConfigError, add_options, resolve
 from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import RunImpossible, preflight
-from wsconform.profiles import get_profile, installed, profile_holding
+from wsconform.profiles import BrokenProfile, get_profile, installed, profile_holding
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor
 from wsconform.report import baseline, bundle, completeness, rollup, signing
@@ -260,7 +260,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
     for warning_filter in WARNING_FILTERS:
         config.addinivalue_line("filterwarnings", warning_filter)
-    config.stash[RUN] = Run(config)
+    try:
+        config.stash[RUN] = Run(config)
+    except (CatalogueError, BrokenProfile) as exc:  # an installed profile's own mistake
+        _bad_configuration(str(exc))
     _check_suite_dirs(config)
     _describe_hypothesis(config)
     if allure_evidence.active(config):

@@ -7,8 +7,9 @@ Every profile registers through the `wsconform.profiles` entry point group, wsco
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 from wsconform.profiles.base import Profile
@@ -27,8 +28,14 @@ class BrokenProfile(RuntimeError):
 @cache
 def installed() -> dict[str, Profile]:
     """Every registered profile by name, loaded once."""
+    return load(entry_points(group=ENTRY_POINTS))
+
+
+def load(points: Iterable[EntryPoint]) -> dict[str, Profile]:
+    """The profiles these entry points name, by name; BrokenProfile for one that is not the
+    Profile it is registered as."""
     found: dict[str, Profile] = {}
-    for point in sorted(entry_points(group=ENTRY_POINTS), key=lambda p: p.name):
+    for point in sorted(points, key=lambda p: p.name):
         profile = point.load()
         if not isinstance(profile, Profile) or profile.name != point.name:
             raise BrokenProfile(
