@@ -10,7 +10,8 @@ import pytest
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.session import ProbeSession
 from wsconform.target import Target
-from wsconform.vendors.zenith.client import ZenithClient, result_of
+from wsconform.vendors.zenith.client import ZenithClient
+from wsconform.vendors.zenith.protocol import result_of
 
 
 @pytest.fixture

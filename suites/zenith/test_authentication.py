@@ -9,7 +9,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from wsconform.vendors.zenith.client import base64_of, is_data, result_of
+from wsconform.vendors.zenith.client import is_data
+from wsconform.vendors.zenith.protocol import (
+    IDENTIFY_CHANNEL,
+    SUBPROTOCOL,
+    base64_of,
+    bearer_header,
+    result_of,
+)
 
 OPTIONAL_FIELDS = ("AccessToken", "DisplayName", "UserID", "ExpiryDate", "Scope")
 
@@ -54,7 +61,7 @@ def test_auth_token_with_a_valid_token_succeeds(client, tokens, check):
 @pytest.mark.req("ZEN-AUTH-04", "ZEN-AUTH-05", "ZEN-SUB-06")
 def test_a_bearer_header_authenticates_the_session(client, tokens, target, check, subscribed):
     token = tokens.get("valid").value
-    c = client(headers=[("Authorization", f"Bearer {token}")])
+    c = client(headers=[bearer_header(token)])
     reply = c.query_identify()
     check.equal("ZEN-AUTH-04", result_of(reply), "Success", what="QueryIdentify after header auth")
     check.schema("ZEN-AUTH-05", reply, "query-identify-reply", what="QueryIdentify reply")
@@ -154,10 +161,10 @@ def test_a_token_in_the_uri_does_not_authenticate(client, tokens, target, check)
 @pytest.mark.req("ZEN-AUTH-14", "ZEN-AUTH-01")
 def test_the_identify_subscription_announces_the_authority(client, authenticate, check):
     c = client()
-    c.sub("Auth/Identify")
+    c.sub(IDENTIFY_CHANNEL)
     authenticate(c)
     with check.scope("ZEN-AUTH-14", "the Identify subscription publishes the authority"):
-        frame = c.data("Auth/Identify")  # a Publish without TransactionID, unlike the reply
+        frame = c.data(IDENTIFY_CHANNEL)  # a Publish without TransactionID, unlike the reply
     check.schema("ZEN-AUTH-14", frame, "identify-data-frame", what="the Identify announcement")
     check.equal("ZEN-AUTH-14", result_of(frame), "Success", what="the announced Result")
 
@@ -165,6 +172,6 @@ def test_the_identify_subscription_announces_the_authority(client, authenticate,
 @pytest.mark.req("ZEN-AUTH-15", "ZEN-AUTH-16")
 def test_the_server_selects_zenith_json(client, check):
     c = client()
-    check.equal("ZEN-AUTH-15", c.session.subprotocol, "ZenithJson", what="selected subprotocol")
+    check.equal("ZEN-AUTH-15", c.session.subprotocol, SUBPROTOCOL, what="selected subprotocol")
     reply = c.query_identify()
     check.info("ZEN-AUTH-16", f"QueryIdentify unauthenticated: {reply.get('Data')!r}")

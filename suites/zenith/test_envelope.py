@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from wsconform.vendors.zenith.client import frames
+from wsconform.vendors.zenith.protocol import is_query_identify_reply, query_identify
+
 TRANSACTION_IDS = {"zero": 0, "large": 2**31 - 1, "repeated": 7}
 
 
@@ -16,8 +19,8 @@ def test_transaction_ids_are_echoed(client, tokens, check, tid):
     c = client()
     reply = c.auth(tokens.get("valid").value, transaction_id=tid)
     check.equal("ZEN-ENV-01", reply.get("TransactionID"), tid, what="AuthToken reply's TID")
-    c.send({"Controller": "Auth", "Topic": "QueryIdentify", "TransactionID": tid})
-    again = c.session.expect(lambda f: f.obj.get("Topic") == "QueryIdentify", "QueryIdentify").obj
+    c.send(query_identify(tid))
+    again = c.session.expect(frames(is_query_identify_reply), "QueryIdentify").obj
     check.equal("ZEN-ENV-01", again.get("TransactionID"), tid, what="QueryIdentify reply's TID")
 
 

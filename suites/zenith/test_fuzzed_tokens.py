@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from wsconform import fuzz
 from wsconform.fixtures import each_known_bad
 from wsconform.raw_handshake import upgrade_status
-from wsconform.vendors.zenith.client import result_of
+from wsconform.vendors.zenith.protocol import SUBPROTOCOL, result_of
 
 
 def header_bytes(value: bytes) -> bytes:
@@ -78,7 +78,7 @@ def expect_header_refused(value: bytes, target, transcript, check, op_timeout) -
         [("Authorization", b"Bearer " + value)],
         transcript=transcript,
         tls=target.ssl,
-        subprotocol="ZenithJson",
+        subprotocol=SUBPROTOCOL,
         timeout=op_timeout,
     )
     check.true(

@@ -58,13 +58,14 @@ from wsconform.session import (
     ProbeSession,
 )
 from wsconform.tokens import Token
-from wsconform.vendors.zenith.client import (
-    ZenithClient,
-    action,
+from wsconform.vendors.zenith.client import ZenithClient, is_action, is_data, is_error
+from wsconform.vendors.zenith.protocol import (
+    SUB,
+    UNSUB,
+    action_of,
     base64_of,
-    is_action,
-    is_data,
-    is_error,
+    bearer_header,
+    controller_of,
     result_of,
 )
 
@@ -143,7 +144,7 @@ class Conn:
 def describe(frame: Frame) -> str:
     """A stable summary of a frame (for INFO records)."""
     obj = frame.obj
-    return f"{obj.get('Controller', 'Zenith')}/{obj.get('Topic')} {action(obj)}"
+    return f"{controller_of(obj)}/{obj.get('Topic')} {action_of(obj)}"
 
 
 class ZenithLifecycle(LifecycleMachine):
@@ -322,7 +323,7 @@ class ZenithLifecycle(LifecycleMachine):
             token = self.token("valid")
             if token is None:
                 return None
-            session = self.open(headers=[("Authorization", f"Bearer {token.value}")])
+            session = self.open(headers=[bearer_header(token.value)])
             conn = Conn(next(self.names), ZenithClient(session))
             self.granted(conn, self.full_rights(), token.expires_at, "ZEN-AUTH-04", None)
             conn.via_header = True
@@ -334,9 +335,7 @@ class ZenithLifecycle(LifecycleMachine):
         if token is None:
             return
         try:
-            session = self.open(
-                headers=[("Authorization", f"Bearer {token}")], refusal_expected=True
-            )
+            session = self.open(headers=[bearer_header(token)], refusal_expected=True)
         except HandshakeRejected as exc:
             self.check.equal(
                 "ZEN-REJ-03", exc.status, 403, what=f"HTTP status for a {kind} header token"
@@ -489,7 +488,7 @@ class ZenithLifecycle(LifecycleMachine):
         if kept:
             conn.session.barrier()
             touched = conn.session.pending(
-                lambda f: any(is_error(ch)(f) or is_action(ch, "Unsub")(f) for ch in kept)
+                lambda f: any(is_error(ch)(f) or is_action(ch, UNSUB)(f) for ch in kept)
             )
             self.check.true(
                 keeping,
@@ -536,7 +535,7 @@ class ZenithLifecycle(LifecycleMachine):
         with self.check.scope("ZEN-SUB-02", what):
             error = self.expect_settled(session, is_error(channel), f"Error for {channel!r}")
             unsub = self.expect_settled(
-                session, is_action(channel, "Unsub"), f"server Unsub ({channel!r})"
+                session, is_action(channel, UNSUB), f"server Unsub ({channel!r})"
             )
         self.check.passed("ZEN-SUB-02", what)
         self.check.schema("ZEN-ENV-02", error.obj, "error-frame", what="the Error of a lost Sub")
@@ -545,7 +544,7 @@ class ZenithLifecycle(LifecycleMachine):
             error.index < unsub.index,
             "the Error comes before the server Unsub",
             expected="Error, then Unsub",
-            actual=[action(f.obj) for f in sorted((error, unsub), key=lambda f: f.index)],
+            actual=[action_of(f.obj) for f in sorted((error, unsub), key=lambda f: f.index)],
         )
         self.check.schema("ZEN-SUB-04", unsub.obj, "server-unsub", what="the server Unsub")
         session.barrier()
@@ -576,7 +575,7 @@ class ZenithLifecycle(LifecycleMachine):
     def expect_confirmed(self, conn: Conn, channel: str) -> None:
         session = conn.session
         conn.client.sub(channel)
-        confirmed, error = is_action(channel, "Sub", confirm=True), is_error(channel)
+        confirmed, error = is_action(channel, SUB, confirm=True), is_error(channel)
         with self.check.scope("ZEN-SUB-06", f"Sub {channel!r} is answered"):
             answer = self.expect_settled(
                 session,
@@ -584,7 +583,7 @@ class ZenithLifecycle(LifecycleMachine):
                 f"Sub confirmation or Error for {channel!r}",
             )
         # An Error to a header-authenticated session's Sub: the header did not authenticate.
-        refused = action(answer.obj) == "Error"
+        refused = action_of(answer.obj) == "Error"
         req = "ZEN-AUTH-04" if conn.via_header and refused else "ZEN-SUB-06"
         self.check.schema(req, answer.obj, "sub-confirm", what=f"Sub {channel!r} is confirmed")
         early = [f for f in session.pending(is_data(channel)) if f.index < answer.index]
@@ -600,7 +599,7 @@ class ZenithLifecycle(LifecycleMachine):
         asked for (ZEN-SUB-10), and no data."""
         what = f"a Sub of {channel!r} without the right ({self.status(conn).value})"
         conn.client.sub(channel, confirm)
-        confirmed, error = is_action(channel, "Sub", confirm=True), is_error(channel)
+        confirmed, error = is_action(channel, SUB, confirm=True), is_error(channel)
         with self.check.scope(req, f"{what} is answered"):
             answer = self.expect_settled(
                 conn.session, lambda f: confirmed(f) or error(f), f"Error for {channel!r}"
@@ -611,7 +610,7 @@ class ZenithLifecycle(LifecycleMachine):
             with self.check.scope("ZEN-SUB-10", "a refused Sub with Confirm gets a Sub reply"):
                 reply = self.expect_settled(
                     conn.session,
-                    is_action(channel, "Sub"),
+                    is_action(channel, SUB),
                     f"the Sub reply to the refused {channel!r}",
                 )
             self.check.schema(
@@ -619,7 +618,7 @@ class ZenithLifecycle(LifecycleMachine):
             )
         else:
             conn.session.barrier()
-            conn.session.take(is_action(channel, "Sub"))
+            conn.session.take(is_action(channel, SUB))
         self.env.expect_no_data(req, conn.client, channel, f"{what}: no data")
 
     @precondition(lambda self: self.unsub_pairs())
@@ -630,7 +629,7 @@ class ZenithLifecycle(LifecycleMachine):
         conn.client.unsub(channel)
         with self.check.scope("ZEN-SUB-07", f"the Unsub of {channel!r} is answered"):
             reply = self.expect_settled(
-                conn.session, is_action(channel, "Unsub"), f"Unsub reply ({channel!r})"
+                conn.session, is_action(channel, UNSUB), f"Unsub reply ({channel!r})"
             )
         self.check.schema("ZEN-SUB-07", reply.obj, "unsub-reply", what="the client Unsub's reply")
         conn.session.barrier()

@@ -8,7 +8,7 @@ import pytest
 
 from wsconform import jwt_forge
 from wsconform.session import HandshakeRejected
-from wsconform.vendors.zenith.client import result_of
+from wsconform.vendors.zenith.protocol import bearer_header, result_of
 
 INVALID = {
     "garbage": lambda t: "mF_9.B5f-4.1JqM",  # the docs' own placeholder token
@@ -65,7 +65,7 @@ def test_an_expired_token_is_rejected(client, tokens, check):
 def test_an_invalid_header_token_is_refused_with_403(connect, tokens, check):
     bad = jwt_forge.bad_signature(tokens.get("valid").value)
     try:
-        session = connect(headers=[("Authorization", f"Bearer {bad}")], refusal_expected=True)
+        session = connect(headers=[bearer_header(bad)], refusal_expected=True)
     except HandshakeRejected as exc:
         check.equal("ZEN-REJ-03", exc.status, 403, what="HTTP status for an invalid header token")
         return

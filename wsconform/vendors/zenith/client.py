@@ -1,94 +1,34 @@
-"""Zenith: Controller/Topic/Action JSON frames over the ZenithJson subprotocol, auth by the
-handshake's Authorization header or the AuthToken action (vendor-docs/zenith-*, facts §1)."""
+"""Zenith: the probe client over one probe session, and the frame predicates it waits on. The
+frames themselves and what they mean are protocol.py's."""
 
 from __future__ import annotations
 
-import base64
 import itertools
 from collections.abc import Callable
 from typing import Any
 
-from wsconform.provenance import step
 from wsconform.session import Frame, ProbeSession
+from wsconform.vendors.zenith import protocol
+from wsconform.vendors.zenith.protocol import Message, MessagePredicate
 
 Predicate = Callable[[Frame], bool]
 
 
-def split_channel(channel: str) -> tuple[str, str]:
-    """`Controller/Topic` → (Controller, Topic); a bare topic belongs to the Zenith controller."""
-    controller, slash, topic = channel.partition("/")
-    return (controller, topic) if slash else ("Zenith", channel)
-
-
-def action(obj: dict[str, Any]) -> str:
-    """The frame's Action: a missing Action means Publish (facts §1.2)."""
-    value = obj.get("Action", "Publish")
-    return value if isinstance(value, str) else repr(value)
-
-
-def _on(channel: str, obj: dict[str, Any]) -> bool:
-    controller, topic = split_channel(channel)
-    return obj.get("Controller", "Zenith") == controller and obj.get("Topic") == topic
+def frames(match: MessagePredicate) -> Predicate:
+    """A session predicate of a protocol classifier: a frame that is not a JSON object is {}."""
+    return lambda frame: match(frame.obj)
 
 
 def is_data(channel: str) -> Predicate:
-    """A data frame of a subscription (documented: no Action, no TransactionID; a frame that
-    breaks this is still data, so that the shape check, not a timeout, reports it). On the Auth
-    controller a Topic Identify frame with a TransactionID is the AuthToken reply, not data."""
-
-    def match(f: Frame) -> bool:
-        obj = f.obj
-        return (
-            _on(channel, obj)
-            and action(obj) == "Publish"
-            and "Data" in obj
-            and ("TransactionID" not in obj or obj.get("Controller") != "Auth")
-        )
-
-    return match
+    return frames(protocol.is_data(channel))
 
 
 def is_action(channel: str, name: str, *, confirm: bool | None = None) -> Predicate:
-    """A frame on `channel` with Action `name` (and, when given, that Confirm value)."""
-
-    def match(f: Frame) -> bool:
-        obj = f.obj
-        if not _on(channel, obj) or action(obj) != name:
-            return False
-        return confirm is None or bool(obj.get("Confirm", False)) is confirm
-
-    return match
+    return frames(protocol.is_action(channel, name, confirm=confirm))
 
 
 def is_error(channel: str) -> Predicate:
-    return is_action(channel, "Error")
-
-
-def is_auth_reply(f: Frame) -> bool:
-    """The reply to AuthToken: Controller Auth, Topic Identify or AuthToken (both documented
-    practice), carrying a TransactionID (Identify subscription data carries none)."""
-    obj = f.obj
-    return (
-        obj.get("Controller") == "Auth"
-        and obj.get("Topic") in ("Identify", "AuthToken")
-        and "TransactionID" in obj
-        and action(obj) in ("Publish", "Error")
-    )
-
-
-def is_query_identify_reply(f: Frame) -> bool:
-    obj = f.obj
-    return obj.get("Controller") == "Auth" and obj.get("Topic") == "QueryIdentify"
-
-
-def result_of(reply: dict[str, Any]) -> Any:
-    data = reply.get("Data")
-    return data.get("Result") if isinstance(data, dict) else None
-
-
-@step  # the AccessToken form: a replay encodes its fresh token alike
-def base64_of(token: str) -> str:
-    return base64.b64encode(token.encode()).decode("ascii")
+    return frames(protocol.is_error(channel))
 
 
 class ZenithClient:
@@ -105,47 +45,34 @@ class ZenithClient:
     def send(self, message: Any) -> None:
         self.session.send(message)
 
-    def auth(self, access_token: Any, *, transaction_id: int | None = None) -> dict[str, Any]:
-        """AuthToken (Action omitted: it defaults to Publish) and its reply."""
+    def auth(self, access_token: Any, *, transaction_id: int | None = None) -> Message:
+        """AuthToken and its reply."""
         self.session.transcript.redactor.add(access_token)
         self.session.auth_attempt()
         tid = self.next_id() if transaction_id is None else transaction_id
-        request = {
-            "Controller": "Auth",
-            "Topic": "AuthToken",
-            "TransactionID": tid,
-            "Data": {"Provider": "Bearer", "AccessToken": access_token},
-        }
-        return self.session.request(request, is_auth_reply, f"AuthToken reply (TID {tid})").obj
+        request = protocol.auth_token(access_token, tid)
+        reply = frames(protocol.is_auth_reply)
+        return self.session.request(request, reply, f"AuthToken reply (TID {tid})").obj
 
-    def query_identify(self) -> dict[str, Any]:
+    def query_identify(self) -> Message:
         tid = self.next_id()
-        request = {"Controller": "Auth", "Topic": "QueryIdentify", "TransactionID": tid}
-        return self.session.request(
-            request, is_query_identify_reply, f"QueryIdentify reply (TID {tid})"
-        ).obj
+        reply = frames(protocol.is_query_identify_reply)
+        request = protocol.query_identify(tid)
+        return self.session.request(request, reply, f"QueryIdentify reply (TID {tid})").obj
 
     def sub(self, channel: str, confirm: bool = True) -> None:
-        controller, topic = split_channel(channel)
-        message: dict[str, Any] = {"Controller": controller, "Topic": topic, "Action": "Sub"}
-        if confirm:
-            message["Confirm"] = True
-        self.send(message)
+        self.send(protocol.sub(channel, confirm=confirm))
 
-    def subscribe(self, channel: str) -> dict[str, Any]:
+    def subscribe(self, channel: str) -> Message:
         """Sub with Confirm, and the answer: the confirmation or an Error, whichever comes."""
         self.sub(channel)
-        confirmed, error = is_action(channel, "Sub", confirm=True), is_error(channel)
+        confirmed, error = is_action(channel, protocol.SUB, confirm=True), is_error(channel)
         return self.session.expect(
             lambda f: confirmed(f) or error(f), f"Sub confirmation or Error for {channel!r}"
         ).obj
 
     def unsub(self, channel: str, confirm: bool = True) -> None:
-        controller, topic = split_channel(channel)
-        message: dict[str, Any] = {"Controller": controller, "Topic": topic, "Action": "Unsub"}
-        if confirm:
-            message["Confirm"] = True
-        self.send(message)
+        self.send(protocol.unsub(channel, confirm=confirm))
 
-    def data(self, channel: str, timeout: float | None = None) -> dict[str, Any]:
+    def data(self, channel: str, timeout: float | None = None) -> Message:
         return self.session.expect(is_data(channel), f"data on {channel!r}", timeout).obj

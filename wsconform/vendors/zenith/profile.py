@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from wsconform.layout import SCHEMA_ROOT, SUITES_ROOT
-from wsconform.profiles.base import Heartbeat, Profile
+from wsconform.profiles.base import Profile
+from wsconform.vendors.zenith import protocol
 from wsconform.vendors.zenith.client import is_data
 from wsconform.vendors.zenith.mock import ZenithMock
 
@@ -13,12 +14,12 @@ PROFILE = Profile(
     suite=SUITES_ROOT / "zenith",
     schemas=SCHEMA_ROOT / "zenith",
     mock=ZenithMock,
-    public_channel="Market/Trades!BHP.ASX",  # needs Zenith/Market, which a limited token keeps
-    private_channel="Trading/Orders!DEMO1",  # needs Zenith/Trading: limited and ws:// lack it
+    public_channel=protocol.PUBLIC_CHANNEL,
+    private_channel=protocol.PRIVATE_CHANNEL,
     data_on=is_data,
     token_lifetime=3600.0,  # not documented; an OAuth access token's usual hour
-    subprotocols=("ZenithJson",),
+    subprotocols=(protocol.SUBPROTOCOL,),
     tls_only_rights=True,
-    heartbeat=Heartbeat(ping_every=30.0, close_silent_after=60.0, close_code=1008),  # §1.7
+    heartbeat=protocol.HEARTBEAT,
     volatile=("ExpiryDate", "DisplayName", "UserID"),  # the session's: each token is another
 )

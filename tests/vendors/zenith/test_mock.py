@@ -17,46 +17,35 @@ from wsconform.redact import Redactor
 from wsconform.session import ExpectTimeout, Frame, HandshakeRejected, ProbeSession
 from wsconform.transcript import Transcript
 from wsconform.vendors.zenith.mock import ZenithMock
+from wsconform.vendors.zenith.protocol import (
+    AUTH,
+    IDENTIFY_CHANNEL,
+    PUBLIC_CHANNEL,
+    QUERY_IDENTIFY,
+    SUBPROTOCOL,
+    auth_token,
+    base64_of,
+    bearer_header,
+    message,
+    query_identify,
+    split_channel,
+    sub,
+    unsub,
+)
 
 NO_AUTO_PUMP = 3600.0  # data only when a test says so: pump_now()
-SUBPROTOCOLS = ["ZenithJson"]
-MARKET = ("Market", "Trades!BHP.ASX")
-TRADING = ("Trading", "Orders!ACC1")
+MARKET = PUBLIC_CHANNEL  # Zenith/Market: a limited token keeps it
+TRADING = "Trading/Orders!ACC1"  # Zenith/Trading: over TLS, with the full token only
+MARKET_TOPIC, TRADING_TOPIC = split_channel(MARKET)[1], split_channel(TRADING)[1]
 
 Opener = Callable[..., ProbeSession]
 
 
-# -- frames and predicates ----------------------------------------------------------------------
-
-
-def auth_token(token: str, tid: int) -> dict[str, Any]:
-    return {
-        "Controller": "Auth",
-        "Topic": "AuthToken",
-        "TransactionID": tid,
-        "Data": {"Provider": "Bearer", "AccessToken": token},
-    }
-
-
-def query_identify(tid: int) -> dict[str, Any]:
-    return {"Controller": "Auth", "Topic": "QueryIdentify", "TransactionID": tid}
-
-
-def sub(sub_key: tuple[str, str], tid: int | None = None) -> dict[str, Any]:
-    """A Sub asking for confirmation, as Motif always sends it."""
-    message: dict[str, Any] = {"Controller": sub_key[0], "Topic": sub_key[1], "Action": "Sub"}
-    message["Confirm"] = True
-    if tid is not None:
-        message["TransactionID"] = tid
-    return message
+# -- requests and their replies ------------------------------------------------------------------
 
 
 def reply(tid: int) -> Callable[[Frame], bool]:
     return lambda f: f.obj.get("TransactionID") == tid
-
-
-def b64(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
 
 
 def authenticate(s: ProbeSession, token: str, tid: int = 1) -> dict[str, Any]:
@@ -78,11 +67,11 @@ def settle(s: ProbeSession) -> list[dict[str, Any]]:
     return [f.obj for f in s.drain()]
 
 
-def subscribed(s: ProbeSession, token: str, *sub_keys: tuple[str, str]) -> ProbeSession:
-    """`s` authenticated with `token` and subscribed to each of `sub_keys` in turn, settled."""
+def subscribed(s: ProbeSession, token: str, *channels: str) -> ProbeSession:
+    """`s` authenticated with `token` and subscribed to each of `channels` in turn, settled."""
     authenticate(s, token)
-    for sub_key in sub_keys:
-        s.send(sub(sub_key))
+    for channel in channels:
+        s.send(sub(channel))
     settle(s)
     return s
 
@@ -124,7 +113,7 @@ def open_session() -> Iterator[Opener]:
     sessions: list[ProbeSession] = []
 
     def open_(url: str, **kw: Any) -> ProbeSession:
-        kw.setdefault("subprotocols", SUBPROTOCOLS)
+        kw.setdefault("subprotocols", [SUBPROTOCOL])
         session = ProbeSession(url, Transcript(Redactor()), **kw)
         sessions.append(session)
         return session.connect()
@@ -153,14 +142,14 @@ def test_urls_path_and_subprotocol(zenith: MockServer, wss: Callable[..., ProbeS
     """Zenith lives at /Zenith on both listeners, and the server selects ZenithJson."""
     assert re.fullmatch(r"wss://127\.0\.0\.1:\d+/Zenith", zenith.url)
     assert zenith.plain_url is not None and zenith.plain_url.endswith("/Zenith")
-    assert wss("?version=2.0").subprotocol == "ZenithJson"
+    assert wss("?version=2.0").subprotocol == SUBPROTOCOL
     assert wss(subprotocols=None).subprotocol is None  # none offered: upgraded all the same
 
 
 def test_header_token_authenticates(issuer: TokenIssuer, wss: Callable[..., ProbeSession]) -> None:
     """A valid Authorization: Bearer header: the connection starts authenticated."""
     token = issuer.issue(subject="alice")
-    s = wss(headers=[("Authorization", f"Bearer {token}")])
+    s = wss(headers=[bearer_header(token)])
     data = s.request(query_identify(5), reply(5), "QueryIdentify reply").obj["Data"]
     assert data["Result"] == "Success"
     assert data["UserID"] == "alice"
@@ -211,7 +200,7 @@ def test_auth_token_base64_rule(issuer: TokenIssuer, wss: Callable[..., ProbeSes
     """Base-64 of a token is decoded and used; a raw JWT is used as is; 'abcd' decodes to junk."""
     s = wss()
     token = issuer.issue(subject="bob")
-    assert authenticate(s, b64(token), 1)["UserID"] == "bob"
+    assert authenticate(s, base64_of(token), 1)["UserID"] == "bob"
     assert authenticate(s, token, 2)["UserID"] == "bob"
     rejected = s.request(auth_token("abcd", 3), reply(3), "reply").obj
     assert rejected == {
@@ -238,8 +227,8 @@ def test_auth_token_base64_rule(issuer: TokenIssuer, wss: Callable[..., ProbeSes
 )
 def test_auth_token_malformed_data_is_reject(data: Any, wss: Callable[..., ProbeSession]) -> None:
     s = wss()
-    message = {"Controller": "Auth", "Topic": "AuthToken", "TransactionID": 9, "Data": data}
-    assert s.request(message, reply(9), "reply").obj["Data"] == {"Result": "Reject"}
+    request = {**auth_token(None, 9), "Data": data}  # Data exactly as given, null included
+    assert s.request(request, reply(9), "reply").obj["Data"] == {"Result": "Reject"}
 
 
 def test_returned_access_token_restores_on_a_new_connection(
@@ -257,8 +246,7 @@ def test_returned_access_token_restores_on_a_new_connection(
 def test_identify_subscription(issuer: TokenIssuer, wss: Callable[..., ProbeSession]) -> None:
     """Subscribed before auth: confirmed, silent; each successful auth then publishes Identify."""
     s = wss()
-    identify = {"Controller": "Auth", "Action": "Sub", "Topic": "Identify", "Confirm": True}
-    s.send(identify)
+    s.send(sub(IDENTIFY_CHANNEL))
     assert settle(s) == [
         {"Controller": "Auth", "Topic": "Identify", "Action": "Sub", "Confirm": True}
     ]
@@ -269,7 +257,7 @@ def test_identify_subscription(issuer: TokenIssuer, wss: Callable[..., ProbeSess
     assert set(push) == {"Controller", "Topic", "Data"}
     assert push["Topic"] == "Identify" and push["Data"]["UserID"] == "dave"
     # Subscribing while authenticated publishes at once.
-    s.send({"Controller": "Auth", "Action": "Sub", "Topic": "Identify"})
+    s.send(sub(IDENTIFY_CHANNEL, confirm=False))
     assert [f["Data"]["UserID"] for f in settle(s)] == ["dave"]
 
 
@@ -287,11 +275,11 @@ def test_limited_token_gets_market_not_trading(
     s.send(sub(MARKET, 2))
     s.send(sub(TRADING, 3))
     assert settle(s) == [
-        {"Controller": "Market", "Topic": MARKET[1], "Action": "Sub", "TransactionID": 2,
+        {"Controller": "Market", "Topic": MARKET_TOPIC, "Action": "Sub", "TransactionID": 2,
          "Confirm": True},
-        {"Controller": "Trading", "Topic": TRADING[1], "Action": "Error", "TransactionID": 3,
+        {"Controller": "Trading", "Topic": TRADING_TOPIC, "Action": "Error", "TransactionID": 3,
          "Data": "Authority"},
-        {"Controller": "Trading", "Topic": TRADING[1], "Action": "Sub", "TransactionID": 3},
+        {"Controller": "Trading", "Topic": TRADING_TOPIC, "Action": "Sub", "TransactionID": 3},
     ]  # fmt: skip
 
 
@@ -307,13 +295,13 @@ def test_trading_never_over_plain_ws(
     assert "Paritech.Zenith.Trading" not in authenticate(plain, token)["Scope"]
     plain.send(sub(TRADING))
     assert [f["Action"] for f in settle(plain)] == ["Error", "Sub"]
-    by_header = plain_ws(headers=[("Authorization", f"Bearer {token}")])
+    by_header = plain_ws(headers=[bearer_header(token)])
     by_header.send(sub(TRADING))
     assert [f["Action"] for f in settle(by_header)] == ["Error", "Sub"]
     secure = wss()
     authenticate(secure, token)
     secure.send(sub(TRADING))
-    assert settle(secure) == [{"Controller": "Trading", "Topic": TRADING[1], "Action": "Sub",
+    assert settle(secure) == [{"Controller": "Trading", "Topic": TRADING_TOPIC, "Action": "Sub",
                                "Confirm": True}]  # fmt: skip
     zenith.pump_now()
     assert [f["Data"] for f in settle(secure)] == [[{"O": "I", "ID": 1}]]
@@ -329,7 +317,7 @@ def test_data_stops_silently_at_expiry_and_resumes_after_reauth(
     s = subscribed(wss(), issuer.mint("short-lived", "10"), MARKET)
     zenith.pump_now()
     first = settle(s)
-    assert first == [{"Controller": "Market", "Topic": MARKET[1], "Data": [{"O": "I", "ID": 1}]}]
+    assert first == [{"Controller": "Market", "Topic": MARKET_TOPIC, "Data": [{"O": "I", "ID": 1}]}]
     zenith.advance(20)
     zenith.pump_now()
     assert settle(s) == []  # no frame, no close
@@ -348,12 +336,13 @@ def test_reauth_with_fewer_rights_revokes_error_then_unsub(
     s = subscribed(wss(), issuer.mint("valid"), MARKET, TRADING, TRADING)
     frames = [s.request(auth_token(issuer.mint("limited"), 7), reply(7), "reply").obj]
     frames += settle(s)
-    error = {"Controller": "Trading", "Topic": TRADING[1], "Action": "Error", "Data": "Authority"}
-    unsub = {"Controller": "Trading", "Topic": TRADING[1], "Action": "Unsub", "Confirm": True}
+    trading = {"Controller": "Trading", "Topic": TRADING_TOPIC}
+    error = {**trading, "Action": "Error", "Data": "Authority"}
+    server_unsub = {**trading, "Action": "Unsub", "Confirm": True}
     assert frames[0]["Data"]["Result"] == "Success"
-    assert frames[1:] == [error, unsub, error, unsub]
+    assert frames[1:] == [error, server_unsub, error, server_unsub]
     zenith.pump_now()
-    assert [(f["Controller"], f["Topic"]) for f in settle(s)] == [MARKET]
+    assert [(f["Controller"], f["Topic"]) for f in settle(s)] == [split_channel(MARKET)]
 
 
 def test_reauth_extends_the_session(
@@ -380,9 +369,9 @@ def test_transaction_id_echoed_everywhere(
     s.send(query_identify(42))
     s.send(sub(MARKET, 43))
     s.send(sub(TRADING, 44))
-    s.send({"Controller": "Auth", "Topic": "AuthCode", "TransactionID": 45})
-    s.send({"Controller": "Market", "Topic": "QueryMarkets", "TransactionID": 46})
-    s.send({"Controller": "Nope", "Topic": "X", "TransactionID": 47, "Action": "Sub"})
+    s.send(message(AUTH, "AuthCode", None, 45))
+    s.send(message("Market", "QueryMarkets", None, 46))
+    s.send(sub("Nope/X", 47, confirm=False))
     frames = settle(s)
     assert [f.get("TransactionID") for f in frames] == [41, 42, 43, 44, 44, 45, 46, 47]
     assert [f.get("Data") for f in frames[5:]] == ["Operation.Unknown"] * 2 + ["Controller"]
@@ -392,12 +381,11 @@ def test_unsub_reply_has_no_confirm_and_data_stops(
     issuer: TokenIssuer, zenith: MockServer, wss: Callable[..., ProbeSession]
 ) -> None:
     s = subscribed(wss(), issuer.mint("valid"), MARKET, MARKET)  # reference-counted
-    unsub = {"Controller": MARKET[0], "Topic": MARKET[1], "Action": "Unsub", "Confirm": True}
-    s.send(unsub)
-    assert settle(s) == [{"Controller": "Market", "Topic": MARKET[1], "Action": "Unsub"}]
+    s.send(unsub(MARKET))
+    assert settle(s) == [{"Controller": "Market", "Topic": MARKET_TOPIC, "Action": "Unsub"}]
     zenith.pump_now()
     assert len(settle(s)) == 1  # one reference left: data, once (not once per reference)
-    s.send(unsub)
+    s.send(unsub(MARKET))
     settle(s)
     zenith.pump_now()
     assert settle(s) == []
@@ -407,7 +395,7 @@ def test_errors_keep_the_connection_open(wss: Callable[..., ProbeSession]) -> No
     s = wss()
     s.send("not json")
     s.send("[1, 2]")
-    s.send({"Controller": "Auth", "Topic": "QueryIdentify", "TransactionID": "x"})
+    s.send(message(AUTH, QUERY_IDENTIFY, None, "x"))  # a TransactionID that is no number
     frames = settle(s)
     assert frames[:2] == [{"Action": "Error", "Data": "Data.Deserialise"}] * 2
     assert frames[2]["Data"] == "Data.Deserialise" and frames[2]["TransactionID"] == "x"
@@ -441,7 +429,7 @@ def own_mock(tls: MockTLS) -> Iterator[Callable[..., OwnMock]]:
         assert server.ctx.issuer is not None
 
         def open_(query: str = "", *, plain: bool = False, **kw: Any) -> ProbeSession:
-            kw.setdefault("subprotocols", SUBPROTOCOLS)
+            kw.setdefault("subprotocols", [SUBPROTOCOL])
             if plain:
                 assert server.plain_url is not None
                 url = server.plain_url
@@ -480,7 +468,8 @@ def test_variants(own_mock: Own) -> None:
     assert data["Data"]["Scope"] == ["Zenith/Market", "Zenith/News"]
     s.send(sub(MARKET))
     frames = settle(s)
-    assert frames[0] == {"Controller": "Market", "Topic": MARKET[1], "Data": [{"O": "I", "ID": 1}]}
+    data = {"Controller": "Market", "Topic": MARKET_TOPIC, "Data": [{"O": "I", "ID": 1}]}
+    assert frames[0] == data
     assert frames[1]["Action"] == "Sub" and frames[1]["Confirm"] is True
 
 
@@ -503,7 +492,7 @@ def test_defect_no_base64_decoding(own_mock: Own) -> None:
     mock = own_mock(defect="no-base64-decoding")
     s = mock.open()
     token = mock.issuer.mint("valid")
-    assert authenticate(s, b64(token))["Result"] == "Reject"
+    assert authenticate(s, base64_of(token))["Result"] == "Reject"
     assert authenticate(s, token, 2)["Result"] == "Success"
 
 
@@ -540,7 +529,7 @@ def test_defect_transaction_id_not_echoed(own_mock: Own) -> None:
 def test_defects_on_the_header_token(defect: str, kind: str, own_mock: Own) -> None:
     """A header token of `kind`: upgraded, unauthenticated."""
     mock = own_mock(defect=defect)
-    s = mock.open(headers=[("Authorization", f"Bearer {mock.issuer.mint(kind)}")])
+    s = mock.open(headers=[bearer_header(mock.issuer.mint(kind))])
     assert s.request(query_identify(1), reply(1), "r").obj["Data"] == {"Result": "Reject"}
 
 
@@ -581,7 +570,7 @@ def test_defect_sub_without_right_accepted(own_mock: Own) -> None:
     s.send(sub(TRADING))
     assert [f["Action"] for f in settle(s)] == ["Sub"]
     mock.server.pump_now()
-    assert [f["Topic"] for f in settle(s)] == [TRADING[1]]
+    assert [f["Topic"] for f in settle(s)] == [TRADING_TOPIC]
 
 
 @pytest.mark.parametrize(
@@ -611,8 +600,8 @@ def test_defect_reauth_drops_all_subscriptions(own_mock: Own) -> None:
     s = subscribed(mock.open(), mock.issuer.mint("valid"), MARKET)
     authenticate(s, mock.issuer.mint("valid"), 2)
     assert [(f["Topic"], f["Action"]) for f in settle(s)] == [
-        (MARKET[1], "Error"),
-        (MARKET[1], "Unsub"),
+        (MARKET_TOPIC, "Error"),
+        (MARKET_TOPIC, "Unsub"),
     ]
 
 
@@ -631,14 +620,14 @@ def test_defects_on_frames(own_mock: Own) -> None:
     s.send(sub(MARKET))
     assert settle(s) == []
     s = own_mock(defect="unsub-reply-confirmed").open()
-    s.send({"Controller": "Market", "Topic": MARKET[1], "Action": "Unsub", "Confirm": True})
+    s.send(unsub(MARKET))
     assert settle(s)[0]["Confirm"] is True
 
 
 def test_defect_identify_sub_silent(own_mock: Own) -> None:
     mock = own_mock(defect="identify-sub-silent")
     s = mock.open()
-    s.send({"Controller": "Auth", "Action": "Sub", "Topic": "Identify"})
+    s.send(sub(IDENTIFY_CHANNEL, confirm=False))
     authenticate(s, mock.issuer.mint("valid"))
     assert settle(s) == []
 
