@@ -10,7 +10,8 @@ import pytest
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.schemas import registry
 from wsconform.session import ProbeSession
-from wsconform.vendors.paradex.client import ParadexClient, error_code
+from wsconform.vendors.paradex import protocol
+from wsconform.vendors.paradex.client import ParadexClient
 
 DOCUMENTED_MESSAGES: dict[str, list[str]] = registry().document("paradex", "error")[
     "x-documented-messages"
@@ -54,7 +55,7 @@ def expect_error(check: Checker) -> Callable[..., Any]:
             actual=reply,
         )
         check.schema(schema_req or req, reply, "error")
-        code = error_code(reply)
+        code = protocol.error_code(reply)
         check.one_of(req, code, list(codes), what=f"{what}: error code")
         message = reply["error"]["message"]
         documented = DOCUMENTED_MESSAGES.get(str(code), [])

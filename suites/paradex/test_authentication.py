@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.paradex.client import error_code
-
-TIMING = ("usIn", "usOut", "usDiff")
+from wsconform.vendors.paradex import protocol
 
 
 @pytest.mark.req("PDX-AUTH-01", "PDX-AUTH-02", "PDX-ENV-01", "PDX-ENV-02", "PDX-ENV-08")
 def test_valid_jwt_gets_the_documented_success_reply(client, tokens, check):
     reply = client().auth(tokens.get("valid").value, request_id=0)  # the page's own example id
-    check.equal("PDX-ENV-01", reply.get("jsonrpc"), "2.0", what="jsonrpc member of the auth reply")
+    check.equal(
+        "PDX-ENV-01",
+        reply.get("jsonrpc"),
+        protocol.JSONRPC,
+        what="jsonrpc member of the auth reply",
+    )
     check.equal("PDX-ENV-02", reply.get("id"), 0, what="auth reply echoes id 0")
     check.schema("PDX-AUTH-01", reply, "auth-success")
     result = reply["result"]
@@ -24,9 +27,8 @@ def test_valid_jwt_gets_the_documented_success_reply(client, tokens, check):
         expected='{} or {"node_id": "<string>"}',
         actual=result,
     )
-    check.info(
-        "PDX-ENV-08", f"auth reply timing members: {[k for k in TIMING if k in reply] or 'none'}"
-    )
+    timing = [member for member in protocol.TIMING_MEMBERS if member in reply]
+    check.info("PDX-ENV-08", f"auth reply timing members: {timing or 'none'}")
 
 
 @pytest.mark.req("PDX-AUTH-03", "PDX-AUTH-06")
@@ -42,7 +44,7 @@ def test_private_channel_is_refused_before_auth(client, target, check, expect_no
     )
     check.info(
         "PDX-AUTH-06",
-        f"private subscribe before auth: error {error_code(reply)}: {reply.get('error')}",
+        f"private subscribe before auth: error {protocol.error_code(reply)}: {reply.get('error')}",
     )
     expect_no_data("PDX-AUTH-03", c, target.private_channel, "no private data before auth")
 

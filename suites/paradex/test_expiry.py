@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.paradex.client import is_notification
+from wsconform.vendors.paradex import protocol
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
 
@@ -22,8 +22,10 @@ def test_private_data_continues_after_exp(client, authenticate, tokens, target, 
     c.session.barrier()
     before = c.session.drain()  # everything sent up to the expiry instant
     target.settle(c.session)
-    after = c.session.pending(is_notification(target.private_channel))
-    others = [f.data for f in c.session.pending() if not is_notification(target.private_channel)(f)]
+    after = c.session.pending(protocol.data_frame(target.private_channel))
+    others = [
+        f.data for f in c.session.pending() if not protocol.data_frame(target.private_channel)(f)
+    ]
     check.info(
         "PDX-EXP-02",
         f"at exp: {len(before)} frames drained, other frames after: {others or 'none'}, "
@@ -48,5 +50,8 @@ def test_jwt_expired_on_the_clock_is_refused_on_a_new_connection(
     wait_past(token.expires_at)
     reply = client().auth(token.value)
     expect_error(
-        "PDX-REJ-03", reply, (40111,), "the JWT, now expired, gets 40111 on a new connection"
+        "PDX-REJ-03",
+        reply,
+        (protocol.INVALID_BEARER,),
+        "the JWT, now expired, gets 40111 on a new connection",
     )

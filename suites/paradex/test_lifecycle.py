@@ -33,7 +33,8 @@ from wsconform import jwt_forge
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
 from wsconform.session import Frame, PeerClosed
 from wsconform.tokens import Token
-from wsconform.vendors.paradex.client import ParadexClient, error_code, is_notification
+from wsconform.vendors.paradex import protocol
+from wsconform.vendors.paradex.client import ParadexClient
 
 LIFETIME = 5  # seconds: short-lived JWTs, so that a live run waits little (like test_expiry.py)
 SKEW = 1.0  # seconds either side of exp where either outcome of an auth is allowed
@@ -69,10 +70,6 @@ class Conn:
         return self.token is not None
 
 
-def is_any_notification(frame: Frame) -> bool:
-    return frame.obj.get("method") == "subscription"
-
-
 def describe(frame: Frame) -> str:
     """A stable summary of a frame that is not subscription data (for INFO records)."""
     if not frame.is_json or not isinstance(frame.json, dict):
@@ -81,7 +78,7 @@ def describe(frame: Frame) -> str:
     if "method" in obj:
         return f"a {obj['method']!r} notification"
     if "error" in obj:
-        return f"an error {error_code(obj)}"
+        return f"an error {protocol.error_code(obj)}"
     return "a response"
 
 
@@ -225,7 +222,7 @@ class ParadexLifecycle(LifecycleMachine):
         embedded mock, the op timeout live)."""
         with self.check.scope(req, what):  # no data, a closed connection, a lost pong
             data = self.expect_settled(
-                conn.client.session, is_notification(channel), f"data on {channel!r}"
+                conn.client.session, protocol.data_frame(channel), f"data on {channel!r}"
             )
         self.check.passed(req, what)
         self.check.schema("PDX-SUB-01", data.obj, "subscription-notification")
@@ -233,7 +230,7 @@ class ParadexLifecycle(LifecycleMachine):
     def _no_data(self, req: str, conn: Conn, channel: str, what: str) -> bool:
         """The target publishes once more; no data on `channel` reached `conn`."""
         self.env.target.settle(conn.client.session)
-        leaked = conn.client.session.pending(is_notification(channel))
+        leaked = conn.client.session.pending(protocol.data_frame(channel))
         return self.check.true(
             req, not leaked, what, expected="no data", actual=leaked[0].data if leaked else None
         )
@@ -253,8 +250,13 @@ class ParadexLifecycle(LifecycleMachine):
     def _refused(self, conn: Conn, reply: dict[str, Any], req: str, code: int, what: str) -> None:
         self._is_error(req, reply, what)
         self.check.schema("PDX-REJ-04", reply, "error", what="a rejection is a valid error reply")
-        got = error_code(reply)
-        self.check.one_of("PDX-REJ-07", got, [40110, 40111], what=f"{what}: an auth code")
+        got = protocol.error_code(reply)
+        self.check.one_of(
+            "PDX-REJ-07",
+            got,
+            list(protocol.BEARER_REFUSED),
+            what=f"{what}: an auth code",
+        )
         self.check.one_of(req, got, [code], what=f"{what}: error code")
         usable = False
         with self.check.scope("PDX-REJ-05", "the connection stays open after a rejected auth"):
@@ -318,20 +320,28 @@ class ParadexLifecycle(LifecycleMachine):
     def _auth(self, conn: Conn, kind: str) -> None:
         if kind in MALFORMED:
             reply = conn.client.auth(MALFORMED[kind])
-            self._refused(conn, reply, "PDX-REJ-01", 40110, f"a malformed bearer ({kind})")
+            self._refused(
+                conn, reply, "PDX-REJ-01", protocol.MALFORMED_BEARER, f"a malformed bearer ({kind})"
+            )
             return
         if kind in FORGED:
             reply = conn.client.auth(self.pool.forged(kind))
-            self._refused(conn, reply, "PDX-REJ-02", 40111, f"a forged JWT ({kind})")
+            self._refused(
+                conn, reply, "PDX-REJ-02", protocol.INVALID_BEARER, f"a forged JWT ({kind})"
+            )
             return
         token = self._jwt(kind)
         reply = conn.client.auth(token.value)
         if self._expired(token):
-            self._refused(conn, reply, "PDX-REJ-03", 40111, f"a JWT past its exp ({kind})")
+            self._refused(
+                conn, reply, "PDX-REJ-03", protocol.INVALID_BEARER, f"a JWT past its exp ({kind})"
+            )
         elif self._fresh(token) or "error" not in reply:
             self._accepted(conn, token, reply)
         else:  # within SKEW of exp: a refusal is allowed, and it is the expired one's
-            self._refused(conn, reply, "PDX-REJ-03", 40111, f"a JWT at its exp ({kind})")
+            self._refused(
+                conn, reply, "PDX-REJ-03", protocol.INVALID_BEARER, f"a JWT at its exp ({kind})"
+            )
 
     @precondition(lambda self: self.conns)
     @rule(pick=PICK, private=st.booleans())
@@ -344,7 +354,9 @@ class ParadexLifecycle(LifecycleMachine):
         if channel in conn.subs:
             self._is_error("PDX-SUB-04", reply, f"a second subscribe to {channel!r} is an error")
             self.check.schema("PDX-SUB-04", reply, "error")
-            self.check.info("PDX-SUB-08", f"duplicate subscribe: error {error_code(reply)}")
+            self.check.info(
+                "PDX-SUB-08", f"duplicate subscribe: error {protocol.error_code(reply)}"
+            )
             return
         if private and not conn.authed:
             req = self._refusal_req()
@@ -353,7 +365,7 @@ class ParadexLifecycle(LifecycleMachine):
             invalid = self.check.schemas.errors(self.check.vendor, "error", reply)
             self.check.info(
                 "PDX-AUTH-06",
-                f"private subscribe before auth: error {error_code(reply)}"
+                f"private subscribe before auth: error {protocol.error_code(reply)}"
                 + (f", not a valid error reply: {invalid[0]}" if invalid else ""),
             )
             self._no_data(req, conn, channel, "no private data without auth")
@@ -379,7 +391,7 @@ class ParadexLifecycle(LifecycleMachine):
             self._is_error("PDX-SUB-05", reply, f"unsubscribe from {channel!r}, not subscribed")
             self.check.schema("PDX-SUB-05", reply, "error")
             self.check.info(
-                "PDX-SUB-08", f"unsubscribe when not subscribed: error {error_code(reply)}"
+                "PDX-SUB-08", f"unsubscribe when not subscribed: error {protocol.error_code(reply)}"
             )
             return
         self._is_result("PDX-SUB-02", reply, f"unsubscribe from {channel!r} succeeds")
@@ -390,7 +402,7 @@ class ParadexLifecycle(LifecycleMachine):
         conn.subs.discard(channel)
         conn.unsubscribed.add(channel)
         conn.client.session.barrier()  # data sent before the reply may still have been in flight
-        conn.client.session.take(is_notification(channel))
+        conn.client.session.take(protocol.data_frame(channel))
         if not self._no_data("PDX-SUB-03", conn, channel, "no data after the unsubscribe reply"):
             self._retire(conn)  # a SHOULD missed (WARN): what the server holds is unknown now
 
@@ -418,7 +430,7 @@ class ParadexLifecycle(LifecycleMachine):
         expired = conn.token is not None and self._expired(conn.token)
         if expired:
             frames = [*around, *session.pending()]
-            others = sorted({describe(f) for f in frames if not is_any_notification(f)})
+            others = sorted({describe(f) for f in frames if not protocol.any_data_frame(f)})
             got = ", ".join(others) or "no frame but subscription data"
             state = "was closed" if session.closed else "stayed open"
             self.check.info(
@@ -429,7 +441,7 @@ class ParadexLifecycle(LifecycleMachine):
             gone = f" (connection closed, code {session.close_code})" if session.closed else ""
             self.check.true(
                 req,
-                bool(session.pending(is_notification(channel))),
+                bool(session.pending(protocol.data_frame(channel))),
                 f"data on {channel!r} still arrives after time passed"
                 + (" beyond the JWT's exp" if expired else ""),
                 expected="subscription data",
@@ -451,7 +463,7 @@ class ParadexLifecycle(LifecycleMachine):
         self.check.schema("PDX-AUTH-01", reply, "auth-success", what="a fresh JWT authenticates")
         conn.token = token
         self.env.target.settle(conn.client.session)
-        replayed = [ch for ch in channels if conn.client.session.pending(is_notification(ch))]
+        replayed = [ch for ch in channels if conn.client.session.pending(protocol.data_frame(ch))]
         self.check.info(
             "PDX-SUB-07",
             "new connection got data without subscribing: "
@@ -473,7 +485,7 @@ class ParadexLifecycle(LifecycleMachine):
         for conn in list(self.conns):
             pending = conn.client.session.pending
             if not conn.authed:
-                leaked = pending(is_notification(self.private))
+                leaked = pending(protocol.data_frame(self.private))
                 self.check.true(
                     self._refusal_req(),
                     not leaked,
@@ -482,7 +494,7 @@ class ParadexLifecycle(LifecycleMachine):
                     actual=leaked[0].data if leaked else None,
                 )
             for channel in sorted(conn.unsubscribed):
-                late = pending(is_notification(channel))
+                late = pending(protocol.data_frame(channel))
                 if not self.check.true(
                     "PDX-SUB-03",
                     not late,

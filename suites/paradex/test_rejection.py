@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from wsconform import jwt_forge
+from wsconform.vendors.paradex import protocol
 from wsconform.vendors.paradex.client import ParadexClient
 
 MALFORMED = {
@@ -28,20 +29,30 @@ FORGERIES = {
 @pytest.mark.parametrize("bearer", MALFORMED.values(), ids=MALFORMED.keys())
 def test_malformed_token_is_rejected_with_40110(client, expect_error, bearer):
     reply = client().auth(bearer)
-    expect_error("PDX-REJ-01", reply, (40110,), "a malformed token gets 40110", "PDX-REJ-04")
+    expect_error(
+        "PDX-REJ-01",
+        reply,
+        (protocol.MALFORMED_BEARER,),
+        "a malformed token gets 40110",
+        "PDX-REJ-04",
+    )
 
 
 @pytest.mark.req("PDX-REJ-02", "PDX-REJ-04", "PDX-ENV-07")
 @pytest.mark.parametrize("forge", FORGERIES.values(), ids=FORGERIES.keys())
 def test_invalid_token_is_rejected_with_40111(client, tokens, expect_error, forge):
     reply = client().auth(forge(tokens.get("valid").value))
-    expect_error("PDX-REJ-02", reply, (40111,), "a forged token gets 40111", "PDX-REJ-04")
+    expect_error(
+        "PDX-REJ-02", reply, (protocol.INVALID_BEARER,), "a forged token gets 40111", "PDX-REJ-04"
+    )
 
 
 @pytest.mark.req("PDX-REJ-03", "PDX-REJ-04")
 def test_expired_token_is_rejected_with_40111(client, tokens, expect_error):
     reply = client().auth(tokens.get("expired").value)
-    expect_error("PDX-REJ-03", reply, (40111,), "an expired JWT gets 40111", "PDX-REJ-04")
+    expect_error(
+        "PDX-REJ-03", reply, (protocol.INVALID_BEARER,), "an expired JWT gets 40111", "PDX-REJ-04"
+    )
 
 
 @pytest.mark.req("PDX-REJ-05", "PDX-AUTH-01")
@@ -61,4 +72,4 @@ def test_geo_blocked_client_gets_40112(connect, target, tokens, expect_error):
             "give --geo-blocked-endpoint, an endpoint that geo-blocks this client"
         )
     reply = ParadexClient(connect(url=target.geo_blocked_url)).auth(tokens.get("valid").value)
-    expect_error("PDX-REJ-09", reply, (40112,), "a geo-blocked client gets 40112")
+    expect_error("PDX-REJ-09", reply, (protocol.GEO_BLOCKED,), "a geo-blocked client gets 40112")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.paradex.client import error_code, is_notification
+from wsconform.vendors.paradex import protocol
 
 
 @pytest.mark.req("PDX-SUB-02", "PDX-SUB-03")
@@ -26,20 +26,20 @@ def test_duplicate_subscribe_is_an_error(client, target, expect_error, check):
     c = client()
     c.subscribe(target.public_channel)
     reply = c.subscribe(target.public_channel)
-    check.info("PDX-SUB-08", f"duplicate subscribe: error {error_code(reply)}")
+    check.info("PDX-SUB-08", f"duplicate subscribe: error {protocol.error_code(reply)}")
     expect_error(
-        "PDX-SUB-04", reply, (-32602, 100, -32600, -32603), "a second subscribe to one channel"
+        "PDX-SUB-04", reply, protocol.SUBSCRIPTION_ERROR_CODES, "a second subscribe to one channel"
     )
 
 
 @pytest.mark.req("PDX-SUB-05", "PDX-SUB-08")
 def test_unsubscribe_without_subscription_is_an_error(client, target, expect_error, check):
     reply = client().unsubscribe(target.public_channel)
-    check.info("PDX-SUB-08", f"unsubscribe when not subscribed: error {error_code(reply)}")
+    check.info("PDX-SUB-08", f"unsubscribe when not subscribed: error {protocol.error_code(reply)}")
     expect_error(
         "PDX-SUB-05",
         reply,
-        (-32602, 100, -32600, -32603),
+        protocol.SUBSCRIPTION_ERROR_CODES,
         "unsubscribe from a channel not subscribed",
     )
 
@@ -55,7 +55,7 @@ def test_reconnect_needs_a_new_subscription(client, authenticate, target, check)
     second = client()
     authenticate(second)  # a fresh JWT
     target.settle(second.session)
-    replayed = second.session.pending(is_notification(target.private_channel))
+    replayed = second.session.pending(protocol.data_frame(target.private_channel))
     check.info(
         "PDX-SUB-07",
         "new connection got data without subscribing: "
