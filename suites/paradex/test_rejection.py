@@ -4,9 +4,12 @@ Page § Authentication Errors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from wsconform import jwt_forge
+from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.vendors.paradex import protocol
 from wsconform.vendors.paradex.checks import documented_message, error_response
 from wsconform.vendors.paradex.client import ParadexClient
@@ -26,48 +29,36 @@ FORGERIES = {
 }
 
 
+def expect_refusal(
+    check: Checker, req_id: str, reply: dict[str, Any], code: int, what: str
+) -> None:
+    """A refusal with `code` (`req_id`) that is a valid error reply (PDX-REJ-04) with a
+    documented message (PDX-ENV-07)."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    error_response(check, req_id, reply, (code,), what, schema_req="PDX-REJ-04")
+    documented_message(check, "PDX-ENV-07", reply)
+
+
 @pytest.mark.req("PDX-REJ-01", "PDX-REJ-04", "PDX-ENV-07")
 @pytest.mark.parametrize("bearer", MALFORMED.values(), ids=MALFORMED.keys())
 def test_malformed_token_is_rejected_with_40110(client, check, bearer):
     reply = client().auth(bearer)
-    error_response(
-        check,
-        "PDX-REJ-01",
-        reply,
-        (protocol.MALFORMED_BEARER,),
-        "a malformed token gets 40110",
-        schema_req="PDX-REJ-04",
+    expect_refusal(
+        check, "PDX-REJ-01", reply, protocol.MALFORMED_BEARER, "a malformed token gets 40110"
     )
-    documented_message(check, "PDX-ENV-07", reply)
 
 
 @pytest.mark.req("PDX-REJ-02", "PDX-REJ-04", "PDX-ENV-07")
 @pytest.mark.parametrize("forge", FORGERIES.values(), ids=FORGERIES.keys())
 def test_invalid_token_is_rejected_with_40111(client, tokens, check, forge):
     reply = client().auth(forge(tokens.get("valid").value))
-    error_response(
-        check,
-        "PDX-REJ-02",
-        reply,
-        (protocol.INVALID_BEARER,),
-        "a forged token gets 40111",
-        schema_req="PDX-REJ-04",
-    )
-    documented_message(check, "PDX-ENV-07", reply)
+    expect_refusal(check, "PDX-REJ-02", reply, protocol.INVALID_BEARER, "a forged token gets 40111")
 
 
 @pytest.mark.req("PDX-REJ-03", "PDX-REJ-04")
 def test_expired_token_is_rejected_with_40111(client, tokens, check):
     reply = client().auth(tokens.get("expired").value)
-    error_response(
-        check,
-        "PDX-REJ-03",
-        reply,
-        (protocol.INVALID_BEARER,),
-        "an expired JWT gets 40111",
-        schema_req="PDX-REJ-04",
-    )
-    documented_message(check, "PDX-ENV-07", reply)
+    expect_refusal(check, "PDX-REJ-03", reply, protocol.INVALID_BEARER, "an expired JWT gets 40111")
 
 
 @pytest.mark.req("PDX-REJ-05", "PDX-AUTH-01")
