@@ -26,8 +26,9 @@ from wsconform.requirements import catalogue
 from wsconform.schemas import registry
 from wsconform.session import ProbeSession
 from wsconform.transcript import Transcript
-from wsconform.vendors.paradex.client import DOCUMENTED_CODES, ParadexClient, error_code
+from wsconform.vendors.paradex.client import ParadexClient
 from wsconform.vendors.paradex.mock import ParadexMock
+from wsconform.vendors.paradex.protocol import DOCUMENTED_CODES, error_code
 
 ROOT = Path(__file__).resolve().parent.parent
 

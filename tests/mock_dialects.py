@@ -136,56 +136,6 @@ def one(check: Callable[[Frame], bool]) -> Expect:
     return lambda frames: len(frames) == 1 and isinstance(frames[0], dict) and check(frames[0])
 
 
-# -- Paradex: JSON-RPC 2.0 ---------------------------------------------------------------------
-
-
-def rpc_error(code: int, request_id: Any = None) -> tuple[Expect, str]:
-    def check(f: Frame) -> bool:
-        error = f.get("error")
-        return isinstance(error, dict) and error.get("code") == code and f.get("id") == request_id
-
-    return one(check), f"JSON-RPC error {code}, id {request_id!r}"
-
-
-def rpc_id_rule(value: Any) -> tuple[Expect, str]:
-    """JSON-RPC 2.0 §4: an id is a String, a Number or Null (or absent: a notification, which
-    the mock answers anyway); anything else makes the request invalid, answered with id null."""
-    if value is MISSING or value is None:
-        return rpc_error(-32602, None)
-    if isinstance(value, bool | list | dict):
-        return rpc_error(-32600, None)
-    return rpc_error(-32602, value)  # the request is valid: its own error, id echoed
-
-
-_UNSUBSCRIBE = {"jsonrpc": "2.0", "id": 7, "method": "unsubscribe", "params": {"channel": "bbo.X"}}
-_AUTH = {"jsonrpc": "2.0", "id": 8, "method": "auth", "params": {"bearer": NOT_A_TOKEN}}
-
-PARADEX = Dialect(
-    profile="paradex",
-    subprotocols=None,
-    login=lambda t: {"jsonrpc": "2.0", "id": 1, "method": "auth", "params": {"bearer": t}},
-    logged_in=lambda f: f.get("id") == 1 and isinstance(f.get("result"), dict),
-    subscribe={"jsonrpc": "2.0", "id": 2, "method": "subscribe", "params": {"channel": "account"}},
-    subscribed=lambda f: f.get("id") == 2 and f.get("result") == {"channel": "account"},
-    is_data=lambda f: f.get("method") == "subscription",
-    barrier=lambda n: json.dumps({"jsonrpc": "2.0", "id": f"barrier-{n}", "method": "barrier"}),
-    barrier_reply=lambda f, n: f.get("id") == f"barrier-{n}",
-    not_json=rpc_error(-32700),
-    not_object=rpc_error(-32600),
-    fields=[
-        FieldRule(_UNSUBSCRIBE, ("jsonrpc",), lambda v: rpc_error(-32600, 7)),
-        FieldRule(_UNSUBSCRIBE, ("method",), lambda v: rpc_error(-32600, 7)),
-        FieldRule(_UNSUBSCRIBE, ("id",), rpc_id_rule),
-        FieldRule(_UNSUBSCRIBE, ("params",), lambda v: rpc_error(-32602, 7)),
-        FieldRule(_UNSUBSCRIBE, ("params", "channel"), lambda v: rpc_error(-32602, 7)),
-        FieldRule(_AUTH, ("params", "bearer"), lambda v: rpc_error(-32602, 8)),
-    ],
-    big_string=lambda s: {**_AUTH, "params": {"bearer": s}},
-    big_string_answer=rpc_error(40110, 8),
-    echoes=lambda s: {"jsonrpc": "2.0", "id": 9, "method": s},  # -32601 names the method
-)
-
-
 # -- Zenith: ZenithJson ------------------------------------------------------------------------
 
 from vendors.zenith.dialect import ZENITH  # noqa: E402  (it builds on the machinery above)
@@ -325,5 +275,8 @@ ETHGAS_OP = Dialect(
     bad_header_status=101,  # variant bad-header-token's default: upgrade-unauthenticated
     reads_header=True,
 )
+
+# Each vendor's dialect builds on the machinery above, so it is imported here, at the end.
+from vendors.paradex.dialect import PARADEX  # noqa: E402
 
 DIALECTS = {d.profile: d for d in (PARADEX, ZENITH, ETHGAS, ETHGAS_OP)}

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from standalone import standalone_mock
-from wire import reply_to, subscribe
 
 from wsconform.cli import main
 from wsconform.mock.server import MockContext, MockServer
@@ -19,6 +18,8 @@ from wsconform.redact import Redactor
 from wsconform.session import ProbeSession, TargetUnreachable
 from wsconform.transcript import Transcript
 from wsconform.vendors.paradex.mock import ParadexMock
+from wsconform.vendors.paradex.protocol import reply_to
+from wsconform.vendors.paradex.protocol import subscribe_request as subscribe
 
 NO_AUTO_PUMP = 3600.0  # no data frames unless a test asks: replies are all these tests read
 

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from wire import reply_to, subscribe
 
 from wsconform.mock.server import Connection, MockApp, MockContext, MockServer
 from wsconform.redact import Redactor
@@ -23,6 +22,8 @@ from wsconform.session import (
 )
 from wsconform.transcript import Transcript
 from wsconform.vendors.paradex.mock import ParadexMock
+from wsconform.vendors.paradex.protocol import reply_to
+from wsconform.vendors.paradex.protocol import subscribe_request as subscribe
 
 CHANNEL = "bbo.ETH-USD-PERP"
 NO_AUTO_PUMP = 3600.0  # the mock pumps only when a test says so: pump_now()

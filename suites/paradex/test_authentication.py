@@ -4,45 +4,45 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.paradex.client import error_code
-
-TIMING = ("usIn", "usOut", "usDiff")
+from wsconform.vendors.paradex import protocol
+from wsconform.vendors.paradex.checks import (
+    auth_succeeded,
+    channel_confirmed,
+    documented_auth_result,
+    is_error_response,
+    is_result_response,
+)
 
 
 @pytest.mark.req("PDX-AUTH-01", "PDX-AUTH-02", "PDX-ENV-01", "PDX-ENV-02", "PDX-ENV-08")
 def test_valid_jwt_gets_the_documented_success_reply(client, tokens, check):
     reply = client().auth(tokens.get("valid").value, request_id=0)  # the page's own example id
-    check.equal("PDX-ENV-01", reply.get("jsonrpc"), "2.0", what="jsonrpc member of the auth reply")
+    check.equal(
+        "PDX-ENV-01",
+        reply.get("jsonrpc"),
+        protocol.JSONRPC,
+        what="jsonrpc member of the auth reply",
+    )
     check.equal("PDX-ENV-02", reply.get("id"), 0, what="auth reply echoes id 0")
-    check.schema("PDX-AUTH-01", reply, "auth-success")
-    result = reply["result"]
-    documented = result == {} or (set(result) == {"node_id"} and isinstance(result["node_id"], str))
-    check.true(
-        "PDX-AUTH-02",
-        documented,
-        "auth result is {} or {node_id: string}",
-        expected='{} or {"node_id": "<string>"}',
-        actual=result,
-    )
-    check.info(
-        "PDX-ENV-08", f"auth reply timing members: {[k for k in TIMING if k in reply] or 'none'}"
-    )
+    auth_succeeded(check, "PDX-AUTH-01", reply)
+    documented_auth_result(check, "PDX-AUTH-02", reply)
+    timing = [member for member in protocol.TIMING_MEMBERS if member in reply]
+    check.info("PDX-ENV-08", f"auth reply timing members: {timing or 'none'}")
 
 
 @pytest.mark.req("PDX-AUTH-03", "PDX-AUTH-06")
 def test_private_channel_is_refused_before_auth(client, target, check, expect_no_data):
     c = client()
     reply = c.subscribe(target.private_channel)
-    check.true(
+    is_error_response(
+        check,
         "PDX-AUTH-03",
-        "error" in reply and "result" not in reply,
+        reply,
         f"subscribe to private {target.private_channel!r} without auth is refused",
-        expected="an error response",
-        actual=reply,
     )
     check.info(
         "PDX-AUTH-06",
-        f"private subscribe before auth: error {error_code(reply)}: {reply.get('error')}",
+        f"private subscribe before auth: error {protocol.error_code(reply)}: {reply.get('error')}",
     )
     expect_no_data("PDX-AUTH-03", c, target.private_channel, "no private data before auth")
 
@@ -51,17 +51,8 @@ def test_private_channel_is_refused_before_auth(client, target, check, expect_no
 def test_public_channel_is_served_without_auth(client, target, check):
     c = client()
     reply = c.subscribe(target.public_channel)
-    check.true(
-        "PDX-AUTH-04",
-        "result" in reply and "error" not in reply,
-        "public subscribe without auth succeeds",
-        expected="a result, not an error",
-        actual=reply,
-    )
-    check.schema("PDX-SUB-01", reply, "subscribe-result")
-    check.equal(
-        "PDX-SUB-01", reply["result"].get("channel"), target.public_channel, what="result.channel"
-    )
+    is_result_response(check, "PDX-AUTH-04", reply, "public subscribe without auth succeeds")
+    channel_confirmed(check, "PDX-SUB-01", reply, target.public_channel, schema="subscribe-result")
     with check.scope("PDX-AUTH-04", "public data arrives without auth"):
         data = c.data(target.public_channel)
     check.schema("PDX-SUB-01", data, "subscription-notification")
@@ -72,13 +63,7 @@ def test_authenticated_connection_gets_private_data(client, authenticate, target
     c = client()
     authenticate(c)
     reply = c.subscribe(target.private_channel)
-    check.true(
-        "PDX-AUTH-05",
-        "result" in reply and "error" not in reply,
-        "private subscribe after auth succeeds",
-        expected="a result, not an error",
-        actual=reply,
-    )
+    is_result_response(check, "PDX-AUTH-05", reply, "private subscribe after auth succeeds")
     check.schema("PDX-SUB-01", reply, "subscribe-result")
     with check.scope("PDX-AUTH-05", "private data arrives after auth"):
         data = c.data(target.private_channel)
@@ -92,11 +77,10 @@ def test_auth_on_one_connection_does_not_authenticate_another(
     authenticate(client())
     other = client()
     reply = other.subscribe(target.private_channel)
-    check.true(
+    is_error_response(
+        check,
         "PDX-AUTH-07",
-        "error" in reply,
+        reply,
         "a second, unauthenticated connection is refused the private channel",
-        expected="an error response",
-        actual=reply,
     )
     expect_no_data("PDX-AUTH-07", other, target.private_channel, "no private data on the other")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.paradex.client import is_notification
+from wsconform.vendors.paradex import protocol
+from wsconform.vendors.paradex.checks import documented_message, error_response
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
 
@@ -22,8 +23,10 @@ def test_private_data_continues_after_exp(client, authenticate, tokens, target, 
     c.session.barrier()
     before = c.session.drain()  # everything sent up to the expiry instant
     target.settle(c.session)
-    after = c.session.pending(is_notification(target.private_channel))
-    others = [f.data for f in c.session.pending() if not is_notification(target.private_channel)(f)]
+    after = c.session.pending(protocol.data_frame(target.private_channel))
+    others = [
+        f.data for f in c.session.pending() if not protocol.data_frame(target.private_channel)(f)
+    ]
     check.info(
         "PDX-EXP-02",
         f"at exp: {len(before)} frames drained, other frames after: {others or 'none'}, "
@@ -41,12 +44,17 @@ def test_private_data_continues_after_exp(client, authenticate, tokens, target, 
 
 @pytest.mark.req("PDX-REJ-03", "PDX-AUTH-01")
 def test_jwt_expired_on_the_clock_is_refused_on_a_new_connection(
-    client, authenticate, tokens, wait_past, expect_error
+    client, authenticate, tokens, wait_past, check
 ):
     token = tokens.get("short-lived", LIFETIME)
     authenticate(client(), token.value)
     wait_past(token.expires_at)
     reply = client().auth(token.value)
-    expect_error(
-        "PDX-REJ-03", reply, (40111,), "the JWT, now expired, gets 40111 on a new connection"
+    error_response(
+        check,
+        "PDX-REJ-03",
+        reply,
+        (protocol.INVALID_BEARER,),
+        "the JWT, now expired, gets 40111 on a new connection",
     )
+    documented_message(check, "PDX-ENV-07", reply)

@@ -33,7 +33,17 @@ from wsconform import jwt_forge
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
 from wsconform.session import Frame, PeerClosed
 from wsconform.tokens import Token
-from wsconform.vendors.paradex.client import ParadexClient, error_code, is_notification
+from wsconform.vendors.paradex import protocol
+from wsconform.vendors.paradex.checks import (
+    auth_succeeded,
+    channel_confirmed,
+    documented_auth_result,
+    error_code_in,
+    is_error_response,
+    is_result_response,
+    nothing_received,
+)
+from wsconform.vendors.paradex.client import ParadexClient
 
 LIFETIME = 5  # seconds: short-lived JWTs, so that a live run waits little (like test_expiry.py)
 SKEW = 1.0  # seconds either side of exp where either outcome of an auth is allowed
@@ -69,10 +79,6 @@ class Conn:
         return self.token is not None
 
 
-def is_any_notification(frame: Frame) -> bool:
-    return frame.obj.get("method") == "subscription"
-
-
 def describe(frame: Frame) -> str:
     """A stable summary of a frame that is not subscription data (for INFO records)."""
     if not frame.is_json or not isinstance(frame.json, dict):
@@ -81,7 +87,7 @@ def describe(frame: Frame) -> str:
     if "method" in obj:
         return f"a {obj['method']!r} notification"
     if "error" in obj:
-        return f"an error {error_code(obj)}"
+        return f"an error {protocol.error_code(obj)}"
     return "a response"
 
 
@@ -202,30 +208,12 @@ class ParadexLifecycle(LifecycleMachine):
         """A private channel refused: PDX-AUTH-07 when another connection is authenticated."""
         return "PDX-AUTH-07" if any(c.authed for c in self.conns) else "PDX-AUTH-03"
 
-    def _is_error(self, req: str, reply: dict[str, Any], what: str) -> bool:
-        return self.check.true(
-            req,
-            "error" in reply and "result" not in reply,
-            what,
-            expected="an error response",
-            actual=reply,
-        )
-
-    def _is_result(self, req: str, reply: dict[str, Any], what: str) -> bool:
-        return self.check.true(
-            req,
-            "result" in reply and "error" not in reply,
-            what,
-            expected="a result, not an error",
-            actual=reply,
-        )
-
     def _data_follows(self, req: str, conn: Conn, channel: str, what: str) -> None:
         """Data on `channel` arrives after a subscribe (what must have come: no wait on the
         embedded mock, the op timeout live)."""
         with self.check.scope(req, what):  # no data, a closed connection, a lost pong
             data = self.expect_settled(
-                conn.client.session, is_notification(channel), f"data on {channel!r}"
+                conn.client.session, protocol.data_frame(channel), f"data on {channel!r}"
             )
         self.check.passed(req, what)
         self.check.schema("PDX-SUB-01", data.obj, "subscription-notification")
@@ -233,29 +221,21 @@ class ParadexLifecycle(LifecycleMachine):
     def _no_data(self, req: str, conn: Conn, channel: str, what: str) -> bool:
         """The target publishes once more; no data on `channel` reached `conn`."""
         self.env.target.settle(conn.client.session)
-        leaked = conn.client.session.pending(is_notification(channel))
-        return self.check.true(
-            req, not leaked, what, expected="no data", actual=leaked[0].data if leaked else None
-        )
+        leaked = conn.client.session.pending(protocol.data_frame(channel))
+        return nothing_received(self.check, req, leaked, what)
 
     def _accepted(self, conn: Conn, token: Token, reply: dict[str, Any]) -> None:
-        self.check.schema("PDX-AUTH-01", reply, "auth-success", what="a valid JWT authenticates")
-        result = reply["result"]
-        self.check.true(
-            "PDX-AUTH-02",
-            result == {} or (set(result) == {"node_id"} and isinstance(result["node_id"], str)),
-            "auth result is {} or {node_id: string}",
-            expected='{} or {"node_id": "<string>"}',
-            actual=result,
-        )
+        auth_succeeded(self.check, "PDX-AUTH-01", reply, "a valid JWT authenticates")
+        documented_auth_result(self.check, "PDX-AUTH-02", reply)
         conn.token = token
 
     def _refused(self, conn: Conn, reply: dict[str, Any], req: str, code: int, what: str) -> None:
-        self._is_error(req, reply, what)
+        is_error_response(self.check, req, reply, what)
         self.check.schema("PDX-REJ-04", reply, "error", what="a rejection is a valid error reply")
-        got = error_code(reply)
-        self.check.one_of("PDX-REJ-07", got, [40110, 40111], what=f"{what}: an auth code")
-        self.check.one_of(req, got, [code], what=f"{what}: error code")
+        error_code_in(
+            self.check, "PDX-REJ-07", reply, protocol.BEARER_REFUSED, f"{what}: an auth code"
+        )
+        error_code_in(self.check, req, reply, (code,), f"{what}: error code")
         usable = False
         with self.check.scope("PDX-REJ-05", "the connection stays open after a rejected auth"):
             conn.client.session.barrier()
@@ -318,20 +298,28 @@ class ParadexLifecycle(LifecycleMachine):
     def _auth(self, conn: Conn, kind: str) -> None:
         if kind in MALFORMED:
             reply = conn.client.auth(MALFORMED[kind])
-            self._refused(conn, reply, "PDX-REJ-01", 40110, f"a malformed bearer ({kind})")
+            self._refused(
+                conn, reply, "PDX-REJ-01", protocol.MALFORMED_BEARER, f"a malformed bearer ({kind})"
+            )
             return
         if kind in FORGED:
             reply = conn.client.auth(self.pool.forged(kind))
-            self._refused(conn, reply, "PDX-REJ-02", 40111, f"a forged JWT ({kind})")
+            self._refused(
+                conn, reply, "PDX-REJ-02", protocol.INVALID_BEARER, f"a forged JWT ({kind})"
+            )
             return
         token = self._jwt(kind)
         reply = conn.client.auth(token.value)
         if self._expired(token):
-            self._refused(conn, reply, "PDX-REJ-03", 40111, f"a JWT past its exp ({kind})")
+            self._refused(
+                conn, reply, "PDX-REJ-03", protocol.INVALID_BEARER, f"a JWT past its exp ({kind})"
+            )
         elif self._fresh(token) or "error" not in reply:
             self._accepted(conn, token, reply)
         else:  # within SKEW of exp: a refusal is allowed, and it is the expired one's
-            self._refused(conn, reply, "PDX-REJ-03", 40111, f"a JWT at its exp ({kind})")
+            self._refused(
+                conn, reply, "PDX-REJ-03", protocol.INVALID_BEARER, f"a JWT at its exp ({kind})"
+            )
 
     @precondition(lambda self: self.conns)
     @rule(pick=PICK, private=st.booleans())
@@ -342,29 +330,33 @@ class ParadexLifecycle(LifecycleMachine):
         channel = self.private if private else self.public
         reply = conn.client.subscribe(channel)
         if channel in conn.subs:
-            self._is_error("PDX-SUB-04", reply, f"a second subscribe to {channel!r} is an error")
+            what = f"a second subscribe to {channel!r} is an error"
+            is_error_response(self.check, "PDX-SUB-04", reply, what)
             self.check.schema("PDX-SUB-04", reply, "error")
-            self.check.info("PDX-SUB-08", f"duplicate subscribe: error {error_code(reply)}")
+            self.check.info(
+                "PDX-SUB-08", f"duplicate subscribe: error {protocol.error_code(reply)}"
+            )
             return
         if private and not conn.authed:
             req = self._refusal_req()
-            self._is_error(req, reply, f"private {channel!r} is refused without auth")
+            is_error_response(
+                self.check, req, reply, f"private {channel!r} is refused without auth"
+            )
             # The error is undocumented: what it is, and whether it is a valid error reply, INFO.
             invalid = self.check.schemas.errors(self.check.vendor, "error", reply)
             self.check.info(
                 "PDX-AUTH-06",
-                f"private subscribe before auth: error {error_code(reply)}"
+                f"private subscribe before auth: error {protocol.error_code(reply)}"
                 + (f", not a valid error reply: {invalid[0]}" if invalid else ""),
             )
             self._no_data(req, conn, channel, "no private data without auth")
             return
         req = self._data_req(conn, channel)
         state = "authenticated" if conn.authed else "unauthenticated"
-        self._is_result(req, reply, f"subscribe to {channel!r} on an {state} connection")
-        self.check.schema("PDX-SUB-01", reply, "subscribe-result")
-        self.check.equal(
-            "PDX-SUB-01", reply["result"].get("channel"), channel, what="subscribe result.channel"
+        is_result_response(
+            self.check, req, reply, f"subscribe to {channel!r} on an {state} connection"
         )
+        channel_confirmed(self.check, "PDX-SUB-01", reply, channel, schema="subscribe-result")
         conn.subs.add(channel)
         conn.unsubscribed.discard(channel)
         self._data_follows(req, conn, channel, f"data follows the subscribe to {channel!r}")
@@ -376,21 +368,21 @@ class ParadexLifecycle(LifecycleMachine):
         channel = self.private if private else self.public
         reply = conn.client.unsubscribe(channel)
         if channel not in conn.subs:
-            self._is_error("PDX-SUB-05", reply, f"unsubscribe from {channel!r}, not subscribed")
+            what = f"unsubscribe from {channel!r}, not subscribed"
+            is_error_response(self.check, "PDX-SUB-05", reply, what)
             self.check.schema("PDX-SUB-05", reply, "error")
             self.check.info(
-                "PDX-SUB-08", f"unsubscribe when not subscribed: error {error_code(reply)}"
+                "PDX-SUB-08", f"unsubscribe when not subscribed: error {protocol.error_code(reply)}"
             )
             return
-        self._is_result("PDX-SUB-02", reply, f"unsubscribe from {channel!r} succeeds")
-        self.check.schema("PDX-SUB-02", reply, "unsubscribe-result")
-        self.check.equal(
-            "PDX-SUB-02", reply["result"].get("channel"), channel, what="unsubscribe result.channel"
+        is_result_response(
+            self.check, "PDX-SUB-02", reply, f"unsubscribe from {channel!r} succeeds"
         )
+        channel_confirmed(self.check, "PDX-SUB-02", reply, channel, schema="unsubscribe-result")
         conn.subs.discard(channel)
         conn.unsubscribed.add(channel)
         conn.client.session.barrier()  # data sent before the reply may still have been in flight
-        conn.client.session.take(is_notification(channel))
+        conn.client.session.take(protocol.data_frame(channel))
         if not self._no_data("PDX-SUB-03", conn, channel, "no data after the unsubscribe reply"):
             self._retire(conn)  # a SHOULD missed (WARN): what the server holds is unknown now
 
@@ -418,7 +410,7 @@ class ParadexLifecycle(LifecycleMachine):
         expired = conn.token is not None and self._expired(conn.token)
         if expired:
             frames = [*around, *session.pending()]
-            others = sorted({describe(f) for f in frames if not is_any_notification(f)})
+            others = sorted({describe(f) for f in frames if not protocol.any_data_frame(f)})
             got = ", ".join(others) or "no frame but subscription data"
             state = "was closed" if session.closed else "stayed open"
             self.check.info(
@@ -429,7 +421,7 @@ class ParadexLifecycle(LifecycleMachine):
             gone = f" (connection closed, code {session.close_code})" if session.closed else ""
             self.check.true(
                 req,
-                bool(session.pending(is_notification(channel))),
+                bool(session.pending(protocol.data_frame(channel))),
                 f"data on {channel!r} still arrives after time passed"
                 + (" beyond the JWT's exp" if expired else ""),
                 expected="subscription data",
@@ -448,10 +440,10 @@ class ParadexLifecycle(LifecycleMachine):
         conn = self._new_conn()
         token = self.pool.valid()
         reply = conn.client.auth(token.value)
-        self.check.schema("PDX-AUTH-01", reply, "auth-success", what="a fresh JWT authenticates")
+        auth_succeeded(self.check, "PDX-AUTH-01", reply, "a fresh JWT authenticates")
         conn.token = token
         self.env.target.settle(conn.client.session)
-        replayed = [ch for ch in channels if conn.client.session.pending(is_notification(ch))]
+        replayed = [ch for ch in channels if conn.client.session.pending(protocol.data_frame(ch))]
         self.check.info(
             "PDX-SUB-07",
             "new connection got data without subscribing: "
@@ -460,7 +452,9 @@ class ParadexLifecycle(LifecycleMachine):
         for channel in channels:
             reply = conn.client.subscribe(channel)
             if channel not in replayed:  # replayed: a second subscribe may well be an error
-                self._is_result("PDX-SUB-06", reply, f"subscribing again to {channel!r}")
+                is_result_response(
+                    self.check, "PDX-SUB-06", reply, f"subscribing again to {channel!r}"
+                )
                 self.check.schema("PDX-SUB-01", reply, "subscribe-result")
             conn.subs.add(channel)
             self._data_follows("PDX-SUB-06", conn, channel, f"data on {channel!r} is back")
@@ -473,23 +467,13 @@ class ParadexLifecycle(LifecycleMachine):
         for conn in list(self.conns):
             pending = conn.client.session.pending
             if not conn.authed:
-                leaked = pending(is_notification(self.private))
-                self.check.true(
-                    self._refusal_req(),
-                    not leaked,
-                    "no private data on a connection not authenticated",
-                    expected="no data",
-                    actual=leaked[0].data if leaked else None,
-                )
+                leaked = pending(protocol.data_frame(self.private))
+                what = "no private data on a connection not authenticated"
+                nothing_received(self.check, self._refusal_req(), leaked, what)
             for channel in sorted(conn.unsubscribed):
-                late = pending(is_notification(channel))
-                if not self.check.true(
-                    "PDX-SUB-03",
-                    not late,
-                    f"no data on {channel!r} after its unsubscribe",
-                    expected="no data",
-                    actual=late[0].data if late else None,
-                ):
+                late = pending(protocol.data_frame(channel))
+                what = f"no data on {channel!r} after its unsubscribe"
+                if not nothing_received(self.check, "PDX-SUB-03", late, what):
                     self._retire(conn)
                     break
 

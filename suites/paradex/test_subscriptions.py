@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.paradex.client import error_code, is_notification
+from wsconform.vendors.paradex import protocol
+from wsconform.vendors.paradex.checks import (
+    channel_confirmed,
+    documented_message,
+    error_response,
+    is_result_response,
+)
 
 
 @pytest.mark.req("PDX-SUB-02", "PDX-SUB-03")
@@ -12,9 +18,8 @@ def test_unsubscribe_is_answered_and_ends_the_data(client, target, check, expect
     c = client()
     c.subscribe(target.public_channel)
     reply = c.unsubscribe(target.public_channel)
-    check.schema("PDX-SUB-02", reply, "unsubscribe-result")
-    check.equal(
-        "PDX-SUB-02", reply["result"].get("channel"), target.public_channel, what="result.channel"
+    channel_confirmed(
+        check, "PDX-SUB-02", reply, target.public_channel, schema="unsubscribe-result"
     )
     c.session.barrier()
     c.session.drain()  # data sent before the unsubscribe reply may still have been in flight
@@ -22,26 +27,33 @@ def test_unsubscribe_is_answered_and_ends_the_data(client, target, check, expect
 
 
 @pytest.mark.req("PDX-SUB-04", "PDX-SUB-08")
-def test_duplicate_subscribe_is_an_error(client, target, expect_error, check):
+def test_duplicate_subscribe_is_an_error(client, target, check):
     c = client()
     c.subscribe(target.public_channel)
     reply = c.subscribe(target.public_channel)
-    check.info("PDX-SUB-08", f"duplicate subscribe: error {error_code(reply)}")
-    expect_error(
-        "PDX-SUB-04", reply, (-32602, 100, -32600, -32603), "a second subscribe to one channel"
+    check.info("PDX-SUB-08", f"duplicate subscribe: error {protocol.error_code(reply)}")
+    error_response(
+        check,
+        "PDX-SUB-04",
+        reply,
+        protocol.SUBSCRIPTION_ERROR_CODES,
+        "a second subscribe to one channel",
     )
+    documented_message(check, "PDX-ENV-07", reply)
 
 
 @pytest.mark.req("PDX-SUB-05", "PDX-SUB-08")
-def test_unsubscribe_without_subscription_is_an_error(client, target, expect_error, check):
+def test_unsubscribe_without_subscription_is_an_error(client, target, check):
     reply = client().unsubscribe(target.public_channel)
-    check.info("PDX-SUB-08", f"unsubscribe when not subscribed: error {error_code(reply)}")
-    expect_error(
+    check.info("PDX-SUB-08", f"unsubscribe when not subscribed: error {protocol.error_code(reply)}")
+    error_response(
+        check,
         "PDX-SUB-05",
         reply,
-        (-32602, 100, -32600, -32603),
+        protocol.SUBSCRIPTION_ERROR_CODES,
         "unsubscribe from a channel not subscribed",
     )
+    documented_message(check, "PDX-ENV-07", reply)
 
 
 @pytest.mark.req("PDX-SUB-06", "PDX-SUB-07", "PDX-AUTH-01", "PDX-SUB-01")
@@ -55,19 +67,15 @@ def test_reconnect_needs_a_new_subscription(client, authenticate, target, check)
     second = client()
     authenticate(second)  # a fresh JWT
     target.settle(second.session)
-    replayed = second.session.pending(is_notification(target.private_channel))
+    replayed = second.session.pending(protocol.data_frame(target.private_channel))
     check.info(
         "PDX-SUB-07",
         "new connection got data without subscribing: "
         + ("yes (subscriptions replayed)" if replayed else "no (subscriptions per connection)"),
     )
     reply = second.subscribe(target.private_channel)
-    check.true(
-        "PDX-SUB-06",
-        "result" in reply and "error" not in reply,
-        "subscribing again on the new connection succeeds",
-        expected="a result, not an error",
-        actual=reply,
+    is_result_response(
+        check, "PDX-SUB-06", reply, "subscribing again on the new connection succeeds"
     )
     check.schema("PDX-SUB-01", reply, "subscribe-result")
     with check.scope("PDX-SUB-06", "data back after subscribing again"):

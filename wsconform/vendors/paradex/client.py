@@ -1,38 +1,12 @@
-"""Paradex: JSON-RPC 2.0 frames, `auth` with a JWT bearer (vendor-docs/paradex-*.txt, facts §3)."""
+"""The Paradex probe client: JSON-RPC requests over one probe session (frames: protocol.py)."""
 
 from __future__ import annotations
 
 import itertools
 from typing import Any
 
-from wsconform.session import Frame, ProbeSession
-
-AUTH_ERROR_CODES = (40110, 40111, 40112)
-DOCUMENTED_CODES = (-32700, -32600, -32601, -32602, -32603, 100, *AUTH_ERROR_CODES)
-
-
-def is_response(frame: Frame) -> bool:
-    """A JSON-RPC response: a result or an error, not a notification."""
-    obj = frame.obj
-    return ("result" in obj or "error" in obj) and "method" not in obj
-
-
-def is_notification(channel: str):
-    def match(frame: Frame) -> bool:
-        obj = frame.obj
-        params = obj.get("params")
-        return (
-            obj.get("method") == "subscription"
-            and isinstance(params, dict)
-            and params.get("channel") == channel
-        )
-
-    return match
-
-
-def error_code(reply: dict[str, Any]) -> Any:
-    error = reply.get("error")
-    return error.get("code") if isinstance(error, dict) else None
+from wsconform.session import ProbeSession
+from wsconform.vendors.paradex import protocol
 
 
 class ParadexClient:
@@ -50,27 +24,27 @@ class ParadexClient:
         self, method: str, params: Any = None, *, request_id: Any = None, what: str | None = None
     ) -> dict[str, Any]:
         request_id = self.next_id() if request_id is None else request_id
-        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method, "id": request_id}
-        if params is not None:
-            message["params"] = params
+        message = protocol.request(method, request_id, params)
         return self.send_raw(message, what or f"reply to {method} (id={request_id!r})")
 
     def send_raw(self, message: Any, what: str) -> dict[str, Any]:
         """Send anything (even non-JSON text) and return the next JSON-RPC response."""
-        frame = self.session.request(message, is_response, what)
+        frame = self.session.request(message, protocol.response_frame, what)
         return frame.obj
 
     def auth(self, bearer: Any, *, request_id: Any = None) -> dict[str, Any]:
         self.session.transcript.redactor.add(bearer)
         self.session.auth_attempt()
-        return self.call("auth", {"bearer": bearer}, request_id=request_id)
+        return self.call(protocol.AUTH, {"bearer": bearer}, request_id=request_id)
 
     def subscribe(self, channel: str) -> dict[str, Any]:
-        return self.call("subscribe", {"channel": channel})
+        return self.call(protocol.SUBSCRIBE, {"channel": channel})
 
     def unsubscribe(self, channel: str) -> dict[str, Any]:
-        return self.call("unsubscribe", {"channel": channel})
+        return self.call(protocol.UNSUBSCRIBE, {"channel": channel})
 
     def data(self, channel: str, timeout: float | None = None) -> dict[str, Any]:
         """The next notification on `channel`."""
-        return self.session.expect(is_notification(channel), f"data on {channel!r}", timeout).obj
+        return self.session.expect(
+            protocol.data_frame(channel), f"data on {channel!r}", timeout
+        ).obj

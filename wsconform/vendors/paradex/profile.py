@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from wsconform.layout import SCHEMA_ROOT, SUITES_ROOT
-from wsconform.profiles.base import Heartbeat, Profile
-from wsconform.vendors.paradex.client import is_notification
+from wsconform.profiles.base import Profile
+from wsconform.vendors.paradex import protocol
 from wsconform.vendors.paradex.mock import ParadexMock
 
 PROFILE = Profile(
@@ -13,10 +13,10 @@ PROFILE = Profile(
     suite=SUITES_ROOT / "paradex",
     schemas=SCHEMA_ROOT / "paradex",
     mock=ParadexMock,
-    public_channel="bbo.ETH-USD-PERP",
-    private_channel="account",
-    data_on=is_notification,
-    token_lifetime=300.0,  # "JWTs expire after 5 minutes" (facts §3.5)
-    heartbeat=Heartbeat(ping_every=55.0, close_silent_after=60.0),  # §3.4; close code undocumented
-    volatile=("usIn", "usOut", "usDiff", "node_id", "created_at"),
+    public_channel=protocol.DEFAULT_PUBLIC_CHANNEL,
+    private_channel=protocol.DEFAULT_PRIVATE_CHANNEL,
+    data_on=protocol.data_frame,
+    token_lifetime=protocol.TOKEN_LIFETIME,
+    heartbeat=protocol.HEARTBEAT,
+    volatile=(*protocol.TIMING_MEMBERS, "node_id", "created_at"),
 )

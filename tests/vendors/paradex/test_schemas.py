@@ -9,6 +9,8 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator
 from schema_cases import REGISTRY, Mutations, acceptance_test, drop, rejection_test, set_
 
+from wsconform.vendors.paradex import protocol
+
 VENDOR = "paradex"
 M = Mutations(VENDOR)
 
@@ -54,20 +56,27 @@ M.case(
 M.case(
     "auth-success",
     "result and error both present",
-    M.mutate("auth-success", set_("error", {"code": 40111, "message": "Invalid Bearer Token"})),
+    M.mutate(
+        "auth-success",
+        set_("error", {"code": protocol.INVALID_BEARER, "message": "Invalid Bearer Token"}),
+    ),
 )
 
 # error: envelope and error object.
 for _code, _label in [
     (40113, "40113"),
-    ("40111", '"40111" string'),
+    (str(protocol.INVALID_BEARER), '"40111" string'),
     (0, "0"),
     (40111.5, "40111.5"),
 ]:
     M.case("error", f"code {_label}", M.mutate("error", set_("error", "code", _code)))
 M.case("error", "code missing", M.mutate("error", drop("error", "code")))
 M.case("error", "message missing", M.mutate("error", drop("error", "message")))
-M.case("error", "message not a string", M.mutate("error", set_("error", "message", 40111)))
+M.case(
+    "error",
+    "message not a string",
+    M.mutate("error", set_("error", "message", protocol.INVALID_BEARER)),
+)
 M.case("error", "data not a string", M.mutate("error", set_("error", "data", {"x": 1})))
 M.case("error", "error object missing", M.mutate("error", drop("error")))
 M.case("error", "error not an object", M.mutate("error", set_("error", "Invalid Bearer Token")))
@@ -83,12 +92,15 @@ for _value, _label in [(123, "number"), (None, "null"), (["t"], "array"), ({"t":
         f"bearer {_label}",
         M.mutate("auth-request", set_("params", "bearer", _value)),
     )
-for _method in ["Auth", "login", "public/auth", ""]:
+for _method in ["Auth", "login", "public/auth", ""]:  # wrong names for auth
     M.case("auth-request", f"method {_method!r}", M.mutate("auth-request", set_("method", _method)))
 M.case("auth-request", "method missing", M.mutate("auth-request", drop("method")))
 
 # subscribe / unsubscribe.
-for _name, _method in [("subscribe-request", "unsubscribe"), ("unsubscribe-request", "subscribe")]:
+for _name, _method in [
+    ("subscribe-request", protocol.UNSUBSCRIBE),
+    ("unsubscribe-request", protocol.SUBSCRIBE),
+]:
     M.case(_name, f"method {_method!r}", M.mutate(_name, set_("method", _method)))
     M.case(_name, "params.channel missing", M.mutate(_name, drop("params", "channel")))
     M.case(_name, "params.channel empty", M.mutate(_name, set_("params", "channel", "")))
@@ -110,7 +122,9 @@ for _name in ["subscribe-result", "unsubscribe-result"]:
     M.case(
         _name,
         "result and error both present",
-        M.mutate(_name, set_("error", {"code": -32602, "message": "Invalid parameters"})),
+        M.mutate(
+            _name, set_("error", {"code": protocol.INVALID_PARAMS, "message": "Invalid parameters"})
+        ),
     )
 
 # subscription notification.
@@ -119,7 +133,7 @@ M.case(_N, "params.channel missing", M.mutate(_N, drop("params", "channel")))
 M.case(_N, "params.channel empty", M.mutate(_N, set_("params", "channel", "")))
 M.case(_N, "params.data missing", M.mutate(_N, drop("params", "data")))
 M.case(_N, "params missing", M.mutate(_N, drop("params")))
-M.case(_N, "method 'subscribe'", M.mutate(_N, set_("method", "subscribe")))
+M.case(_N, "method 'subscribe'", M.mutate(_N, set_("method", protocol.SUBSCRIBE)))
 M.case(_N, "carries an id", M.mutate(_N, set_("id", 1)))
 
 
