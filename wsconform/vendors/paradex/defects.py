@@ -7,7 +7,10 @@ from wsconform.mock.defects import Defect, accept_expired, pong_withheld
 
 DEFECTS: dict[str, Defect] = {
     "accept-alg-none": Defect(
-        "an unsigned token (alg none) authenticates", "PDX-REJ-02", lifecycle=True
+        "an unsigned token (alg none) authenticates",
+        "PDX-REJ-02",
+        also=("PDX-REJ-06",),
+        lifecycle=True,
     ),
     "accept-forged-signature": Defect("the signature is not checked", "PDX-REJ-02", lifecycle=True),
     "accept-any-bearer": Defect(
@@ -25,7 +28,10 @@ DEFECTS: dict[str, Defect] = {
     "id-not-echoed": Defect("replies carry no id", "PDX-ENV-02"),
     "id-coerced-to-int": Defect("a string id comes back as an integer", "PDX-ENV-02"),
     "private-without-auth": Defect(
-        "private channels are served without auth", "PDX-AUTH-03", lifecycle=True
+        "private channels are served without auth",
+        "PDX-AUTH-03",
+        also=("PDX-AUTH-07",),
+        lifecycle=True,
     ),
     "private-data-stops-at-expiry": Defect(
         "private data stops when the JWT's exp passes", "PDX-EXP-01", lifecycle=True
@@ -69,7 +75,7 @@ DEFECTS: dict[str, Defect] = {
         "the unsubscribe result omits the channel", "PDX-SUB-02", lifecycle=True
     ),
     "error-code-as-string": Defect(
-        "error codes are sent as JSON strings", "PDX-REJ-04", lifecycle=True
+        "error codes are sent as JSON strings", "PDX-REJ-04", also=("PDX-ENV-04",), lifecycle=True
     ),
     "string-token-as-invalid-params": Defect(
         "a malformed string token is answered -32602, not 40110", "PDX-REJ-07", lifecycle=True

@@ -38,6 +38,7 @@ DEFECTS: dict[str, Defect] = {
     "bad-header-token-upgraded": Defect(
         "an invalid header token is upgraded unauthenticated, not 403",
         "ZEN-REJ-03",
+        also=("ZEN-REJ-06",),
         lifecycle=True,
     ),
     "returned-access-token-unusable": Defect(
@@ -46,6 +47,7 @@ DEFECTS: dict[str, Defect] = {
     "accept-any-token": Defect(
         "any AccessToken authenticates, with all rights, for an hour",
         "ZEN-REJ-01",
+        also=("ZEN-AUTH-07", "ZEN-REJ-05"),
         lifecycle=True,
     ),
     "reject-spelled-rejected": Defect(
