@@ -9,13 +9,14 @@ import pytest
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.session import ProbeSession
-from wsconform.vendors.ethgas.client import (
+from wsconform.vendors.ethgas.client import EthgasClient
+from wsconform.vendors.ethgas.protocol import (
     INVALID_TOKEN,
     RATE_LIMITED,
-    EthgasClient,
     error_code,
     errors_in,
-    status_of,
+    is_error_frame,
+    is_login_refusal,
 )
 
 
@@ -56,7 +57,7 @@ def expect_login_error(check: Checker) -> Callable[..., Any]:
         __tracebackhide__ = HIDE_CHECK_FRAMES
         check.true(
             req,
-            reply.get("cmd") == "login" and status_of(reply) == "error",
+            is_login_refusal(reply),
             f"{what}: the login is refused",
             expected='{"cmd":"login","status":"error",...}',
             actual=reply,
@@ -85,7 +86,7 @@ def expect_refused_subscribe(
         __tracebackhide__ = HIDE_CHECK_FRAMES
         answers = c.subscribe(channel, refusal_expected=True)
         for error in errors_in(answers):
-            if error.get("cmd") == "error":
+            if is_error_frame(error):
                 check.schema("ETH-ENV-02", error, "error-frame", what="the error frame's shape")
         expect_no_data(req, c, channel, f"{what}: no data on {channel!r}")
         return [error_code(e) for e in errors_in(answers)]

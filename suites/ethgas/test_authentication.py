@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.ethgas.client import INSUFFICIENT_PERMISSIONS, errors_in, status_of
-
-SEED_MEMBERS = ("userId", "username", "permissions")
+from wsconform.vendors.ethgas.protocol import (
+    COMPANION_MEMBER,
+    INSUFFICIENT_PERMISSIONS,
+    SUCCESS,
+    SUCCESS_MEMBERS,
+    errors_in,
+    status_of,
+)
 
 
 def success_form(reply: dict) -> str:
@@ -23,7 +28,7 @@ def success_form(reply: dict) -> str:
 @pytest.mark.req("ETH-AUTH-01", "ETH-AUTH-02", "ETH-AUTH-03")
 def test_a_valid_token_logs_in_with_the_documented_success(client, tokens, check):
     reply = client().login(tokens.get("valid").value)
-    check.equal("ETH-AUTH-01", status_of(reply), "success", what="the login reply's status")
+    check.equal("ETH-AUTH-01", status_of(reply), SUCCESS, what="the login reply's status")
     check.schema("ETH-AUTH-01", reply, "login-success", what="the success reply's shape")
     data = reply["data"]
     check.info("ETH-AUTH-03", f"success form: {success_form(reply)}; data members {sorted(data)}")
@@ -32,11 +37,11 @@ def test_a_valid_token_logs_in_with_the_documented_success(client, tokens, check
     permissions = data.get("permissions")
     check.true(
         "ETH-AUTH-02",
-        all(m in data for m in SEED_MEMBERS)
+        all(m in data for m in SUCCESS_MEMBERS)
         and isinstance(permissions, list)
         and all(isinstance(p, str) for p in permissions),
         "the seed page's success data: userId, username and a permissions list of strings",
-        expected=f"data with {list(SEED_MEMBERS)}",
+        expected=f"data with {list(SUCCESS_MEMBERS)}",
         actual=data,
     )
     check.info("ETH-AUTH-03", f"permissions of a valid token: {permissions}")
@@ -44,7 +49,7 @@ def test_a_valid_token_logs_in_with_the_documented_success(client, tokens, check
 
 @pytest.mark.req("ETH-AUTH-04")
 def test_the_companion_pages_args_spelling_logs_in(client, tokens, check):
-    reply = client().login(tokens.get("valid").value, member="args")
+    reply = client().login(tokens.get("valid").value, member=COMPANION_MEMBER)
     check.schema(
         "ETH-AUTH-04", reply, "login-success", what='{"cmd":"login","args":{...}} succeeds'
     )

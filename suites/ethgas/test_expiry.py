@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.ethgas.client import errors_in, is_data, is_expiry_event, status_of
+from wsconform.vendors.ethgas.client import is_data, is_expiry_event
+from wsconform.vendors.ethgas.protocol import SUCCESS, errors_in, status_of
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
 
@@ -58,7 +59,7 @@ def test_a_new_login_after_expiry_brings_private_data_back(
     c.sync()
     c.session.drain()  # the event and whatever came before it (ETH-EXP-01 checks them)
     reply = c.login(tokens.get("valid").value)
-    check.equal("ETH-EXP-03", status_of(reply), "success", what="a new login on the same socket")
+    check.equal("ETH-EXP-03", status_of(reply), SUCCESS, what="a new login on the same socket")
     check.schema("ETH-EXP-03", reply, "login-success", what="the new login's success reply")
     target.settle(c.session)
     kept = bool(c.session.pending(is_data(private)))

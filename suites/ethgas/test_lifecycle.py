@@ -49,16 +49,19 @@ from wsconform import jwt_forge
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
 from wsconform.session import Frame, PeerClosed, Predicate
 from wsconform.tokens import Token
-from wsconform.vendors.ethgas.client import (
+from wsconform.vendors.ethgas import protocol
+from wsconform.vendors.ethgas.client import EthgasClient, is_data, is_error_frame, is_expiry_event
+from wsconform.vendors.ethgas.protocol import (
+    COMPANION_MEMBER,
     INSUFFICIENT_PERMISSIONS,
     INVALID_TOKEN,
     RATE_LIMITED,
-    EthgasClient,
+    SEED_MEMBER,
+    SUCCESS,
+    SUCCESS_MEMBERS,
     error_code,
     errors_in,
-    is_data,
-    is_error_frame,
-    is_expiry_event,
+    is_refusal,
     status_of,
 )
 
@@ -73,7 +76,8 @@ PICK = st.integers(min_value=0, max_value=MAX_CONNECTIONS - 1)  # which eligible
 
 # Tokens the server must accept: mostly short-lived, so that a login often expires in an example.
 GOOD_KINDS = ("short-lived", "valid", "short-lived", "limited")
-MEMBERS = ("data", "args", "data")  # the seed page's spelling (MUST) more often than the SHOULD
+# The seed page's spelling (MUST) more often than the companion page's (SHOULD).
+MEMBERS = (SEED_MEMBER, COMPANION_MEMBER, SEED_MEMBER)
 FORGED: dict[str, Callable[[str], str]] = {
     "bad-signature": jwt_forge.bad_signature,
     "alg-none": jwt_forge.alg_none,
@@ -141,11 +145,6 @@ def summary(answers: list[dict[str, Any]]) -> str:
         for a in answers
     }
     return ", ".join(sorted(parts)) or "nothing"
-
-
-def is_refusal(reply: dict[str, Any]) -> bool:
-    """A login error (seed page) or an error frame (companion page)."""
-    return reply.get("cmd") == "error" or status_of(reply) == "error"
 
 
 class EthgasLifecycle(LifecycleMachine):
@@ -336,7 +335,7 @@ class EthgasLifecycle(LifecycleMachine):
         if kind in BAD_KINDS:
             self.log_in_refused(0, kind, 1)
         elif kind is not None:
-            self.log_in(0, kind, "data")
+            self.log_in(0, kind, SEED_MEMBER)
         for channel in channels:
             if self.choices(Conn.free):  # the login may have retired the connection
                 self.subscribe(0, channel)
@@ -397,7 +396,7 @@ class EthgasLifecycle(LifecycleMachine):
         `codes` (`req`). Returns the code."""
         self.check.true(
             req,
-            reply.get("cmd") == "login" and status_of(reply) == "error",
+            protocol.is_login_refusal(reply),
             f"{what}: the login is refused",
             expected='{"cmd":"login","status":"error",...}',
             actual=reply,
@@ -449,15 +448,15 @@ class EthgasLifecycle(LifecycleMachine):
         if token is None:
             return
         after_expiry = conn.phase is Phase.EXPIRED
-        member = "data" if after_expiry else member
+        member = SEED_MEMBER if after_expiry else member
         note(f"#{conn.number} logs in {conn.phase.value} with a {kind} token in {member!r}")
         req = "ETH-EXP-03" if after_expiry else "ETH-AUTH-01"
-        req = "ETH-AUTH-04" if member == "args" else req  # the companion page's spelling: SHOULD
+        req = "ETH-AUTH-04" if member == COMPANION_MEMBER else req  # the companion page's: SHOULD
         reply = self.send_login(conn, token.value, member, req)
         if self.rate_limited(conn, kind, reply):
             return
         what = f"a {kind} token in {member!r} logs in {conn.phase.value}"
-        if not self.check.equal(req, status_of(reply), "success", what=what):
+        if not self.check.equal(req, status_of(reply), SUCCESS, what=what):
             # A SHOULD missed (WARN), and the run goes on. A refusal leaves the connection as
             # it was; any other answer leaves the model unable to say what it may read.
             if is_refusal(reply):
@@ -480,11 +479,11 @@ class EthgasLifecycle(LifecycleMachine):
             return  # it shows userId only (checked by the schema)
         self.check.true(
             "ETH-AUTH-02",
-            all(m in data for m in ("userId", "username", "permissions"))
+            all(m in data for m in SUCCESS_MEMBERS)
             and isinstance(permissions, list)
             and all(isinstance(p, str) for p in permissions),
             "the seed page's success data: userId, username and a permissions list of strings",
-            expected="data with userId, username, permissions",
+            expected=f"data with {list(SUCCESS_MEMBERS)}",
             actual=data,
         )
 
@@ -543,7 +542,7 @@ class EthgasLifecycle(LifecycleMachine):
                 req, allowed = "ETH-REJ-04", (INVALID_TOKEN, RATE_LIMITED)
             else:
                 allowed = (INVALID_TOKEN, RATE_LIMITED) if self.failed_logins else (INVALID_TOKEN,)
-            reply = self.send_login(conn, value, "data", req)
+            reply = self.send_login(conn, value, SEED_MEMBER, req)
             codes.add(self.expect_refusal(req, reply, f"a {kind} token", allowed))
         if times > 1:
             limited = "a 429 among the answers" if RATE_LIMITED in codes else "no 429"
@@ -561,7 +560,7 @@ class EthgasLifecycle(LifecycleMachine):
             answers = conn.client.subscribe(channel, refusal_expected=outcome in ("403", "refused"))
         errors = errors_in(answers)
         for error in errors:
-            if error.get("cmd") == "error":
+            if protocol.is_error_frame(error):
                 self.check.schema("ETH-ENV-02", error, "error-frame", what="the error frame")
         codes = [error_code(e) for e in errors]
         conn.unsubscribed.discard(channel)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from wsconform import jwt_forge
-from wsconform.vendors.ethgas.client import INVALID_TOKEN, RATE_LIMITED, error_code, status_of
+from wsconform.vendors.ethgas.protocol import INVALID_TOKEN, RATE_LIMITED, error_code, status_of
 
 FORGERIES = {
     "bad-signature": jwt_forge.bad_signature,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.ethgas.client import INVALID_CHANNEL
+from wsconform.vendors.ethgas.protocol import INVALID_CHANNEL
 
 UNKNOWN_CHANNEL = "noSuchChannelUpdate"
 

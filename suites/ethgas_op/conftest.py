@@ -12,12 +12,14 @@ from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.schemas import registry
 from wsconform.session import ExpectTimeout, PeerClosed, ProbeSession
 from wsconform.target import Target
-from wsconform.vendors.ethgas_op.client import (
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.client import EthgasOpClient, slot_sync_fell_back
+from wsconform.vendors.ethgas_op.protocol import (
     PRIVATE_QUERIES,
+    SUCCESS,
     SYNC_QUERY,
-    EthgasOpClient,
+    is_any_query_reply,
     is_login_success,
-    slot_sync_fell_back,
 )
 
 # Both documented tables, WebSocket and general ("WebSocket sessions use the same error codes as
@@ -76,7 +78,7 @@ def codes_documented(check: Checker) -> Callable[[Iterable[dict[str, Any]], str]
         __tracebackhide__ = HIDE_CHECK_FRAMES
         for reply in replies:
             code = reply.get("code")
-            if "code" in reply and code != 0:
+            if "code" in reply and code != SUCCESS:
                 check.one_of("EOP-ENV-03", code, DOCUMENTED_CODES, what=f"{what}: error code")
 
     return expect
@@ -113,7 +115,7 @@ def expect_no_private(
         answers: list[dict[str, Any]] = []
         try:
             answers += c.ask(*PRIVATE_QUERIES)
-            served = [a for a in answers if "q" in a]
+            served = [a for a in answers if is_any_query_reply(a)]
             check.true(
                 req,
                 not served,
@@ -125,7 +127,8 @@ def expect_no_private(
             expect_no_data(req, c, target.private_channel, f"{what}: no private data")
         except PeerClosed:  # closing the connection refuses too (refusals are undocumented)
             answers += [f.obj for f in c.session.drain()]
-            leaked = [a for a in answers if "q" in a or a.get("e") == target.private_channel]
+            private_data = protocol.is_data(target.private_channel)
+            leaked = [a for a in answers if is_any_query_reply(a) or private_data(a)]
             check.true(
                 req,
                 not leaked,
@@ -150,7 +153,7 @@ def expect_private(check: Checker, target: Target) -> Callable[..., None]:
         with check.scope(req, f"{what}: the private queries are answered"):
             answers = c.ask(*PRIVATE_QUERIES)
         for query_type in PRIVATE_QUERIES:
-            reply = next((a for a in answers if a.get("q") == query_type), None)
+            reply = next(filter(protocol.is_query_reply(query_type), answers), None)
             check.true(
                 req,
                 reply is not None,

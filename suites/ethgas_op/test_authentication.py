@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.ethgas_op.client import bearer, is_data
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.client import is_data
+from wsconform.vendors.ethgas_op.protocol import SYNC_QUERY, bearer
 
 
 @pytest.mark.req("EOP-AUTH-01", "EOP-AUTH-02", "EOP-ENV-01", "EOP-SUB-03")
@@ -46,8 +48,8 @@ def test_public_channels_and_current_slot_need_no_auth(client, target, check, no
     c = client()
     note_sync_fallback(c)
     with check.scope("EOP-AUTH-05", "the currentSlot query, unauthenticated"):
-        reply = c.query("currentSlot")
-    check.equal("EOP-AUTH-05", reply.get("q"), "currentSlot", what="currentSlot is answered")
+        reply = c.query(SYNC_QUERY)
+    check.equal("EOP-AUTH-05", reply.get("q"), SYNC_QUERY, what="currentSlot is answered")
     check.schema("EOP-ENV-01", reply, "query-reply", what="the currentSlot reply")
     with check.scope("EOP-AUTH-05", "public data, unauthenticated"):
         c.subscribe({"channel": target.public_channel})
@@ -68,9 +70,15 @@ def test_login_on_one_connection_does_not_authenticate_another(
 def test_logout(client, authenticate, check, codes_documented):
     c = client()
     authenticate(c)
-    answer = c.op_frame({"op": "logout", "args": []}, ("logout", "error"), may_close=True)
+    answer = c.op_frame(
+        protocol.op(protocol.LOGOUT), (protocol.LOGOUT, protocol.ERROR), may_close=True
+    )
     codes_documented(answer, "the logout reply")
-    replies = [a for a in c.ask("openOrders") if "q" in a] if not c.session.closed else []
+    replies = (
+        [a for a in c.ask(protocol.PRIVATE_QUERIES[0]) if protocol.is_any_query_reply(a)]
+        if not c.session.closed
+        else []
+    )
     check.info(
         "EOP-AUTH-08",
         f"logout answered {answer or 'nothing'}; afterwards "

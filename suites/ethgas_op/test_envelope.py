@@ -10,7 +10,9 @@ import contextlib
 import pytest
 
 from wsconform.session import PeerClosed
-from wsconform.vendors.ethgas_op.client import is_login_success
+from wsconform.vendors.ethgas.common import PUBLIC_CHANNELS
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.protocol import SYNC_QUERY, is_login_success
 
 
 @pytest.mark.req("EOP-ENV-01", "EOP-AUTH-05")
@@ -18,9 +20,9 @@ def test_the_docs_query_example_is_answered_with_q(client, check, note_sync_fall
     c = client()
     note_sync_fallback(c)
     with check.scope("EOP-AUTH-05", "the reply to the docs' currentSlot query"):
-        reply = c.query("currentSlot")
+        reply = c.query(SYNC_QUERY)
     check.schema("EOP-ENV-01", reply, "query-reply", what="the currentSlot reply is {q, P}")
-    check.equal("EOP-ENV-01", reply.get("q"), "currentSlot", what="q names the query")
+    check.equal("EOP-ENV-01", reply.get("q"), SYNC_QUERY, what="q names the query")
 
 
 @pytest.mark.req("EOP-ENV-02")
@@ -43,12 +45,13 @@ def test_requests_with_python_ethgas_ids_are_served(client, tokens, target, chec
         c.data(target.public_channel)
 
 
+CHANNEL = {"channel": PUBLIC_CHANNELS[0]}
 MALFORMED = {
     "not-json": "this is not json {",
-    "json-array": [{"op": "query", "args": [{"queryType": "currentSlot"}]}],
-    "unknown-op": {"op": "noSuchOp", "args": []},
-    "no-op": {"args": [{"channel": "preconfMarketUpdate"}]},
-    "args-not-a-list": {"op": "subscribe", "args": {"channel": "preconfMarketUpdate"}},
+    "json-array": [protocol.query(SYNC_QUERY)],
+    "unknown-op": protocol.op("noSuchOp"),
+    "no-op": {"args": [CHANNEL]},
+    "args-not-a-list": {"op": protocol.SUBSCRIBE, "args": CHANNEL},
 }
 
 
@@ -68,7 +71,7 @@ def test_malformed_requests(request, client, check, frame, codes_documented):
         + (f"closed (code {s.close_code})" if s.closed else "stays open"),
     )
     codes_documented([f.obj for f in answers], f"the answer to a {kind} request")
-    text = [f.data for f in answers if not f.is_json and f.data != "pong"]
+    text = [f.data for f in answers if not f.is_json and f.data != protocol.TEXT_PONG]
     check.true(
         "EOP-ENV-04",
         not text,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from wsconform.session import HandshakeRejected, PeerClosed
-from wsconform.vendors.ethgas_op.client import EthgasOpClient, bearer, is_data
+from wsconform.vendors.ethgas_op.client import EthgasOpClient, is_data
+from wsconform.vendors.ethgas_op.protocol import PRIVATE_QUERIES, bearer, is_any_query_reply
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
 
@@ -24,10 +25,10 @@ def after_expiry(c: EthgasOpClient, target) -> str:
         private = bool(s.pending(is_data(target.private_channel)))
         public = bool(s.pending(is_data(target.public_channel)))
         others = [f.data for f in s.pending() if not f.obj.get("e")]
-        answers = c.ask("openOrders")
+        answers = c.ask(PRIVATE_QUERIES[0])
     except PeerClosed:
         return f"the connection closed (code {s.close_code}, reason {s.close_reason!r})"
-    served = any("q" in a for a in answers)
+    served = any(map(is_any_query_reply, answers))
     return (
         f"the connection stays open; private data {'goes on' if private else 'stopped'}, "
         f"public data {'goes on' if public else 'stopped'}; openOrders "

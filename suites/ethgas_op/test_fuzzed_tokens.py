@@ -16,7 +16,9 @@ from websockets.datastructures import is_valid_header_value
 from wsconform import fuzz
 from wsconform.fixtures import each_known_bad
 from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
-from wsconform.vendors.ethgas_op.client import PRIVATE_QUERIES, EthgasOpClient, bearer, is_data
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.client import EthgasOpClient, is_data
+from wsconform.vendors.ethgas_op.protocol import bearer
 
 
 def _header_safe(text: str) -> str:
@@ -34,7 +36,7 @@ def probe_private(check, req: str, c: EthgasOpClient, channel: str = "") -> list
     try:
         if channel:
             c.subscribe({"channel": channel})
-        return c.ask(*PRIVATE_QUERIES)
+        return c.ask(*protocol.PRIVATE_QUERIES)
     except PeerClosed:
         return [f.obj for f in c.session.drain()]
     except ExpectTimeout as exc:
@@ -43,7 +45,7 @@ def probe_private(check, req: str, c: EthgasOpClient, channel: str = "") -> list
 
 
 def check_no_private_answer(check, req: str, answers: list[dict], what: str) -> None:
-    served = [a for a in answers if a.get("q") in PRIVATE_QUERIES]
+    served = [a for a in answers if protocol.is_private_reply(a)]
     check.true(
         req,
         not served,
@@ -94,7 +96,7 @@ def test_a_64_kib_token_is_refused_and_the_connection_still_served(
     expect_no_success("EOP-REJ-06", replies, "login with a 64 KiB token")
     served = client() if c.session.closed else c  # a close is an allowed refusal
     with check.scope("EOP-AUTH-05", "currentSlot is answered after the 64 KiB login"):
-        served.query("currentSlot")
+        served.query(protocol.SYNC_QUERY)
 
 
 def expect_session_header_refused(
@@ -114,7 +116,7 @@ def expect_session_header_refused(
         # Whatever private data came meanwhile (no settle per example: a live run would wait an
         # observation window each time; the private queries above are the exact probe).
         leaked = [f.obj for f in session.pending(is_data(target.private_channel))]
-        leaked += [a for a in answers if a.get("e") == target.private_channel]
+        leaked += list(filter(protocol.is_data(target.private_channel), answers))
         check.true(
             "EOP-REJ-07",
             not leaked,

@@ -42,11 +42,12 @@ from wsconform import jwt_forge
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
 from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
 from wsconform.tokens import Token
-from wsconform.vendors.ethgas_op.client import (
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.client import EthgasOpClient, is_data
+from wsconform.vendors.ethgas_op.protocol import (
     PRIVATE_QUERIES,
-    EthgasOpClient,
     bearer,
-    is_data,
+    is_any_query_reply,
     is_login_success,
 )
 
@@ -199,7 +200,7 @@ class OpLifecycle(LifecycleMachine):
         if c.access is not Access.NO:
             return
         leaked = c.client.session.pending(
-            lambda f: is_data(self.private)(f) or (f.is_json and f.obj.get("q") in PRIVATE_QUERIES)
+            lambda f: is_data(self.private)(f) or protocol.is_private_reply(f.obj)
         )
         self.check.true(
             self.forbidding(c),
@@ -284,10 +285,10 @@ class OpLifecycle(LifecycleMachine):
         closing = "EOP-AUTH-07" if access is Access.NO else None
         with self.acting(c, req, "the private queries", closing):
             answers = c.client.ask(*PRIVATE_QUERIES)
-            served = [a for a in answers if "q" in a]
+            served = [a for a in answers if is_any_query_reply(a)]
             if access is Access.YES:
                 for query_type in PRIVATE_QUERIES:
-                    reply = next((a for a in served if a.get("q") == query_type), None)
+                    reply = next(filter(protocol.is_query_reply(query_type), served), None)
                     self.check.true(
                         req,
                         reply is not None,
@@ -547,9 +548,8 @@ class OpLifecycle(LifecycleMachine):
         c = self.pick(pick)
         access = self.access(c)
         with self.acting(c, "EOP-AUTH-08", "a logout", closing="EOP-AUTH-08"):
-            answers = c.client.op_frame(
-                {"op": "logout", "args": []}, ("logout", "error"), may_close=True
-            )
+            logout = protocol.op(protocol.LOGOUT)
+            answers = c.client.op_frame(logout, (protocol.LOGOUT, protocol.ERROR), may_close=True)
             self.record_answers(c, "EOP-AUTH-08", f"logout, {c.note}", answers)
             if access is not Access.NO:  # a logout grants nothing: NO stays NO
                 self.undecided(c, "EOP-AUTH-08", "after logout")
@@ -575,8 +575,8 @@ class OpLifecycle(LifecycleMachine):
         with self.acting(c, "EOP-EXP-01", "at expiry"):
             self.settle(c, fresh=True)
             private = bool(c.client.session.pending(is_data(self.private)))
-            answers = c.client.ask("openOrders")
-            served = any("q" in a for a in answers)
+            answers = c.client.ask(PRIVATE_QUERIES[0])
+            served = any(map(is_any_query_reply, answers))
             self.check.info(
                 "EOP-EXP-01",
                 f"{c.note}: the connection stays open; private data "

@@ -9,7 +9,8 @@ import pytest
 
 from wsconform import jwt_forge
 from wsconform.session import HandshakeRejected
-from wsconform.vendors.ethgas_op.client import EthgasOpClient, bearer
+from wsconform.vendors.ethgas_op.client import EthgasOpClient
+from wsconform.vendors.ethgas_op.protocol import bearer
 
 # The docs' own login example token: jwt.io's HS256 sample ("John Doe"), signed by no ETHGas key.
 DOCS_SAMPLE = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from wsconform.vendors.ethgas_op import protocol
 from wsconform.vendors.ethgas_op.client import is_data
 
 # The docs' own subscribe example: three topics in one frame (facts §2.1).
@@ -55,7 +56,7 @@ def test_a_subscribe_with_several_args_serves_each(client, target, check, codes_
             expected=f"about {now_ms:.0f}",
             actual=frame.get("E"),
         )
-    text = [f.data for f in c.session.pending() if not f.is_json and f.data != "pong"]
+    text = [f.data for f in c.session.pending() if not f.is_json and f.data != protocol.TEXT_PONG]
     check.true(
         "EOP-ENV-04",
         not text,
