@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.checks import codes_documented
 from wsconform.vendors.ethgas_op.client import is_data
 from wsconform.vendors.ethgas_op.protocol import SYNC_QUERY, bearer
 
@@ -27,14 +28,14 @@ def test_the_session_header_authenticates_without_login(client, tokens, expect_p
 
 @pytest.mark.req("EOP-AUTH-04", "EOP-AUTH-07", "EOP-SUB-05", "EOP-ENV-03")
 def test_private_channels_need_login_or_the_session_header(
-    client, target, check, expect_no_private, codes_documented
+    client, target, check, expect_no_private
 ):
     c = client()
     public = {"channel": target.public_channel}
     mixed = c.subscribe(public, {"channel": target.private_channel})  # one frame, both kinds
     answers = expect_no_private("EOP-AUTH-04", c, "no login, no session header")
     check.info("EOP-AUTH-07", f"a private subscribe and queries unauthenticated got: {answers}")
-    codes_documented(mixed + answers, "a refusal")
+    codes_documented(check, "EOP-ENV-03", mixed + answers, "a refusal")
     served = bool(c.session.pending(is_data(target.public_channel)))  # settled just above
     check.info(
         "EOP-SUB-05",
@@ -67,13 +68,13 @@ def test_login_on_one_connection_does_not_authenticate_another(
 
 
 @pytest.mark.req("EOP-AUTH-08", "EOP-AUTH-01", "EOP-ENV-03")
-def test_logout(client, authenticate, check, codes_documented):
+def test_logout(client, authenticate, check):
     c = client()
     authenticate(c)
     answer = c.op_frame(
         protocol.op(protocol.LOGOUT), (protocol.LOGOUT, protocol.ERROR), may_close=True
     )
-    codes_documented(answer, "the logout reply")
+    codes_documented(check, "EOP-ENV-03", answer, "the logout reply")
     replies = (
         [a for a in c.ask(protocol.PRIVATE_QUERIES[0]) if protocol.is_any_query_reply(a)]
         if not c.session.closed

@@ -7,7 +7,6 @@ miss breaks are given at the call site.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
@@ -23,12 +22,6 @@ from wsconform.vendors.ethgas.protocol import (
     is_login_refusal,
     status_of,
 )
-
-
-def none_of(check: Checker, req: str, found: Sequence[Any], what: str, *, expected: str) -> bool:
-    """Nothing was `found` that `req` forbids (the first one shown)."""
-    __tracebackhide__ = HIDE_CHECK_FRAMES
-    return check.true(req, not found, what, expected=expected, actual=found[0] if found else None)
 
 
 def auth_succeeded(check: Checker, req: str, reply: Message, what: str) -> bool:
