@@ -1,4 +1,5 @@
-"""What the two ETHGas mocks share: the channels, which are private, and the issuer's rights.
+"""What the two ETHGas dialects share: the channels, which are private, and the token lifetime;
+and what their mocks share: the issuer's rights, and how a frame is encoded.
 
 Channels as documented (facts §2.1; the `cmd` dialect's companion page names the same ones, facts
 Addendum). The permission names are the seed page's (vendor-docs/ethgas-websocket-
