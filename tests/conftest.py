@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 collect_ignore = ["example_profile"]
 
 # Helpers whose asserts run inside tests (schema_cases builds tests): pytest explains failures.
-pytest.register_assert_rewrite("schema_cases", "ethgas_mock_helpers")
+pytest.register_assert_rewrite("schema_cases", "vendors.ethgas.mock_helpers")
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Fixtures of the ETHGas `cmd`-dialect suite: clients and the checks every test repeats."""
+"""Fixtures of the ETHGas `cmd`-dialect suite: clients, login, and a refused subscribe. The
+checks are wsconform.vendors.ethgas.checks."""
 
 from __future__ import annotations
 
@@ -9,14 +10,9 @@ import pytest
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.session import ProbeSession
-from wsconform.vendors.ethgas.client import (
-    INVALID_TOKEN,
-    RATE_LIMITED,
-    EthgasClient,
-    error_code,
-    errors_in,
-    status_of,
-)
+from wsconform.vendors.ethgas.checks import error_frames_shaped
+from wsconform.vendors.ethgas.client import EthgasClient
+from wsconform.vendors.ethgas.protocol import error_code, errors_in
 
 
 @pytest.fixture
@@ -42,39 +38,6 @@ def authenticate(check: Checker, tokens: Any) -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
-def expect_login_error(check: Checker) -> Callable[..., Any]:
-    """Check that `reply` refuses the login (attributed to `req`), in the seed page's error
-    shape (`schema_req`, default ETH-ENV-01), with one of `codes` (`req`). Returns the code."""
-
-    def expect(
-        req: str,
-        reply: dict[str, Any],
-        what: str,
-        codes: tuple[int, ...] = (INVALID_TOKEN,),
-        schema_req: str = "ETH-ENV-01",
-    ) -> Any:
-        __tracebackhide__ = HIDE_CHECK_FRAMES
-        check.true(
-            req,
-            reply.get("cmd") == "login" and status_of(reply) == "error",
-            f"{what}: the login is refused",
-            expected='{"cmd":"login","status":"error",...}',
-            actual=reply,
-        )
-        check.schema(schema_req, reply, "login-error", what=f"{what}: the login error's shape")
-        code = error_code(reply)
-        if code == RATE_LIMITED and RATE_LIMITED not in codes:
-            # The docs give 429 no scope (connection, token, client): earlier tests' failed
-            # logins may have earned it. Inconclusive for `req`, not a miss.
-            check.info("ETH-REJ-05", f"{what}: 429 (rate limited) where {list(codes)} was expected")
-            return code
-        check.one_of(req, code, list(codes), what=f"{what}: error code")
-        return code
-
-    return expect
-
-
-@pytest.fixture
 def expect_refused_subscribe(
     check: Checker, expect_no_data: Callable[..., None]
 ) -> Callable[..., list[Any]]:
@@ -84,9 +47,7 @@ def expect_refused_subscribe(
     def expect(req: str, c: EthgasClient, channel: str, what: str) -> list[Any]:
         __tracebackhide__ = HIDE_CHECK_FRAMES
         answers = c.subscribe(channel, refusal_expected=True)
-        for error in errors_in(answers):
-            if error.get("cmd") == "error":
-                check.schema("ETH-ENV-02", error, "error-frame", what="the error frame's shape")
+        error_frames_shaped(check, answers)
         expect_no_data(req, c, channel, f"{what}: no data on {channel!r}")
         return [error_code(e) for e in errors_in(answers)]
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.ethgas.client import INSUFFICIENT_PERMISSIONS, errors_in, status_of
-
-SEED_MEMBERS = ("userId", "username", "permissions")
+from wsconform.vendors.ethgas.checks import (
+    auth_succeeded,
+    not_refused,
+    refused_with,
+    success_data,
+)
+from wsconform.vendors.ethgas.protocol import COMPANION_MEMBER, INSUFFICIENT_PERMISSIONS
 
 
 def success_form(reply: dict) -> str:
@@ -23,28 +27,18 @@ def success_form(reply: dict) -> str:
 @pytest.mark.req("ETH-AUTH-01", "ETH-AUTH-02", "ETH-AUTH-03")
 def test_a_valid_token_logs_in_with_the_documented_success(client, tokens, check):
     reply = client().login(tokens.get("valid").value)
-    check.equal("ETH-AUTH-01", status_of(reply), "success", what="the login reply's status")
-    check.schema("ETH-AUTH-01", reply, "login-success", what="the success reply's shape")
+    auth_succeeded(check, "ETH-AUTH-01", reply, "the login reply")
     data = reply["data"]
     check.info("ETH-AUTH-03", f"success form: {success_form(reply)}; data members {sorted(data)}")
     if "status" not in reply:
         return  # the companion page's form shows userId only (checked by the schema)
-    permissions = data.get("permissions")
-    check.true(
-        "ETH-AUTH-02",
-        all(m in data for m in SEED_MEMBERS)
-        and isinstance(permissions, list)
-        and all(isinstance(p, str) for p in permissions),
-        "the seed page's success data: userId, username and a permissions list of strings",
-        expected=f"data with {list(SEED_MEMBERS)}",
-        actual=data,
-    )
-    check.info("ETH-AUTH-03", f"permissions of a valid token: {permissions}")
+    success_data(check, "ETH-AUTH-02", reply)
+    check.info("ETH-AUTH-03", f"permissions of a valid token: {data.get('permissions')}")
 
 
 @pytest.mark.req("ETH-AUTH-04")
 def test_the_companion_pages_args_spelling_logs_in(client, tokens, check):
-    reply = client().login(tokens.get("valid").value, member="args")
+    reply = client().login(tokens.get("valid").value, member=COMPANION_MEMBER)
     check.schema(
         "ETH-AUTH-04", reply, "login-success", what='{"cmd":"login","args":{...}} succeeds'
     )
@@ -55,13 +49,7 @@ def test_an_unauthenticated_session_gets_public_data(client, target, check):
     c = client()
     answers = c.subscribe(target.public_channel)
     check.info("ETH-SUB-03", f"public subscribe without login answered: {answers or 'nothing'}")
-    check.true(
-        "ETH-AUTH-05",
-        not errors_in(answers),
-        "the public subscribe without login is not refused",
-        expected="no error",
-        actual=answers,
-    )
+    not_refused(check, "ETH-AUTH-05", answers, "the public subscribe without login")
     with check.scope("ETH-AUTH-05", "public data arrives without login"):
         frame = c.data(target.public_channel)
     check.schema("ETH-ENV-03", frame, "data-frame", what="a public data frame")
@@ -83,13 +71,7 @@ def test_an_authenticated_session_gets_private_data(client, authenticate, target
     authenticate(c)
     answers = c.subscribe(target.private_channel)
     check.info("ETH-SUB-03", f"private subscribe after login answered: {answers or 'nothing'}")
-    check.true(
-        "ETH-AUTH-07",
-        not errors_in(answers),
-        "the private subscribe after login is not refused",
-        expected="no error",
-        actual=answers,
-    )
+    not_refused(check, "ETH-AUTH-07", answers, "the private subscribe after login")
     with check.scope("ETH-AUTH-07", "private data arrives after login"):
         frame = c.data(target.private_channel)
     check.schema("ETH-ENV-03", frame, "data-frame", what="a private data frame")
@@ -105,12 +87,12 @@ def test_a_token_without_the_permission_gets_403_on_a_private_channel(
     codes = expect_refused_subscribe(
         "ETH-AUTH-08", c, target.private_channel, "a private subscribe with a limited token"
     )
-    check.true(
+    refused_with(
+        check,
         "ETH-AUTH-08",
-        INSUFFICIENT_PERMISSIONS in codes,
+        codes,
+        INSUFFICIENT_PERMISSIONS,
         "the refusal carries 403 (Insufficient permissions)",
-        expected="an error with code 403",
-        actual=codes or "no error",
     )
 
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import pytest
 
+from wsconform.vendors.ethgas import protocol
 from wsconform.vendors.ethgas.client import is_error_frame, is_pong
+from wsconform.vendors.ethgas.common import PUBLIC_CHANNELS
 
+CHANNEL = PUBLIC_CHANNELS[0]
 MALFORMED_REQUESTS = {
     "not-json": "this is not json {",
-    "json-array": [{"cmd": "subscribe", "args": {"channel": "preconfMarketUpdate"}}],
-    "no-cmd": {"args": {"channel": "preconfMarketUpdate"}},
-    "unknown-cmd": {"cmd": "noSuchCommand", "args": {}},
-    "subscribe-without-channel": {"cmd": "subscribe", "args": {}},
-    "subscribe-args-a-list": {"cmd": "subscribe", "args": ["preconfMarketUpdate"]},
+    "json-array": [protocol.subscribe(CHANNEL)],
+    "no-cmd": {"args": {"channel": CHANNEL}},
+    "unknown-cmd": protocol.command("noSuchCommand", {}),
+    "subscribe-without-channel": protocol.command(protocol.SUBSCRIBE, {}),
+    "subscribe-args-a-list": {"cmd": protocol.SUBSCRIBE, "args": [CHANNEL]},
 }
 
 

@@ -17,10 +17,12 @@ from hypothesis import strategies as st
 from wsconform import fuzz
 from wsconform.fixtures import each_known_bad
 from wsconform.schemas import registry
-from wsconform.vendors.ethgas.client import (
+from wsconform.vendors.ethgas.protocol import (
     ERROR_FRAME_CODES,
     INVALID_TOKEN,
+    LOGIN,
     RATE_LIMITED,
+    SUCCESS,
     error_code,
     status_of,
 )
@@ -51,7 +53,7 @@ def expect_refused(token: fuzz.FuzzToken, fuzz_client, check) -> None:
     reply = login(fuzz_client, token.value)
     check.true(
         "ETH-REJ-06",
-        status_of(reply) != "success",
+        status_of(reply) != SUCCESS,
         f"{token.family} token does not log in",
         expected="a refusal",
         actual=reply,
@@ -70,7 +72,7 @@ def expect_refused(token: fuzz.FuzzToken, fuzz_client, check) -> None:
             [INVALID_TOKEN, RATE_LIMITED],
             what=f"{token.family} string token: 401 (Invalid token), or 429",
         )
-        check.equal("ETH-REJ-06", reply.get("cmd"), "login", what="a string token: a login reply")
+        check.equal("ETH-REJ-06", reply.get("cmd"), LOGIN, what="a string token: a login reply")
 
 
 @pytest.mark.req("ETH-REJ-06")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from wsconform import jwt_forge
-from wsconform.vendors.ethgas.client import INVALID_TOKEN, RATE_LIMITED, error_code, status_of
+from wsconform.vendors.ethgas.checks import login_refused
+from wsconform.vendors.ethgas.protocol import INVALID_TOKEN, RATE_LIMITED, error_code, status_of
 
 FORGERIES = {
     "bad-signature": jwt_forge.bad_signature,
@@ -33,38 +34,37 @@ FAILED_LOGINS = 12
 
 @pytest.mark.req("ETH-REJ-01", "ETH-ENV-01")
 @pytest.mark.parametrize("forge", FORGERIES.values(), ids=FORGERIES.keys())
-def test_an_invalid_token_is_refused_with_401(client, tokens, expect_login_error, forge):
+def test_an_invalid_token_is_refused_with_401(client, tokens, check, forge):
     reply = client().login(forge(tokens.get("valid").value))
-    expect_login_error("ETH-REJ-01", reply, "a forged token")
+    login_refused(check, "ETH-REJ-01", reply, "a forged token")
 
 
 @pytest.mark.req("ETH-REJ-02", "ETH-ENV-01")
 @pytest.mark.parametrize("token", MALFORMED.values(), ids=MALFORMED.keys())
-def test_a_malformed_token_is_refused_with_401(client, expect_login_error, token):
+def test_a_malformed_token_is_refused_with_401(client, check, token):
     reply = client().login(token)
-    expect_login_error("ETH-REJ-02", reply, "a malformed token")
+    login_refused(check, "ETH-REJ-02", reply, "a malformed token")
 
 
 @pytest.mark.req("ETH-REJ-03", "ETH-ENV-01")
-def test_an_expired_token_is_refused_with_401(client, tokens, expect_login_error):
+def test_an_expired_token_is_refused_with_401(client, tokens, check):
     reply = client().login(tokens.get("expired").value)
-    expect_login_error("ETH-REJ-03", reply, "an expired token")
+    login_refused(check, "ETH-REJ-03", reply, "an expired token")
 
 
 @pytest.mark.req("ETH-REJ-04", "ETH-REJ-05")
-def test_repeated_failed_logins_get_401_or_a_documented_429(
-    client, tokens, check, expect_login_error
-):
+def test_repeated_failed_logins_get_401_or_a_documented_429(client, tokens, check):
     c = client()
     bad = jwt_forge.bad_signature(tokens.get("valid").value)
     codes = []
     for attempt in range(1, FAILED_LOGINS + 1):
-        code = expect_login_error(
+        code = login_refused(
+            check,
             "ETH-REJ-04",
             c.login(bad),
             f"failed login {attempt}",
             codes=(INVALID_TOKEN, RATE_LIMITED),
-            schema_req="ETH-REJ-04",  # a 429 in another shape is what this requirement is about
+            shape_req="ETH-REJ-04",  # a 429 in another shape is what this requirement is about
         )
         codes.append(code)
     limited = [n for n, code in enumerate(codes, 1) if code == RATE_LIMITED]
@@ -77,11 +77,10 @@ def test_repeated_failed_logins_get_401_or_a_documented_429(
 
 
 @pytest.mark.req("ETH-REJ-07", "ETH-REJ-01")
-def test_a_valid_login_after_a_refused_one(client, tokens, check, expect_login_error):
+def test_a_valid_login_after_a_refused_one(client, tokens, check):
     c = client()
-    expect_login_error(
-        "ETH-REJ-01", c.login(jwt_forge.bad_signature(tokens.get("valid").value)), "a forged token"
-    )
+    forged = jwt_forge.bad_signature(tokens.get("valid").value)
+    login_refused(check, "ETH-REJ-01", c.login(forged), "a forged token")
     if c.session.closed:
         check.info(
             "ETH-REJ-07", f"the connection closed after the refusal ({c.session.close_code})"

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.ethgas.client import INVALID_CHANNEL
+from wsconform.vendors.ethgas.checks import refused_with
+from wsconform.vendors.ethgas.protocol import INVALID_CHANNEL
 
 UNKNOWN_CHANNEL = "noSuchChannelUpdate"
 
@@ -32,10 +33,10 @@ def test_an_unsubscribe_ends_the_data(client, authenticate, target, check, expec
 def test_an_unknown_channel_gets_1002(client, check, expect_refused_subscribe):
     c = client()
     codes = expect_refused_subscribe("ETH-SUB-05", c, UNKNOWN_CHANNEL, "an unknown channel")
-    check.true(
+    refused_with(
+        check,
         "ETH-SUB-05",
-        INVALID_CHANNEL in codes,
+        codes,
+        INVALID_CHANNEL,
         "the unknown channel is refused with 1002 (Invalid channel)",
-        expected="an error frame with code 1002",
-        actual=codes or "no error",
     )

@@ -1,33 +1,23 @@
-"""Fixtures of the ETHGas op/args suite: clients, login, and the checks every test repeats (no
-private access, documented error codes)."""
+"""Fixtures of the ETHGas op/args suite: clients, login, and the probes of private access. The
+checks are wsconform.vendors.ethgas_op.checks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
-from wsconform.schemas import registry
 from wsconform.session import ExpectTimeout, PeerClosed, ProbeSession
 from wsconform.target import Target
-from wsconform.vendors.ethgas_op.client import (
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.checks import login_acked, no_private_answer, private_answers
+from wsconform.vendors.ethgas_op.client import EthgasOpClient, slot_sync_fell_back
+from wsconform.vendors.ethgas_op.protocol import (
     PRIVATE_QUERIES,
     SYNC_QUERY,
-    EthgasOpClient,
-    is_login_success,
-    slot_sync_fell_back,
-)
-
-# Both documented tables, WebSocket and general ("WebSocket sessions use the same error codes as
-# REST"): they disagree on what 1001 and 1002 mean, not on whether they exist (facts §2.1).
-DOCUMENTED_CODES: list[int] = sorted(
-    {
-        int(code)
-        for table in registry().document("ethgas-op", "error-event")["x-documented-codes"].values()
-        for code in table
-    }
+    is_any_query_reply,
 )
 
 
@@ -62,42 +52,10 @@ def authenticate(check: Checker, tokens: Any) -> Callable[..., dict[str, Any]]:
         __tracebackhide__ = HIDE_CHECK_FRAMES
         with check.scope("EOP-AUTH-01", "a login reply (event 'login')"):
             reply = c.login(token or tokens.get("valid").value)
-        check.schema("EOP-AUTH-01", reply, "login-ack", what="the documented login ack, code 0")
+        login_acked(check, "EOP-AUTH-01", reply)
         return reply
 
     return login
-
-
-@pytest.fixture
-def codes_documented(check: Checker) -> Callable[[Iterable[dict[str, Any]], str], None]:
-    """Every non-zero `code` among `replies` is in a documented table (EOP-ENV-03, SHOULD)."""
-
-    def expect(replies: Iterable[dict[str, Any]], what: str) -> None:
-        __tracebackhide__ = HIDE_CHECK_FRAMES
-        for reply in replies:
-            code = reply.get("code")
-            if "code" in reply and code != 0:
-                check.one_of("EOP-ENV-03", code, DOCUMENTED_CODES, what=f"{what}: error code")
-
-    return expect
-
-
-@pytest.fixture
-def expect_no_success(check: Checker) -> Callable[..., None]:
-    """No reply among `replies` is the documented login success, attributed to `req`."""
-
-    def expect(req: str, replies: list[dict[str, Any]], what: str) -> None:
-        __tracebackhide__ = HIDE_CHECK_FRAMES
-        wins = [r for r in replies if is_login_success(r)]
-        check.true(
-            req,
-            not wins,
-            what,
-            expected='no {"event":"login","code":0}: a failure, an error, a close',
-            actual=wins[0] if wins else None,
-        )
-
-    return expect
 
 
 @pytest.fixture
@@ -113,19 +71,13 @@ def expect_no_private(
         answers: list[dict[str, Any]] = []
         try:
             answers += c.ask(*PRIVATE_QUERIES)
-            served = [a for a in answers if "q" in a]
-            check.true(
-                req,
-                not served,
-                f"{what}: no private query is answered",
-                expected="no reply {q, P} to openOrders, accountPositions, preconfBundles",
-                actual=served[0] if served else None,
-            )
+            no_private_answer(check, req, answers, f"{what}: no private query is answered")
             answers += c.subscribe({"channel": target.private_channel})
             expect_no_data(req, c, target.private_channel, f"{what}: no private data")
         except PeerClosed:  # closing the connection refuses too (refusals are undocumented)
             answers += [f.obj for f in c.session.drain()]
-            leaked = [a for a in answers if "q" in a or a.get("e") == target.private_channel]
+            private_data = protocol.is_data(target.private_channel)
+            leaked = [a for a in answers if is_any_query_reply(a) or private_data(a)]
             check.true(
                 req,
                 not leaked,
@@ -149,16 +101,7 @@ def expect_private(check: Checker, target: Target) -> Callable[..., None]:
         __tracebackhide__ = HIDE_CHECK_FRAMES
         with check.scope(req, f"{what}: the private queries are answered"):
             answers = c.ask(*PRIVATE_QUERIES)
-        for query_type in PRIVATE_QUERIES:
-            reply = next((a for a in answers if a.get("q") == query_type), None)
-            check.true(
-                req,
-                reply is not None,
-                f"{what}: query {query_type!r} is answered",
-                expected=f'{{"q":"{query_type}","P":...}}',
-                actual=answers,
-            )
-            check.schema("EOP-ENV-01", reply, "query-reply", what=f"the {query_type} reply")
+        private_answers(check, req, answers, what)
         with check.scope(req, f"{what}: private data"):
             c.subscribe({"channel": target.private_channel})
             frame = c.data(target.private_channel)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.ethgas_op.client import bearer, is_data
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.checks import codes_documented
+from wsconform.vendors.ethgas_op.client import is_data
+from wsconform.vendors.ethgas_op.protocol import SYNC_QUERY, bearer
 
 
 @pytest.mark.req("EOP-AUTH-01", "EOP-AUTH-02", "EOP-ENV-01", "EOP-SUB-03")
@@ -25,14 +28,14 @@ def test_the_session_header_authenticates_without_login(client, tokens, expect_p
 
 @pytest.mark.req("EOP-AUTH-04", "EOP-AUTH-07", "EOP-SUB-05", "EOP-ENV-03")
 def test_private_channels_need_login_or_the_session_header(
-    client, target, check, expect_no_private, codes_documented
+    client, target, check, expect_no_private
 ):
     c = client()
     public = {"channel": target.public_channel}
     mixed = c.subscribe(public, {"channel": target.private_channel})  # one frame, both kinds
     answers = expect_no_private("EOP-AUTH-04", c, "no login, no session header")
     check.info("EOP-AUTH-07", f"a private subscribe and queries unauthenticated got: {answers}")
-    codes_documented(mixed + answers, "a refusal")
+    codes_documented(check, "EOP-ENV-03", mixed + answers, "a refusal")
     served = bool(c.session.pending(is_data(target.public_channel)))  # settled just above
     check.info(
         "EOP-SUB-05",
@@ -46,8 +49,8 @@ def test_public_channels_and_current_slot_need_no_auth(client, target, check, no
     c = client()
     note_sync_fallback(c)
     with check.scope("EOP-AUTH-05", "the currentSlot query, unauthenticated"):
-        reply = c.query("currentSlot")
-    check.equal("EOP-AUTH-05", reply.get("q"), "currentSlot", what="currentSlot is answered")
+        reply = c.query(SYNC_QUERY)
+    check.equal("EOP-AUTH-05", reply.get("q"), SYNC_QUERY, what="currentSlot is answered")
     check.schema("EOP-ENV-01", reply, "query-reply", what="the currentSlot reply")
     with check.scope("EOP-AUTH-05", "public data, unauthenticated"):
         c.subscribe({"channel": target.public_channel})
@@ -65,12 +68,18 @@ def test_login_on_one_connection_does_not_authenticate_another(
 
 
 @pytest.mark.req("EOP-AUTH-08", "EOP-AUTH-01", "EOP-ENV-03")
-def test_logout(client, authenticate, check, codes_documented):
+def test_logout(client, authenticate, check):
     c = client()
     authenticate(c)
-    answer = c.op_frame({"op": "logout", "args": []}, ("logout", "error"), may_close=True)
-    codes_documented(answer, "the logout reply")
-    replies = [a for a in c.ask("openOrders") if "q" in a] if not c.session.closed else []
+    answer = c.op_frame(
+        protocol.op(protocol.LOGOUT), (protocol.LOGOUT, protocol.ERROR), may_close=True
+    )
+    codes_documented(check, "EOP-ENV-03", answer, "the logout reply")
+    replies = (
+        [a for a in c.ask(protocol.PRIVATE_QUERIES[0]) if protocol.is_any_query_reply(a)]
+        if not c.session.closed
+        else []
+    )
     check.info(
         "EOP-AUTH-08",
         f"logout answered {answer or 'nothing'}; afterwards "

@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 
 from wsconform.session import HandshakeRejected, PeerClosed
-from wsconform.vendors.ethgas_op.client import EthgasOpClient, bearer, is_data
+from wsconform.vendors.ethgas_op.checks import no_login_success
+from wsconform.vendors.ethgas_op.client import EthgasOpClient, is_data
+from wsconform.vendors.ethgas_op.protocol import PRIVATE_QUERIES, bearer, is_any_query_reply
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
 
@@ -24,10 +26,10 @@ def after_expiry(c: EthgasOpClient, target) -> str:
         private = bool(s.pending(is_data(target.private_channel)))
         public = bool(s.pending(is_data(target.public_channel)))
         others = [f.data for f in s.pending() if not f.obj.get("e")]
-        answers = c.ask("openOrders")
+        answers = c.ask(PRIVATE_QUERIES[0])
     except PeerClosed:
         return f"the connection closed (code {s.close_code}, reason {s.close_reason!r})"
-    served = any("q" in a for a in answers)
+    served = any(map(is_any_query_reply, answers))
     return (
         f"the connection stays open; private data {'goes on' if private else 'stopped'}, "
         f"public data {'goes on' if public else 'stopped'}; openOrders "
@@ -71,14 +73,14 @@ def test_at_expiry_and_after_a_refreshed_login(
 
 @pytest.mark.req("EOP-EXP-02", "EOP-AUTH-01")
 def test_a_token_past_its_exp_is_refused(
-    client, connect, authenticate, tokens, wait_past, check, expect_no_success, expect_no_private
+    client, connect, authenticate, tokens, wait_past, check, expect_no_private
 ):
     token = tokens.get("short-lived", LIFETIME)
     authenticate(client(), token.value)  # accepted while it lasts
     wait_past(token.expires_at)
     c = client()
     replies = c.attempt_login(token.value)
-    expect_no_success("EOP-EXP-02", replies, "login with the token, now past its exp")
+    no_login_success(check, "EOP-EXP-02", replies, "login with the token, now past its exp")
     expect_no_private("EOP-EXP-02", c, "after that login")
     try:
         session = connect(headers=bearer(token.value), refusal_expected=True)

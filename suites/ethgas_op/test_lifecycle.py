@@ -42,12 +42,20 @@ from wsconform import jwt_forge
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
 from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
 from wsconform.tokens import Token
-from wsconform.vendors.ethgas_op.client import (
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.checks import (
+    acks_recorded,
+    login_acked,
+    no_login_success,
+    no_private_answer,
+    none_of,
+    private_answers,
+)
+from wsconform.vendors.ethgas_op.client import EthgasOpClient, is_data
+from wsconform.vendors.ethgas_op.protocol import (
     PRIVATE_QUERIES,
-    EthgasOpClient,
     bearer,
-    is_data,
-    is_login_success,
+    is_any_query_reply,
 )
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long (as test_expiry)
@@ -199,14 +207,14 @@ class OpLifecycle(LifecycleMachine):
         if c.access is not Access.NO:
             return
         leaked = c.client.session.pending(
-            lambda f: is_data(self.private)(f) or (f.is_json and f.obj.get("q") in PRIVATE_QUERIES)
+            lambda f: is_data(self.private)(f) or protocol.is_private_reply(f.obj)
         )
-        self.check.true(
+        none_of(
+            self.check,
             self.forbidding(c),
-            not leaked,
+            [f.data for f in leaked],
             f"no private data ({c.note})",
             expected="no private data, no private query reply",
-            actual=leaked[0].data if leaked else None,
         )
 
     def settle(self, c: Conn, *, fresh: bool = False) -> None:
@@ -264,19 +272,6 @@ class OpLifecycle(LifecycleMachine):
         if closed:
             raise PeerClosed(f"closed after {what}")
 
-    def record_acks(self, op: str, answers: list[dict[str, Any]], args: int) -> None:
-        """EOP-SUB-04: whether acks came, one per arg, in python-ethgas's {event, arg} shape."""
-        acks = [a for a in answers if a.get("event") == op]
-        if not acks:
-            self.check.info("EOP-SUB-04", f"{op}: no ack")
-            return
-        errors = [
-            e for a in acks for e in self.check.schemas.errors(self.check.vendor, f"{op}-ack", a)
-        ]
-        shape = "{event, arg} as python-ethgas reads them" if not errors else errors[0]
-        per_arg = "one per arg" if len(acks) == args else "not one per arg"
-        self.check.info("EOP-SUB-04", f"{op}: acks {shape}, {per_arg}")
-
     def probe(self, c: Conn) -> None:
         """The private queries: answered {q, P} on YES, unanswered on NO, recorded on MAYBE."""
         access = self.access(c)
@@ -284,25 +279,12 @@ class OpLifecycle(LifecycleMachine):
         closing = "EOP-AUTH-07" if access is Access.NO else None
         with self.acting(c, req, "the private queries", closing):
             answers = c.client.ask(*PRIVATE_QUERIES)
-            served = [a for a in answers if "q" in a]
+            served = [a for a in answers if is_any_query_reply(a)]
             if access is Access.YES:
-                for query_type in PRIVATE_QUERIES:
-                    reply = next((a for a in served if a.get("q") == query_type), None)
-                    self.check.true(
-                        req,
-                        reply is not None,
-                        f"{c.how} session: query {query_type!r} is answered",
-                        expected=f'{{"q":"{query_type}","P":...}}',
-                        actual=answers,
-                    )
-                    self.check.schema("EOP-ENV-01", reply, "query-reply", what="a private reply")
+                private_answers(self.check, req, served, f"{c.how} session")
             elif access is Access.NO:
-                self.check.true(
-                    req,
-                    not served,
-                    f"no private query is answered ({c.note})",
-                    expected="no reply {q, P} to openOrders, accountPositions, preconfBundles",
-                    actual=served[0] if served else None,
+                no_private_answer(
+                    self.check, req, answers, f"no private query is answered ({c.note})"
                 )
                 self.check.info("EOP-AUTH-07", f"the private queries, {c.note}: {shapes(answers)}")
             else:
@@ -351,7 +333,7 @@ class OpLifecycle(LifecycleMachine):
         req = "EOP-EXP-03" if c.relogin else "EOP-AUTH-01"
         with self.acting(c, req, f"a login, {kind} token"):
             reply = c.client.login(token.value)
-            self.check.schema(req, reply, "login-ack", what="the documented login ack, code 0")
+            login_acked(self.check, req, reply)
             resumed = c.relogin and c.private_before
             c.access, c.why = Access.YES, "EOP-EXP-03" if c.relogin else "EOP-AUTH-02"
             c.note, c.how, c.expires_at = "logged in", "login", token.expires_at
@@ -371,13 +353,8 @@ class OpLifecycle(LifecycleMachine):
         """A login with a bad token: never the documented success; NO stays NO."""
         with self.acting(c, req, f"a login, {kind} token", closing="EOP-REJ-08"):
             replies = c.client.attempt_login(token.value)
-            wins = [r for r in replies if is_login_success(r)]
-            self.check.true(
-                req,
-                not wins,
-                f"login, {kind} token: no documented success",
-                expected='no {"event":"login","code":0}: a failure, an error, a close',
-                actual=wins[0] if wins else None,
+            no_login_success(
+                self.check, req, replies, f"login, {kind} token: no documented success"
             )
             self.record_answers(c, "EOP-REJ-04", f"login, {kind} token", replies)
             if self.access(c) is Access.NO:
@@ -477,7 +454,8 @@ class OpLifecycle(LifecycleMachine):
             self.settle(c, fresh=True)
             answers = c.client.subscribe(*({"channel": ch} for ch in channels))
             if not refusable:  # a refusal's answers are EOP-AUTH-07's
-                self.record_acks("subscribe", answers, len(channels))
+                args = [{"channel": ch} for ch in channels]
+                acks_recorded(self.check, "EOP-SUB-04", protocol.SUBSCRIBE, answers, args)
             elif access is Access.NO:
                 private = [a for a in answers if a.get("arg") == {"channel": self.private}]
                 self.check.info("EOP-AUTH-07", f"a private subscribe, {c.note}: {shapes(private)}")
@@ -521,18 +499,18 @@ class OpLifecycle(LifecycleMachine):
             c.private_before = False
         with self.acting(c, "EOP-SUB-02", "an unsubscribe"):
             answers = c.client.unsubscribe(*({"channel": ch} for ch in ended))
-            self.record_acks("unsubscribe", answers, len(ended))
+            args = [{"channel": ch} for ch in ended]
+            acks_recorded(self.check, "EOP-SUB-04", protocol.UNSUBSCRIBE, answers, args)
             self.no_leak(c)
             c.client.session.drain()  # data sent before the unsubscribe was handled
             self.settle(c)
             for channel in ended:
-                leaked = c.client.session.pending(is_data(channel))
-                self.check.true(
+                none_of(
+                    self.check,
                     "EOP-SUB-02",
-                    not leaked,
+                    [f.data for f in c.client.session.pending(is_data(channel))],
                     f"no data on {channel!r} after unsubscribing it",
                     expected="no data",
-                    actual=leaked[0].data if leaked else None,
                 )
                 del c.subs[channel]
             for channel, certain in c.subs.items():
@@ -547,9 +525,8 @@ class OpLifecycle(LifecycleMachine):
         c = self.pick(pick)
         access = self.access(c)
         with self.acting(c, "EOP-AUTH-08", "a logout", closing="EOP-AUTH-08"):
-            answers = c.client.op_frame(
-                {"op": "logout", "args": []}, ("logout", "error"), may_close=True
-            )
+            logout = protocol.op(protocol.LOGOUT)
+            answers = c.client.op_frame(logout, (protocol.LOGOUT, protocol.ERROR), may_close=True)
             self.record_answers(c, "EOP-AUTH-08", f"logout, {c.note}", answers)
             if access is not Access.NO:  # a logout grants nothing: NO stays NO
                 self.undecided(c, "EOP-AUTH-08", "after logout")
@@ -575,8 +552,8 @@ class OpLifecycle(LifecycleMachine):
         with self.acting(c, "EOP-EXP-01", "at expiry"):
             self.settle(c, fresh=True)
             private = bool(c.client.session.pending(is_data(self.private)))
-            answers = c.client.ask("openOrders")
-            served = any("q" in a for a in answers)
+            answers = c.client.ask(PRIVATE_QUERIES[0])
+            served = any(map(is_any_query_reply, answers))
             self.check.info(
                 "EOP-EXP-01",
                 f"{c.note}: the connection stays open; private data "

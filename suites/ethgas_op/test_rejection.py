@@ -9,7 +9,9 @@ import pytest
 
 from wsconform import jwt_forge
 from wsconform.session import HandshakeRejected
-from wsconform.vendors.ethgas_op.client import EthgasOpClient, bearer
+from wsconform.vendors.ethgas_op.checks import codes_documented, no_login_success
+from wsconform.vendors.ethgas_op.client import EthgasOpClient
+from wsconform.vendors.ethgas_op.protocol import bearer
 
 # The docs' own login example token: jwt.io's HS256 sample ("John Doe"), signed by no ETHGas key.
 DOCS_SAMPLE = (
@@ -32,27 +34,23 @@ def closed_text(c: EthgasOpClient) -> str:
 
 @pytest.mark.req("EOP-REJ-01", "EOP-REJ-04", "EOP-ENV-03")
 @pytest.mark.parametrize("forge", INVALID.values(), ids=INVALID.keys())
-def test_an_invalid_token_gets_no_login(
-    request, client, tokens, check, forge, expect_no_success, expect_no_private, codes_documented
-):
+def test_an_invalid_token_gets_no_login(request, client, tokens, check, forge, expect_no_private):
     kind = request.node.callspec.id
     c = client()
     replies = c.attempt_login(forge(tokens.get("valid").value))
     check.info("EOP-REJ-04", f"login, {kind} token: {replies or 'no reply'}; {closed_text(c)}")
-    expect_no_success("EOP-REJ-01", replies, f"login, {kind} token")
-    codes_documented(replies, "the login failure")
+    no_login_success(check, "EOP-REJ-01", replies, f"login, {kind} token")
+    codes_documented(check, "EOP-ENV-03", replies, "the login failure")
     expect_no_private("EOP-REJ-01", c, f"after a login, {kind} token")
 
 
 @pytest.mark.req("EOP-REJ-02", "EOP-REJ-04", "EOP-ENV-03")
-def test_an_expired_token_gets_no_login(
-    client, tokens, check, expect_no_success, expect_no_private, codes_documented
-):
+def test_an_expired_token_gets_no_login(client, tokens, check, expect_no_private):
     c = client()
     replies = c.attempt_login(tokens.get("expired").value)
     check.info("EOP-REJ-04", f"login, expired token: {replies or 'no reply'}; {closed_text(c)}")
-    expect_no_success("EOP-REJ-02", replies, "login with an expired token")
-    codes_documented(replies, "the login failure")
+    no_login_success(check, "EOP-REJ-02", replies, "login with an expired token")
+    codes_documented(check, "EOP-ENV-03", replies, "the login failure")
     expect_no_private("EOP-REJ-02", c, "after a login with an expired token")
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.checks import acks_recorded, all_json, codes_documented, none_of
 from wsconform.vendors.ethgas_op.client import is_data
 
 # The docs' own subscribe example: three topics in one frame (facts §2.1).
@@ -19,29 +21,12 @@ DOCS_EXAMPLE = (
 DAY_MS = 86_400_000
 
 
-def record_acks(check, op: str, answers: list[dict], args: tuple[dict, ...]) -> None:
-    """EOP-SUB-04: whether acks came, one per arg, in python-ethgas's {event, arg} shape."""
-    acks = [a for a in answers if a.get("event") == op]
-    if not acks:
-        check.info("EOP-SUB-04", f"{op} of {len(args)} args: no ack; answers {answers or 'none'}")
-        return
-    shapes = [check.schemas.errors(check.vendor, f"{op}-ack", ack) for ack in acks]
-    check.info(
-        "EOP-SUB-04",
-        f"{op} of {len(args)} args: {len(acks)} ack(s), "
-        + ("all {event, arg} as python-ethgas reads them" if not any(shapes) else f"{shapes}")
-        + ", args "
-        + ("as sent" if [a.get("arg") for a in acks] == list(args) else "not as sent")
-        + f": {acks}",
-    )
-
-
 @pytest.mark.req("EOP-SUB-01", "EOP-SUB-03", "EOP-SUB-04", "EOP-ENV-03", "EOP-ENV-04")
-def test_a_subscribe_with_several_args_serves_each(client, target, check, codes_documented):
+def test_a_subscribe_with_several_args_serves_each(client, target, check):
     c = client()
     answers = c.subscribe(*DOCS_EXAMPLE)
-    record_acks(check, "subscribe", answers, DOCS_EXAMPLE)
-    codes_documented(answers, "a subscribe answer")
+    acks_recorded(check, "EOP-SUB-04", protocol.SUBSCRIBE, answers, DOCS_EXAMPLE)
+    codes_documented(check, "EOP-ENV-03", answers, "a subscribe answer")
     for arg in DOCS_EXAMPLE:
         channel = arg["channel"]
         with check.scope("EOP-SUB-01", f"data on {channel!r}, the frame's arg {arg}"):
@@ -55,13 +40,11 @@ def test_a_subscribe_with_several_args_serves_each(client, target, check, codes_
             expected=f"about {now_ms:.0f}",
             actual=frame.get("E"),
         )
-    text = [f.data for f in c.session.pending() if not f.is_json and f.data != "pong"]
-    check.true(
+    all_json(
+        check,
         "EOP-ENV-04",
-        not text,
+        c.session.pending(),
         "every frame the server sent is JSON (python-ethgas json.loads each)",
-        expected="JSON text frames",
-        actual=text[0] if text else None,
     )
 
 
@@ -79,9 +62,7 @@ def test_after_login_a_subscribe_mixing_private_and_public_serves_each(
 
 
 @pytest.mark.req("EOP-SUB-02", "EOP-SUB-01", "EOP-SUB-04", "EOP-ENV-03")
-def test_an_unsubscribe_with_several_args_ends_each_and_only_them(
-    client, target, check, codes_documented
-):
+def test_an_unsubscribe_with_several_args_ends_each_and_only_them(client, target, check):
     c = client()
     c.subscribe(*DOCS_EXAMPLE)
     for arg in DOCS_EXAMPLE:
@@ -89,27 +70,27 @@ def test_an_unsubscribe_with_several_args_ends_each_and_only_them(
             c.data(arg["channel"])
     ended, kept = DOCS_EXAMPLE[:2], DOCS_EXAMPLE[2]
     answers = c.unsubscribe(*ended)
-    record_acks(check, "unsubscribe", answers, ended)
-    codes_documented(answers, "an unsubscribe answer")
+    acks_recorded(check, "EOP-SUB-04", protocol.UNSUBSCRIBE, answers, ended)
+    codes_documented(check, "EOP-ENV-03", answers, "an unsubscribe answer")
     c.session.drain()  # data sent before the unsubscribe was handled
     target.settle(c.session)
     for arg in ended:
-        leaked = c.session.pending(is_data(arg["channel"]))
-        check.true(
+        leaked = [f.data for f in c.session.pending(is_data(arg["channel"]))]
+        none_of(
+            check,
             "EOP-SUB-02",
-            not leaked,
+            leaked,
             f"no data on {arg['channel']!r} after unsubscribing",
             expected="no data",
-            actual=leaked[0].data if leaked else None,
         )
     with check.scope("EOP-SUB-02", f"data on {kept['channel']!r}, not unsubscribed, goes on"):
         c.data(kept["channel"])
 
 
 @pytest.mark.req("EOP-SUB-06", "EOP-ENV-03")
-def test_an_unknown_channel(client, check, codes_documented):
+def test_an_unknown_channel(client, check):
     c = client()
     arg = {"channel": "noSuchChannelUpdate"}
     answers = c.subscribe(arg)
-    codes_documented(answers, "the answer to an unknown channel")
+    codes_documented(check, "EOP-ENV-03", answers, "the answer to an unknown channel")
     check.info("EOP-SUB-06", f"subscribe {arg}: {answers or 'no answer'}")

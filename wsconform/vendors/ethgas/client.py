@@ -3,53 +3,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from wsconform.session import ExpectTimeout, Frame, ProbeSession, TargetSilent
+from wsconform.session import ExpectTimeout, Frame, Predicate, ProbeSession, TargetSilent
+from wsconform.vendors.ethgas import protocol
+from wsconform.vendors.ethgas.protocol import Message, MessageTest, errors_in
 
-Predicate = Callable[[Frame], bool]
+
+def frames(test: MessageTest) -> Predicate:
+    """A protocol test of messages as a test of received frames."""
+    return lambda f: test(f.obj)
 
 
 def is_cmd(*names: str) -> Predicate:
-    return lambda f: f.is_json and isinstance(f.json, dict) and f.obj.get("cmd") in names
+    return frames(protocol.is_cmd(*names))
 
 
 def is_data(channel: str) -> Predicate:
-    """A data frame of `channel`: the companion page keys them by channel in `cmd`."""
-    return is_cmd(channel)
+    return frames(protocol.is_data(channel))
 
 
-# The seed page's auth error table (§ Authentication Errors), and the companion page's error
-# frame codes (schemas/ethgas/error-frame.json x-documented-codes).
-INVALID_TOKEN, INSUFFICIENT_PERMISSIONS, RATE_LIMITED = 401, 403, 429
-LOGIN_ERROR_CODES = (INVALID_TOKEN, INSUFFICIENT_PERMISSIONS, RATE_LIMITED)
-ERROR_FRAME_CODES = (1001, 1002, 1003, 1004)
-INVALID_CHANNEL = 1002
-
-is_login_reply = is_cmd("login")
-is_error_frame = is_cmd("error")
-is_pong = is_cmd("pong")
-is_expiry_event = is_cmd("token_expired")
-
-
-def status_of(reply: dict[str, Any]) -> Any:
-    """A login reply's status, where either draft puts it (top level, or in `data`)."""
-    if "status" in reply:
-        return reply["status"]
-    data = reply.get("data")
-    return data.get("status") if isinstance(data, dict) else None
-
-
-def error_code(reply: dict[str, Any]) -> Any:
-    error = reply.get("error")
-    return error.get("code") if isinstance(error, dict) else None
-
-
-def errors_in(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The answers to a command that are errors: a `cmd: error` frame (companion page), or any
-    frame with an `error` member."""
-    return [a for a in answers if a.get("cmd") == "error" or "error" in a]
+is_pong = frames(protocol.is_pong)
+is_expiry_event = frames(protocol.is_expiry_event)
+is_error_frame = frames(protocol.is_error_frame)
 
 
 # Per endpoint URL: whether it answers {"cmd":"ping"} with {"cmd":"pong"} (learned by the first
@@ -67,24 +43,25 @@ class EthgasClient:
     def __init__(self, session: ProbeSession) -> None:
         self.session = session
 
-    def login(self, token: Any, *, member: str = "data") -> dict[str, Any]:
+    def login(self, token: Any, *, member: str = protocol.SEED_MEMBER) -> Message:
         """The login command (`member` "args" for the companion page's spelling) and its answer:
         the login reply, or an error frame (the companion page's form of an error)."""
         return self.login_frame(token, member=member).obj
 
-    def login_frame(self, token: Any, *, member: str = "data") -> Frame:
+    def login_frame(self, token: Any, *, member: str = protocol.SEED_MEMBER) -> Frame:
         """As `login`, the answer as a frame: its index orders it among the others (what came
         before it came before the server handled the login)."""
         self.session.transcript.redactor.add(token)
         self.session.auth_attempt()
-        request = {"cmd": "login", member: {"accessToken": token}}
-        return self.session.request(request, is_cmd("login", "error"), "the login reply")
+        answer = is_cmd(protocol.LOGIN, protocol.ERROR)
+        return self.session.request(protocol.login(token, member), answer, "the login reply")
 
-    def ping(self, timeout: float | None = None) -> dict[str, Any]:
+    def ping(self, timeout: float | None = None) -> Message:
         """`{"cmd":"ping"}` and its pong; what the endpoint did is remembered (CMD_PONG)."""
         url = self.session.url
         try:
-            pong = self.session.request({"cmd": "ping"}, is_pong, "a pong to {cmd: ping}", timeout)
+            ping = protocol.bare(protocol.PING)
+            pong = self.session.request(ping, is_pong, "a pong to {cmd: ping}", timeout)
         except ExpectTimeout:
             CMD_PONG.setdefault(url, False)
             raise
@@ -128,18 +105,17 @@ class EthgasClient:
             self.session.barrier()
             self.session.take(lambda f: f not in earlier and bool(errors_in([f.obj])))
 
-    def command(
-        self, cmd: str, args: dict[str, Any], *, refusal_expected: bool = False
-    ) -> list[dict[str, Any]]:
+    def command(self, request: Message, *, refusal_expected: bool = False) -> list[Message]:
         """Send a command; every frame answering it (its ack, an error) up to the sync. With
         `refusal_expected` and no error among those, an error frame is waited for up to the op
         timeout: the docs promise no order among replies, so it may come after the pong."""
         self.learn_pong()
-        self.session.send({"cmd": cmd, "args": args})
+        self.session.send(request)
         self.sync()
-        answers = [f.obj for f in self.session.take(is_cmd(cmd, "error"))]
+        cmd = request["cmd"]
+        answering = is_cmd(cmd, protocol.ERROR)
+        answers = [f.obj for f in self.session.take(answering)]
         if refusal_expected and not errors_in(answers):
-            answering = is_cmd(cmd, "error")
             try:
                 late = self.session.expect(
                     lambda f: answering(f) and bool(errors_in([f.obj])),
@@ -154,15 +130,14 @@ class EthgasClient:
 
     def subscribe(
         self, channel: str, *, refusal_expected: bool = False, **extra: Any
-    ) -> list[dict[str, Any]]:
-        return self.command(
-            "subscribe", {"channel": channel, **extra}, refusal_expected=refusal_expected
-        )
+    ) -> list[Message]:
+        request = protocol.subscribe(channel, **extra)
+        return self.command(request, refusal_expected=refusal_expected)
 
-    def unsubscribe(self, channel: str) -> list[dict[str, Any]]:
-        return self.command("unsubscribe", {"channel": channel})
+    def unsubscribe(self, channel: str) -> list[Message]:
+        return self.command(protocol.unsubscribe(channel))
 
-    def data(self, channel: str, timeout: float | None = None) -> dict[str, Any]:
+    def data(self, channel: str, timeout: float | None = None) -> Message:
         return self.session.expect(is_data(channel), f"data on {channel!r}", timeout).obj
 
     def expiry_event(self, timeout: float | None = None) -> Frame:

@@ -1,4 +1,5 @@
-"""What the two ETHGas mocks share: the channels, which are private, and the issuer's rights.
+"""What the two ETHGas dialects share: the channels, which are private, and the token lifetime;
+and what their mocks share: the issuer's rights, and how a frame is encoded.
 
 Channels as documented (facts §2.1; the `cmd` dialect's companion page names the same ones, facts
 Addendum). The permission names are the seed page's (vendor-docs/ethgas-websocket-
@@ -8,7 +9,9 @@ is the mock's choice [INF]: "public" reads market data, "private" reads account 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from typing import Any
 
 from wsconform.mock.issuer import PRIVATE_RIGHT, Identity
 
@@ -35,7 +38,8 @@ PERMISSIONS = {
     PRIVATE_RIGHT: ("account_updates", "trading"),
 }
 
-ANY_TOKEN_LIFETIME = 3600.0  # accept-any-token: the session it makes lasts an hour (as the JWT)
+TOKEN_LIFETIME = 3600.0  # "The JWT access token is valid for 1 h" (facts §2.1)
+ANY_TOKEN_LIFETIME = TOKEN_LIFETIME  # accept-any-token: the session it makes lasts as a JWT
 
 
 def is_private(channel: str) -> bool:
@@ -52,3 +56,8 @@ def reads_private(identity: Identity | None, now: float, *, ignore_expiry: bool 
     if identity is None or PRIVATE_RIGHT not in identity.rights:
         return False
     return ignore_expiry or identity.expires_at > now
+
+
+def dumps(message: dict[str, Any]) -> str:
+    """A frame as both mocks send it: compact JSON."""
+    return json.dumps(message, separators=(",", ":"))

@@ -1,19 +1,9 @@
 """ETHGas reference mock, `cmd` dialect: the seed page's protocol (profile "ethgas").
 
-As documented by the seed page (vendor-docs/ethgas-websocket-authentication.md, a deleted draft:
-facts §2.0, §2.2) and its companion overview page from the same draft set (facts Addendum):
-- URL wss://ws.ethgas.com, so the path is "/".
-- login `{"cmd":"login","data":{"accessToken":T}}`; the companion page's `"args"` spelling is
-  accepted the same way. Success `{"cmd":"login","status":"success","data":{"userId","username",
-  "permissions"}}`; failure `{"cmd":"login","status":"error","error":{"code":401,"message":
-  "Invalid access token"}}`.
-- error codes 401 invalid token, 403 insufficient permissions, 429 rate limited.
-- at expiry the event `{"cmd":"token_expired","data":{"message":"Access token has expired"}}`;
-  re-authentication is a new login on the same socket.
-- requests `{"cmd":C,"args":{...}}`, replies `{"cmd":C,"data":{...}}`, errors `{"cmd":"error",
-  "error":{"code","message"}}`; commands login, logout, subscribe, unsubscribe, ping/pong; data
-  frames keyed by the channel: `{"cmd":<channel>,"data":{...}}` (companion page).
-- unauthenticated connections read public data only.
+The documented protocol is wsconform.vendors.ethgas.protocol: the seed page's login in `data`
+(the companion page's `args` accepted the same way), its success and error replies, the
+token_expired event, the companion page's commands, error frames and data frames. Unauthenticated
+connections read public data only; re-authentication is a new login on the same socket.
 
 Where the docs are silent the mock chooses [INF]:
 - username is the token's subject, as userId; permissions from the issuer's rights
@@ -48,23 +38,32 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 from websockets.exceptions import ConnectionClosed
 
-from wsconform.mock.defects import Defect, accept_expired, pong_withheld
 from wsconform.mock.issuer import ALL_RIGHTS, PRIVATE_RIGHT, Identity, Rejected
 from wsconform.mock.server import Connection, MockApp, backed_up
+from wsconform.vendors.ethgas import defects, protocol
 from wsconform.vendors.ethgas.common import (
     ANY_TOKEN_LIFETIME,
     CHANNELS,
+    dumps,
     is_private,
     permissions,
     reads_private,
 )
+from wsconform.vendors.ethgas.protocol import Message
 
-Message = dict[str, Any]
 MISSING = object()
+# The mock's answers where the pages show none [INF].
+INVALID_REQUEST = 400
+INVALID_REQUEST_MESSAGE = "Invalid request"
+AUTH_REQUIRED_MESSAGE = "Authentication required"
+INSUFFICIENT_MESSAGE = "Insufficient permissions"
+INVALID_CHANNEL_MESSAGE = "Invalid channel"
+RATE_LIMITED_MESSAGE = "Rate limited"
+RENAMED_EXPIRY_EVENT = "session_expired"  # defect expiry-event-renamed
 
 
 @dataclass
@@ -78,67 +77,11 @@ class LoginState:
 
 class EthgasMock(MockApp):
     profile = "ethgas"
-    path = "/"
+    path = protocol.PATH
     RATE_LIMIT = 5  # failed logins answered normally within the window; the next ones get 429
     RATE_WINDOW = 60.0  # seconds of the mock clock
-    DEFECTS: ClassVar[dict[str, Defect]] = {
-        "invalid-token-answered-403": Defect(
-            "a refused token is answered 403 instead of 401", "ETH-REJ-01", lifecycle=True
-        ),
-        "no-token-expired-event": Defect(
-            "no token_expired event at expiry", "ETH-EXP-01", lifecycle=True
-        ),
-        "private-data-after-expiry": Defect(
-            "private data keeps flowing after the token expired", "ETH-EXP-02", lifecycle=True
-        ),
-        "status-ok": Defect(
-            'a successful login says "status": "ok", not "success"', "ETH-AUTH-01", lifecycle=True
-        ),
-        "private-without-login": Defect(
-            "private channels are subscribed and served without login",
-            "ETH-AUTH-06",
-            lifecycle=True,
-        ),
-        "success-without-permissions": Defect(
-            'the login success data lacks "permissions"', "ETH-AUTH-02", lifecycle=True
-        ),
-        "relogin-after-expiry-refused": Defect(
-            "after a token_expired every later login there is 401", "ETH-EXP-03", lifecycle=True
-        ),
-        "error-without-code": Defect('login errors and error frames lack "code"', "ETH-ENV-01"),
-        "accept-any-token": Defect(
-            "any string accessToken logs in, with all permissions, for an hour",
-            "ETH-REJ-01",
-            lifecycle=True,
-        ),
-        "expiry-event-renamed": Defect(
-            'the expiry event is "cmd": "session_expired"', "ETH-EXP-01", lifecycle=True
-        ),
-        "limited-reads-private": Defect(
-            "a token without the private right reads private channels",
-            "ETH-AUTH-08",
-            lifecycle=True,
-        ),
-        "rate-limit-shape-undocumented": Defect(
-            'the 429 is "error": "rate limited", not an object', "ETH-REJ-04", lifecycle=True
-        ),
-        "cmd-ping-unanswered": Defect('{"cmd": "ping"} gets no pong', "ETH-HB-02"),
-        "public-needs-login": Defect(
-            "a public subscribe before login is refused 401", "ETH-AUTH-05", lifecycle=True
-        ),
-        "unsubscribe-keeps-data": Defect(
-            "data keeps flowing after an unsubscribe", "ETH-SUB-04", lifecycle=True
-        ),
-        "data-payload-renamed": Defect(
-            'data frames carry their payload in "payload", not "data"', "ETH-ENV-03"
-        ),
-        **accept_expired("ETH-REJ-03", description="an expired token logs in"),
-        **pong_withheld("ETH-HB-01"),
-    }
-    VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "subscribe-ack": ("yes", "no"),  # undocumented: acks or silence
-        "subscriptions-at-expiry": ("kept", "dropped"),  # undocumented
-    }
+    DEFECTS = defects.DEFECTS
+    VARIANTS = defects.VARIANTS
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
@@ -189,8 +132,8 @@ class EthgasMock(MockApp):
                 del conn.subscriptions[channel]
         if self.defect("no-token-expired-event"):
             return []
-        cmd = "session_expired" if self.defect("expiry-event-renamed") else "token_expired"
-        return [{"cmd": cmd, "data": {"message": "Access token has expired"}}]
+        renamed = self.defect("expiry-event-renamed")
+        return [protocol.expiry_event(RENAMED_EXPIRY_EVENT if renamed else protocol.TOKEN_EXPIRED)]
 
     async def send_expiry_events(self) -> None:
         for conn in list(self.connections):
@@ -215,22 +158,22 @@ class EthgasMock(MockApp):
             request = json.loads(raw) if isinstance(raw, str) else None
         except (ValueError, RecursionError):  # too deep to parse is not JSON
             request = None
-        cmd = request.get("cmd") if isinstance(request, dict) else None
+        cmd = protocol.cmd_of(request)
         if not isinstance(request, dict) or not isinstance(cmd, str):
-            return [self.error(400, "Invalid request")]
-        if cmd == "login":
+            return [self.invalid_request()]
+        if cmd == protocol.LOGIN:
             return [self.login(conn, request)]
-        if cmd == "logout":
+        if cmd == protocol.LOGOUT:
             conn.identity = None
             self.states[conn].expiry_noticed = False
-            return [{"cmd": "logout", "data": {}}]
-        if cmd in ("subscribe", "unsubscribe"):
+            return [protocol.reply(protocol.LOGOUT, {})]
+        if cmd in (protocol.SUBSCRIBE, protocol.UNSUBSCRIBE):
             return self.subscription(conn, cmd, request.get("args"))
-        if cmd == "ping":
-            return [] if self.defect("cmd-ping-unanswered") else [{"cmd": "pong"}]
-        if cmd == "pong":
+        if cmd == protocol.PING:
+            return [] if self.defect("cmd-ping-unanswered") else [protocol.bare(protocol.PONG)]
+        if cmd == protocol.PONG:
             return []
-        return [self.error(400, "Invalid request")]
+        return [self.invalid_request()]
 
     def login(self, conn: Connection, request: Message) -> Message:
         state = self.states[conn]
@@ -238,23 +181,25 @@ class EthgasMock(MockApp):
         state.failures = [t for t in state.failures if t > now - self.RATE_WINDOW]
         if len(state.failures) >= self.RATE_LIMIT:
             if self.defect("rate-limit-shape-undocumented"):
-                return {"cmd": "login", "status": "error", "error": "rate limited"}
-            return self.login_error(429, "Rate limited")
+                return protocol.login_error("rate limited")
+            return self.login_error(protocol.RATE_LIMITED, RATE_LIMITED_MESSAGE)
         try:
             if state.ever_expired and self.defect("relogin-after-expiry-refused"):
                 raise Rejected("this connection saw a token expire", malformed=False)
-            identity = self.verify(token_of(request))
+            identity = self.verify(protocol.token_of(request, MISSING))
         except Rejected:
             state.failures.append(now)
-            code = 403 if self.defect("invalid-token-answered-403") else 401
-            return self.login_error(code, "Invalid access token")
+            code = protocol.INVALID_TOKEN
+            if self.defect("invalid-token-answered-403"):
+                code = protocol.INSUFFICIENT_PERMISSIONS
+            return self.login_error(code, protocol.INVALID_TOKEN_MESSAGE)
         conn.identity = identity
         state.expiry_noticed = False
         data: Message = {"userId": identity.subject, "username": identity.subject}
         if not self.defect("success-without-permissions"):
             data["permissions"] = permissions(identity.rights)
-        status = "ok" if self.defect("status-ok") else "success"
-        return {"cmd": "login", "status": status, "data": data}
+        status = "ok" if self.defect("status-ok") else protocol.SUCCESS
+        return protocol.login_success(data, status)
 
     def verify(self, token: object) -> Identity:
         if token is MISSING:
@@ -266,10 +211,10 @@ class EthgasMock(MockApp):
     def subscription(self, conn: Connection, cmd: str, args: Any) -> list[Message]:
         channel = args.get("channel") if isinstance(args, dict) else None
         if not isinstance(channel, str):
-            return [self.error(400, "Invalid request")]
+            return [self.invalid_request()]
         if channel not in CHANNELS:
-            return [self.error(1002, "Invalid channel")]
-        if cmd == "subscribe":
+            return [self.error(protocol.INVALID_CHANNEL, INVALID_CHANNEL_MESSAGE)]
+        if cmd == protocol.SUBSCRIBE:
             refusal = self.refusal(conn, channel)
             if refusal is not None:
                 return [refusal]
@@ -278,50 +223,43 @@ class EthgasMock(MockApp):
             conn.subscriptions.pop(channel, None)
         if self.variant("subscribe-ack") == "no":
             return []
-        return [{"cmd": cmd, "data": {"channel": channel}}]
+        return [protocol.reply(cmd, {"channel": channel})]
 
     def refusal(self, conn: Connection, channel: str) -> Message | None:
         """The error frame a subscribe to a known channel gets, or None when it is allowed."""
         if not is_private(channel):
             if self.live(conn) is None and self.defect("public-needs-login"):
-                return self.error(401, "Authentication required")
+                return self.auth_required()
             return None
         if self.reads_private(conn):
             return None
         if self.live(conn) is None:
-            return self.error(401, "Authentication required")
-        return self.error(403, "Insufficient permissions")
+            return self.auth_required()
+        return self.error(protocol.INSUFFICIENT_PERMISSIONS, INSUFFICIENT_MESSAGE)
 
     # -- frames --------------------------------------------------------------------------------
 
     def error_body(self, code: int, message: str) -> Message:
         if self.defect("error-without-code"):
             return {"message": message}
-        return {"code": code, "message": message}
+        return protocol.error_body(code, message)
 
     def error(self, code: int, message: str) -> Message:
-        return {"cmd": "error", "error": self.error_body(code, message)}
+        return protocol.error_frame(self.error_body(code, message))
+
+    def invalid_request(self) -> Message:
+        return self.error(INVALID_REQUEST, INVALID_REQUEST_MESSAGE)
+
+    def auth_required(self) -> Message:
+        return self.error(protocol.INVALID_TOKEN, AUTH_REQUIRED_MESSAGE)
 
     def login_error(self, code: int, message: str) -> Message:
-        return {"cmd": "login", "status": "error", "error": self.error_body(code, message)}
+        return protocol.login_error(self.error_body(code, message))
 
     def data_frame(self, conn: Connection, channel: str) -> str | None:
         if is_private(channel) and not self.reads_private(conn, for_data=True):
             return None
         data = {"channel": channel, "seq": conn.seq + 1, "timestamp": int(self.clock.now() * 1000)}
-        return dumps(
-            {"cmd": channel, "payload" if self.defect("data-payload-renamed") else "data": data}
-        )
-
-
-def token_of(request: Message) -> object:
-    """The login's accessToken: under "data" (seed page) or "args" (companion page), or MISSING."""
-    for key in ("data", "args"):
-        body = request.get(key)
-        if isinstance(body, dict) and "accessToken" in body:
-            return body["accessToken"]
-    return MISSING
-
-
-def dumps(message: Message) -> str:
-    return json.dumps(message, separators=(",", ":"))
+        if self.defect("data-payload-renamed"):
+            return dumps({"cmd": channel, "payload": data})
+        return dumps(protocol.reply(channel, data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wsconform.layout import SCHEMA_ROOT, SUITES_ROOT
 from wsconform.profiles.base import Profile
 from wsconform.vendors.ethgas.client import is_data
+from wsconform.vendors.ethgas.common import PRIVATE_CHANNELS, PUBLIC_CHANNELS, TOKEN_LIFETIME
 from wsconform.vendors.ethgas.mock import EthgasMock
 
 PROFILE = Profile(
@@ -13,9 +14,9 @@ PROFILE = Profile(
     suite=SUITES_ROOT / "ethgas",
     schemas=SCHEMA_ROOT / "ethgas",
     mock=EthgasMock,
-    public_channel="preconfMarketUpdate",
-    private_channel="accountOrderUpdate",
+    public_channel=PUBLIC_CHANNELS[0],
+    private_channel=PRIVATE_CHANNELS[0],
     data_on=is_data,
-    token_lifetime=3600.0,  # "The JWT access token is valid for 1 h" (facts §2.1)
+    token_lifetime=TOKEN_LIFETIME,
     volatile=("timestamp",),
 )

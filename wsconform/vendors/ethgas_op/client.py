@@ -3,51 +3,40 @@ session header `Authorization: Bearer` (facts §2.1, §2.3)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from wsconform.session import ExpectTimeout, Frame, PeerClosed, ProbeSession, TargetSilent
+from wsconform.session import (
+    ExpectTimeout,
+    Frame,
+    PeerClosed,
+    Predicate,
+    ProbeSession,
+    TargetSilent,
+)
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.protocol import SYNC_QUERY, Message, MessageTest
 
-Predicate = Callable[[Frame], bool]
 
-
-def _object(frame: Frame) -> dict[str, Any] | None:
-    return frame.json if frame.is_json and isinstance(frame.json, dict) else None
+def frames(test: MessageTest) -> Predicate:
+    """A protocol test of messages as a test of received frames."""
+    return lambda f: f.is_json and test(f.json)
 
 
 def is_event(*names: str) -> Predicate:
-    return lambda f: (o := _object(f)) is not None and o.get("event") in names
+    return frames(protocol.is_event(*names))
 
 
 def is_data(channel: str) -> Predicate:
-    """A data frame of `channel`: `e` names the event/channel (facts §2.1)."""
-    return lambda f: (o := _object(f)) is not None and o.get("e") == channel
+    return frames(protocol.is_data(channel))
 
 
 def is_query_reply(query_type: str) -> Predicate:
-    return lambda f: (o := _object(f)) is not None and o.get("q") == query_type
+    return frames(protocol.is_query_reply(query_type))
 
 
 def is_text_pong(frame: Frame) -> bool:
-    return frame.data == "pong"
+    return frame.data == protocol.TEXT_PONG
 
-
-PRIVATE_QUERIES = ("openOrders", "accountPositions", "preconfBundles")  # facts §2.1
-
-
-def bearer(token: str) -> list[tuple[str, str]]:
-    """The session header: "format: 'Bearer accessToken'" (facts §2.1)."""
-    return [("Authorization", f"Bearer {token}")]
-
-
-def is_login_success(reply: dict[str, Any]) -> bool:
-    """The documented login success: event login, code 0 (all python-ethgas reads is the
-    event: facts §2.3)."""
-    code = reply.get("code")
-    return reply.get("event") == "login" and code == 0 and not isinstance(code, bool)
-
-
-SYNC_QUERY = "currentSlot"  # the documented query that needs no auth (facts §2.1)
 
 # Per endpoint URL: whether it answers the currentSlot sync (learned by the first sync). The docs
 # show the query and its reply, not that it is answered before login: a server that is silent
@@ -86,7 +75,7 @@ class EthgasOpClient:
         if SLOT_SYNC.get(url, True):
             try:
                 self.session.request(
-                    {"op": "query", "args": [{"queryType": SYNC_QUERY}]},
+                    protocol.query(SYNC_QUERY),
                     is_query_reply(SYNC_QUERY),
                     f"the reply to query {SYNC_QUERY!r} (sync)",
                 )
@@ -99,32 +88,37 @@ class EthgasOpClient:
         self.session.barrier()
         self.session.barrier()
 
-    def _login_frame(self, token: Any, request_id: int | None) -> dict[str, Any]:
+    def _login_frame(self, token: Any, request_id: int | None) -> Message:
         self.session.transcript.redactor.add(token)
         self.session.auth_attempt()
-        request: dict[str, Any] = {"op": "login", "args": [{"accessToken": token}]}
-        if request_id is not None:
-            request["id"] = request_id  # as python-ethgas sends every request (facts §2.3)
-        return request
+        if request_id is None:
+            return protocol.login(token)
+        return protocol.login(token, id=request_id)  # as python-ethgas sends every request
 
-    def login(self, token: Any, request_id: int | None = None) -> dict[str, Any]:
+    def login(self, token: Any, request_id: int | None = None) -> Message:
         """`{"op":"login","args":[{"accessToken":...}]}` and its `event: login` reply (any code),
         waited for up to the op timeout: the docs promise no order among replies, so no sync."""
         request = self._login_frame(token, request_id)
-        return self.session.request(request, is_event("login"), "a reply with event 'login'").obj
+        return self.session.request(
+            request, is_event(protocol.LOGIN), "a reply with event 'login'"
+        ).obj
 
-    def attempt_login(self, token: Any) -> list[dict[str, Any]]:
+    def attempt_login(self, token: Any) -> list[Message]:
         """A login whose failure is expected: every `login`/`error` event answering it, up to
         the sync. A server may close the connection instead: then what came before the close."""
-        return self.op_frame(self._login_frame(token, None), ("login", "error"), may_close=True)
+        return self.op_frame(
+            self._login_frame(token, None), (protocol.LOGIN, protocol.ERROR), may_close=True
+        )
 
     def ping(self, timeout: float | None = None) -> None:
         """The text `ping` python-ethgas sends, and the text `pong` it expects [INF]."""
-        self.session.request("ping", is_text_pong, 'a text "pong" to a text "ping"', timeout)
+        self.session.request(
+            protocol.TEXT_PING, is_text_pong, 'a text "pong" to a text "ping"', timeout
+        )
 
     def op_frame(
         self, request: Any, events: tuple[str, ...], *, may_close: bool = False
-    ) -> list[dict[str, Any]]:
+    ) -> list[Message]:
         """Send a request; every event named in `events` up to the sync's reply. With
         `may_close`, a connection the server closes ends the wait instead of failing it."""
         try:
@@ -135,38 +129,38 @@ class EthgasOpClient:
                 raise
         return [f.obj for f in self.session.take(is_event(*events))]
 
-    def op(self, op: str, args: Any, **extra: Any) -> list[dict[str, Any]]:
-        """`{"op":op,"args":args, **extra}`; every event answering it (acks, errors) up to the
+    def op(self, op: str, *args: Any, **extra: Any) -> list[Message]:
+        """`{"op":op,"args":[*args], **extra}`; every event answering it (acks, errors) up to the
         sync."""
-        return self.op_frame({"op": op, "args": args, **extra}, (op, "error"))
+        return self.op_frame(protocol.op(op, *args, **extra), (op, protocol.ERROR))
 
-    def subscribe(self, *args: dict[str, Any], **extra: Any) -> list[dict[str, Any]]:
-        return self.op("subscribe", list(args), **extra)
+    def subscribe(self, *args: Message, **extra: Any) -> list[Message]:
+        return self.op(protocol.SUBSCRIBE, *args, **extra)
 
-    def unsubscribe(self, *args: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.op("unsubscribe", list(args))
+    def unsubscribe(self, *args: Message) -> list[Message]:
+        return self.op(protocol.UNSUBSCRIBE, *args)
 
-    def query(self, query_type: str) -> dict[str, Any]:
+    def query(self, query_type: str) -> Message:
         """A query and its reply (`q`) or the error event that refuses it."""
-        self.session.send({"op": "query", "args": [{"queryType": query_type}]})
+        self.session.send(protocol.query(query_type))
         answered = is_query_reply(query_type)
-        refused = is_event("error")
+        refused = is_event(protocol.ERROR)
         return self.session.expect(
             lambda f: answered(f) or refused(f), f"the reply to query {query_type!r}"
         ).obj
 
-    def ask(self, *query_types: str) -> list[dict[str, Any]]:
+    def ask(self, *query_types: str) -> list[Message]:
         """One query frame per type, then the sync: every reply (`q` of those types) and error
         event that answered them, in order. Not for currentSlot, which the sync itself asks."""
         assert SYNC_QUERY not in query_types, "ask() cannot tell its currentSlot from the sync's"
         for query_type in query_types:
-            self.session.send({"op": "query", "args": [{"queryType": query_type}]})
+            self.session.send(protocol.query(query_type))
         self.sync()
         answered = [is_query_reply(t) for t in query_types]
-        refused = is_event("error")
+        refused = is_event(protocol.ERROR)
         return [
             f.obj for f in self.session.take(lambda f: refused(f) or any(a(f) for a in answered))
         ]
 
-    def data(self, channel: str, timeout: float | None = None) -> dict[str, Any]:
+    def data(self, channel: str, timeout: float | None = None) -> Message:
         return self.session.expect(is_data(channel), f"data on {channel!r}", timeout).obj

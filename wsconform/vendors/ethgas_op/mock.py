@@ -1,20 +1,8 @@
 """ETHGas reference mock, official `op`/`args` dialect (profile "ethgas-op").
 
-As documented (developers.ethgas.com and the docs repo's websocket/overview.mdx: facts §2.1):
-- URL wss://mainnet.app.ethgas.com/ws, so the path is "/ws".
-- requests `{"op":…,"args":[{…},…]}`; ops login, logout, subscribe, unsubscribe, query.
-- a private session carries `Authorization: Bearer <accessToken>` in the handshake ("session
-  header"), or logs in with `{"op":"login","args":[{"accessToken":T}]}` →
-  `{"event":"login","code":0,"msg":"","connId":"25f9ee2c"}`.
-- subscribe/unsubscribe carry several args; channels and marketType as in ethgas_common.
-- data `{"e":<channel>,"E":<ms>,"s":<instrument>,"P":{…}}`; query replies `{"q":<type>,"P":…}`,
-  e.g. `{"q":"currentSlot","P":{"s":603410}}`; private queries openOrders, accountPositions,
-  preconfBundles.
-- error codes 1001 Authentication failed, 1002 Invalid channel (WebSocket table) and 1002
-  Operation Failed (general table).
-And from python-ethgas (facts §2.3, the SDK the docs link): every request carries an extra "id",
-the login ack's code is not read, subscribe acks are read as `{"event":"subscribe","arg":…}`,
-the text "ping" is sent every 25 s and "pong" ignored, and close 4000 is final.
+The documented protocol, and what python-ethgas (the SDK the docs link) adds to it, is
+wsconform.vendors.ethgas_op.protocol; the channels, shared with the `cmd` dialect, are in
+wsconform.vendors.ethgas.common. Close 4000 is final for python-ethgas (facts §2.3).
 
 Where the docs are silent the mock chooses [INF]:
 - login failure `{"event":"login","code":1001,"msg":"Authentication failed","connId":…}`; a
@@ -53,27 +41,37 @@ import secrets
 import weakref
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any
 
 from websockets.asyncio.server import Request, Response, ServerConnection
 
-from wsconform.mock.defects import Defect, accept_expired, pong_withheld
 from wsconform.mock.issuer import ALL_RIGHTS, Identity, Rejected
 from wsconform.mock.server import Connection, MockApp
 from wsconform.vendors.ethgas.common import (
     ANY_TOKEN_LIFETIME,
     CHANNELS,
+    dumps,
     is_private,
     reads_private,
 )
+from wsconform.vendors.ethgas_op import defects, protocol
+from wsconform.vendors.ethgas_op.protocol import (
+    AUTH_FAILED,
+    AUTH_FAILED_MSG,
+    INVALID_CHANNEL,
+    INVALID_CHANNEL_MSG,
+    OPERATION_FAILED,
+    OPERATION_FAILED_MSG,
+    PRIVATE_QUERIES,
+    SYNC_QUERY,
+    Message,
+)
 
-Message = dict[str, Any]
 INSTRUMENT = "ETH-PC-863"
 GENESIS = 1606824023  # Ethereum mainnet beacon chain genesis (Unix seconds)
 SLOT_SECONDS = 12
-PRIVATE_QUERIES = ("openOrders", "accountPositions", "preconfBundles")
 CLOSE_EXPIRED = 4000  # python-ethgas logs it as "normally closed by EthGas" and stays closed
-OPS_WITH_ARGS = ("subscribe", "unsubscribe", "query")
+OPS_WITH_ARGS = (protocol.SUBSCRIBE, protocol.UNSUBSCRIBE, protocol.QUERY)
 
 
 @dataclass
@@ -84,56 +82,9 @@ class OpState:
 
 class EthgasOpMock(MockApp):
     profile = "ethgas-op"
-    path = "/ws"
-    DEFECTS: ClassVar[dict[str, Defect]] = {
-        "accept-any-token": Defect(
-            "any string accessToken authenticates, with all rights, for an hour",
-            "EOP-REJ-01",
-            lifecycle=True,
-        ),
-        "private-without-login": Defect(
-            "private channels and queries are served without auth", "EOP-AUTH-04", lifecycle=True
-        ),
-        "session-header-ignored": Defect(
-            "a valid Authorization header does not authenticate", "EOP-AUTH-03", lifecycle=True
-        ),
-        "login-ack-renamed": Defect(
-            'the login success ack has "event": "auth"', "EOP-AUTH-01", lifecycle=True
-        ),
-        "success-nonzero-code": Defect(
-            'the login success ack says "code": 99 (still logged in)', "EOP-AUTH-01", lifecycle=True
-        ),
-        "text-ping-unanswered": Defect('the text "ping" gets no "pong"', "EOP-HB-01"),
-        "multi-arg-subscribe-first-only": Defect(
-            "only a subscribe's first arg is subscribed; all acked", "EOP-SUB-01", lifecycle=True
-        ),
-        "unsubscribe-keeps-data": Defect(
-            "data keeps flowing after an unsubscribe", "EOP-SUB-02", lifecycle=True
-        ),
-        "private-channels-silent": Defect(
-            "private subscriptions are acked but never publish", "EOP-AUTH-02", lifecycle=True
-        ),
-        # Not currentSlot itself: the suite syncs on it, so breaking it breaks every test.
-        "public-channels-need-login": Defect(
-            "public channels need a login", "EOP-AUTH-05", lifecycle=True
-        ),
-        "private-query-payload-as-data": Defect(
-            'private query replies carry "data", not "P"', "EOP-ENV-01"
-        ),
-        "data-without-timestamp": Defect(
-            'data frames lack "E", the millisecond timestamp', "EOP-SUB-03"
-        ),
-        "non-json-error-text": Defect(
-            "a malformed request is answered with plain text, not JSON", "EOP-ENV-04"
-        ),
-        **accept_expired("EOP-REJ-02"),
-        **pong_withheld("EOP-HB-02"),
-    }
-    VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "bad-header-token": ("upgrade-unauthenticated", "refuse-401"),
-        "subscribe-ack": ("yes", "no"),
-        "at-expiry": ("continue", "stop", "close"),
-    }
+    path = protocol.PATH
+    DEFECTS = defects.DEFECTS
+    VARIANTS = defects.VARIANTS
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
@@ -216,9 +167,9 @@ class EthgasOpMock(MockApp):
 
     def handle(self, conn: Connection, raw: str | bytes) -> list[Message | str]:
         """The frames one client frame causes, in order. Errors never close the connection."""
-        if raw == "ping":
-            return [] if self.defect("text-ping-unanswered") else ["pong"]
-        if raw == "pong":
+        if raw == protocol.TEXT_PING:
+            return [] if self.defect("text-ping-unanswered") else [protocol.TEXT_PONG]
+        if raw == protocol.TEXT_PONG:
             return []
         try:
             request = json.loads(raw) if isinstance(raw, str) else None
@@ -231,21 +182,21 @@ class EthgasOpMock(MockApp):
         op, args = request.get("op"), request.get("args", [])
         if not isinstance(args, list) or (op in OPS_WITH_ARGS and not args):
             return [operation_failed()]
-        if op == "login":
+        if op == protocol.LOGIN:
             return [self.login(conn, args)]
-        if op == "logout":
+        if op == protocol.LOGOUT:
             conn.identity = None
-            return [self.ack("logout", conn, 0)]
-        if op == "subscribe":
+            return [self.ack(protocol.LOGOUT, conn, protocol.SUCCESS)]
+        if op == protocol.SUBSCRIBE:
             return self.subscribe(conn, args)
-        if op == "unsubscribe":
+        if op == protocol.UNSUBSCRIBE:
             return self.unsubscribe(conn, args)
-        if op == "query":
+        if op == protocol.QUERY:
             return [self.query(conn, arg) for arg in args]
         return [operation_failed()]
 
     def ack(self, event: str, conn: Connection, code: int, msg: str = "") -> Message:
-        return {"event": event, "code": code, "msg": msg, "connId": self.states[conn].conn_id}
+        return protocol.ack(event, code, msg, self.states[conn].conn_id)
 
     def login(self, conn: Connection, args: list[Any]) -> Message:
         arg = args[0] if args else None
@@ -253,12 +204,13 @@ class EthgasOpMock(MockApp):
         try:
             identity = self.verify(token)
         except Rejected:
-            return self.ack("login", conn, 1001, "Authentication failed")
+            return self.ack(protocol.LOGIN, conn, AUTH_FAILED, AUTH_FAILED_MSG)
         conn.identity = identity
         state = self.states[conn]
         state.closing = False
-        event = "auth" if self.defect("login-ack-renamed") else "login"
-        return self.ack(event, conn, 99 if self.defect("success-nonzero-code") else 0)
+        event = "auth" if self.defect("login-ack-renamed") else protocol.LOGIN
+        code = 99 if self.defect("success-nonzero-code") else protocol.SUCCESS
+        return self.ack(event, conn, code)
 
     def subscribe(self, conn: Connection, args: list[Any]) -> list[Message]:
         out: list[Message] = []
@@ -270,44 +222,44 @@ class EthgasOpMock(MockApp):
             if index == 0 or not self.defect("multi-arg-subscribe-first-only"):
                 conn.subscriptions[key_of(arg)] = arg
             if self.variant("subscribe-ack") == "yes":
-                out.append({"event": "subscribe", "arg": arg})
+                out.append(protocol.arg_ack(protocol.SUBSCRIBE, arg))
         return out
 
     def unsubscribe(self, conn: Connection, args: list[Any]) -> list[Message]:
         out: list[Message] = []
         for arg in args:
             if channel_of(arg) is None:
-                out.append(arg_error(1002, "Invalid channel", arg))
+                out.append(protocol.error_event(INVALID_CHANNEL, INVALID_CHANNEL_MSG, arg=arg))
                 continue
             if not self.defect("unsubscribe-keeps-data"):
                 conn.subscriptions.pop(key_of(arg), None)
             if self.variant("subscribe-ack") == "yes":
-                out.append({"event": "unsubscribe", "arg": arg})
+                out.append(protocol.arg_ack(protocol.UNSUBSCRIBE, arg))
         return out
 
     def refusal(self, conn: Connection, arg: Any) -> Message | None:
         """The error one subscribe arg gets, or None when it may be subscribed."""
         channel = channel_of(arg)
         if channel is None:
-            return arg_error(1002, "Invalid channel", arg)
+            return protocol.error_event(INVALID_CHANNEL, INVALID_CHANNEL_MSG, arg=arg)
         if is_private(channel) and not self.reads_private(conn):
-            return arg_error(1001, "Authentication failed", arg)
+            return protocol.error_event(AUTH_FAILED, AUTH_FAILED_MSG, arg=arg)
         if self.defect("public-channels-need-login") and conn.identity is None:
-            return arg_error(1001, "Authentication failed", arg)
+            return protocol.error_event(AUTH_FAILED, AUTH_FAILED_MSG, arg=arg)
         return None
 
     def query(self, conn: Connection, arg: Any) -> Message:
         query_type = arg.get("queryType") if isinstance(arg, dict) else None
-        if query_type == "currentSlot":
-            return {"q": "currentSlot", "P": {"s": int(self.clock.now() - GENESIS) // SLOT_SECONDS}}
+        if query_type == SYNC_QUERY:
+            slot = int(self.clock.now() - GENESIS) // SLOT_SECONDS
+            return protocol.query_reply(SYNC_QUERY, {"s": slot})
         if query_type in PRIVATE_QUERIES:
             if not self.reads_private(conn):
-                return arg_error(1001, "Authentication failed", arg)
-            return {
-                "q": query_type,
-                "data" if self.defect("private-query-payload-as-data") else "P": [],
-            }
-        return arg_error(1002, "Operation Failed", arg)
+                return protocol.error_event(AUTH_FAILED, AUTH_FAILED_MSG, arg=arg)
+            if self.defect("private-query-payload-as-data"):
+                return {"q": query_type, "data": []}
+            return protocol.query_reply(query_type, [])
+        return protocol.error_event(OPERATION_FAILED, OPERATION_FAILED_MSG, arg=arg)
 
     # -- frames --------------------------------------------------------------------------------
 
@@ -318,10 +270,12 @@ class EthgasOpMock(MockApp):
             return None
         if is_private(name) and self.defect("private-channels-silent"):
             return None
-        frame = {"e": name, "E": int(self.clock.now() * 1000), "s": INSTRUMENT}
+        frame = protocol.data_frame(
+            name, int(self.clock.now() * 1000), INSTRUMENT, {"seq": conn.seq + 1}
+        )
         if self.defect("data-without-timestamp"):
             del frame["E"]
-        return dumps({**frame, "P": {"seq": conn.seq + 1}})
+        return dumps(frame)
 
 
 def channel_of(arg: Any) -> str | None:
@@ -335,13 +289,5 @@ def key_of(arg: Message) -> str:
     return json.dumps(arg, sort_keys=True, separators=(",", ":"))
 
 
-def arg_error(code: int, msg: str, arg: Any) -> Message:
-    return {"event": "error", "code": code, "msg": msg, "arg": arg}
-
-
 def operation_failed() -> Message:
-    return {"event": "error", "code": 1002, "msg": "Operation Failed"}
-
-
-def dumps(message: Message) -> str:
-    return json.dumps(message, separators=(",", ":"))
+    return protocol.error_event(OPERATION_FAILED, OPERATION_FAILED_MSG)

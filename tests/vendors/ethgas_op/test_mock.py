@@ -6,46 +6,53 @@ import re
 from typing import Any
 
 import pytest
-from ethgas_mock_helpers import Harness, Own, mock_fixtures
-from ethgas_mock_helpers import settle as settle_on
 
+from vendors.ethgas.mock_helpers import Harness, Own, mock_fixtures
+from vendors.ethgas.mock_helpers import settle as settle_on
 from wsconform.mock.server import MockContext
-from wsconform.session import ExpectTimeout, Frame, HandshakeRejected, PeerClosed, ProbeSession
+from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed, ProbeSession
 from wsconform.vendors.ethgas.common import PRIVATE_CHANNELS, PUBLIC_CHANNELS
+from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op.client import is_event, is_text_pong
 from wsconform.vendors.ethgas_op.mock import GENESIS, EthgasOpMock
+from wsconform.vendors.ethgas_op.protocol import (
+    LOGIN,
+    LOGOUT,
+    PRIVATE_QUERIES,
+    SUBSCRIBE,
+    SYNC_QUERY,
+    TEXT_PING,
+    TEXT_PONG,
+    UNSUBSCRIBE,
+    arg_ack,
+    op,
+    query,
+    query_reply,
+)
 
-PUBLIC = {"channel": "preconfMarketUpdate", "marketType": "inclusionPreconf"}
-PRIVATE = {"channel": "accountOrderUpdate"}
-AUTH_FAILED = {"event": "error", "code": 1001, "msg": "Authentication failed"}
-INVALID_CHANNEL = {"event": "error", "code": 1002, "msg": "Invalid channel"}
-OPERATION_FAILED = {"event": "error", "code": 1002, "msg": "Operation Failed"}
+PUBLIC = {"channel": PUBLIC_CHANNELS[0], "marketType": "inclusionPreconf"}
+PRIVATE = {"channel": PRIVATE_CHANNELS[0]}
+AUTH_FAILED = protocol.error_event(protocol.AUTH_FAILED, protocol.AUTH_FAILED_MSG)
+INVALID_CHANNEL = protocol.error_event(protocol.INVALID_CHANNEL, protocol.INVALID_CHANNEL_MSG)
+OPERATION_FAILED = protocol.error_event(protocol.OPERATION_FAILED, protocol.OPERATION_FAILED_MSG)
 
 
 # -- frames -------------------------------------------------------------------------------------
 
 
 def login(token: Any, request_id: int | None = 1) -> dict[str, Any]:
-    message: dict[str, Any] = {"op": "login", "args": [{"accessToken": token}]}
-    if request_id is not None:
-        message["id"] = request_id  # as python-ethgas sends it
-    return message
+    """A login, with the "id" python-ethgas sends unless `request_id` is None."""
+    if request_id is None:
+        return protocol.login(token)
+    return protocol.login(token, id=request_id)
 
 
-def op(name: str, *args: Any) -> dict[str, Any]:
-    return {"op": name, "args": list(args)}
-
-
-def is_pong(f: Frame) -> bool:
-    return f.data == "pong"
-
-
-def is_login(f: Frame) -> bool:
-    return f.obj.get("event") in ("login", "auth")
+is_login = is_event(LOGIN, "auth")  # "auth": defect login-ack-renamed
 
 
 def settle(s: ProbeSession) -> list[dict[str, Any]]:
     """Every frame the server sent up to now, claimed, in order (a text ping round trip)."""
-    return [f.obj for f in settle_on(s, "ping", is_pong)]
+    return [f.obj for f in settle_on(s, TEXT_PING, is_text_pong)]
 
 
 def log_in(s: ProbeSession, token: Any) -> dict[str, Any]:
@@ -63,13 +70,13 @@ def subscribed(mock: Harness, token: str | None, *args: dict[str, Any], **kw: An
     if token is not None:
         assert log_in(s, token)["code"] == 0
     if args:
-        s.send(op("subscribe", *args))
+        s.send(op(SUBSCRIBE, *args))
     settle(s)
     return s
 
 
 def bearer(token: str) -> dict[str, Any]:
-    return {"headers": [("Authorization", f"Bearer {token}")]}
+    return {"headers": protocol.bearer(token)}
 
 
 def error(base: dict[str, Any], arg: Any) -> dict[str, Any]:
@@ -128,8 +135,8 @@ def test_failed_login_keeps_the_identity(mock: Harness) -> None:
     s = mock.open()
     log_in(s, mock.issuer.mint("valid"))
     assert log_in(s, "junk")["code"] == 1001
-    s.send(op("subscribe", PRIVATE))
-    assert settle(s) == [{"event": "subscribe", "arg": PRIVATE}]
+    s.send(op(SUBSCRIBE, PRIVATE))
+    assert settle(s) == [arg_ack(SUBSCRIBE, PRIVATE)]
 
 
 # -- session header -----------------------------------------------------------------------------
@@ -137,8 +144,8 @@ def test_failed_login_keeps_the_identity(mock: Harness) -> None:
 
 def test_session_header_authenticates(mock: Harness) -> None:
     s = subscribed(mock, None, **bearer(mock.issuer.mint("valid")))
-    s.send(op("subscribe", PRIVATE))
-    assert settle(s) == [{"event": "subscribe", "arg": PRIVATE}]
+    s.send(op(SUBSCRIBE, PRIVATE))
+    assert settle(s) == [arg_ack(SUBSCRIBE, PRIVATE)]
     mock.pump_now()
     assert events(s) == ["accountOrderUpdate"]
 
@@ -147,7 +154,7 @@ def test_session_header_authenticates(mock: Harness) -> None:
 def test_bad_session_header_is_upgraded_unauthenticated(header: str, mock: Harness) -> None:
     value = header.format(expired=mock.issuer.mint("expired"), valid=mock.issuer.mint("valid"))
     s = mock.open(headers=[("Authorization", value)])
-    s.send(op("subscribe", PRIVATE))
+    s.send(op(SUBSCRIBE, PRIVATE))
     assert settle(s) == [error(AUTH_FAILED, PRIVATE)]
 
 
@@ -168,8 +175,8 @@ def test_variant_bad_header_token_refuse_401(own_mock: Own) -> None:
 def test_multi_arg_subscribe_acks_each_arg(mock: Harness) -> None:
     s = mock.open()
     args = [PUBLIC, {"channel": "inclusionPreconfSaleUpdate"}, {"channel": "blockBuilderUpdate"}]
-    s.send({**op("subscribe", *args), "id": 3})
-    assert settle(s) == [{"event": "subscribe", "arg": arg} for arg in args]
+    s.send({**op(SUBSCRIBE, *args), "id": 3})
+    assert settle(s) == [arg_ack(SUBSCRIBE, arg) for arg in args]
     mock.pump_now()
     assert events(s) == [arg["channel"] for arg in args]
 
@@ -177,29 +184,29 @@ def test_multi_arg_subscribe_acks_each_arg(mock: Harness) -> None:
 def test_each_arg_handled_on_its_own(mock: Harness) -> None:
     s = mock.open()
     args = [PRIVATE, {"channel": "nope"}, "tickerUpdate", {"marketType": "wholeBlock"}, PUBLIC]
-    s.send(op("subscribe", *args))
+    s.send(op(SUBSCRIBE, *args))
     assert settle(s) == [
         error(AUTH_FAILED, PRIVATE),
         error(INVALID_CHANNEL, {"channel": "nope"}),
         error(INVALID_CHANNEL, "tickerUpdate"),
         error(INVALID_CHANNEL, {"marketType": "wholeBlock"}),
-        {"event": "subscribe", "arg": PUBLIC},
+        arg_ack(SUBSCRIBE, PUBLIC),
     ]
 
 
 def test_limited_token_refused_private(mock: Harness) -> None:
     s = subscribed(mock, mock.issuer.mint("limited"))
-    s.send(op("subscribe", PRIVATE))
-    s.send(op("query", {"queryType": "openOrders"}))
+    s.send(op(SUBSCRIBE, PRIVATE))
+    s.send(query(PRIVATE_QUERIES[0]))
     assert settle(s) == [
         error(AUTH_FAILED, PRIVATE),
-        error(AUTH_FAILED, {"queryType": "openOrders"}),
+        error(AUTH_FAILED, query(PRIVATE_QUERIES[0])["args"][0]),
     ]
 
 
 def test_every_channel_is_served(mock: Harness) -> None:
     s = mock.open(**bearer(mock.issuer.mint("valid")))
-    s.send(op("subscribe", *[{"channel": c} for c in PUBLIC_CHANNELS + PRIVATE_CHANNELS]))
+    s.send(op(SUBSCRIBE, *[{"channel": c} for c in PUBLIC_CHANNELS + PRIVATE_CHANNELS]))
     assert len(settle(s)) == len(PUBLIC_CHANNELS + PRIVATE_CHANNELS)
     mock.pump_now()
     assert events(s) == list(PUBLIC_CHANNELS + PRIVATE_CHANNELS)
@@ -227,10 +234,10 @@ def test_subscriptions_are_keyed_by_the_arg(mock: Harness) -> None:
     s = subscribed(mock, None, PUBLIC, whole, PUBLIC)
     mock.pump_now()
     assert events(s) == ["preconfMarketUpdate"] * 2  # PUBLIC twice is one subscription
-    s.send(op("unsubscribe", whole, {"channel": "tickerUpdate"}, {"channel": "nope"}))
+    s.send(op(UNSUBSCRIBE, whole, {"channel": "tickerUpdate"}, {"channel": "nope"}))
     assert settle(s) == [
-        {"event": "unsubscribe", "arg": whole},
-        {"event": "unsubscribe", "arg": {"channel": "tickerUpdate"}},  # never subscribed: acked
+        arg_ack(UNSUBSCRIBE, whole),
+        arg_ack(UNSUBSCRIBE, {"channel": "tickerUpdate"}),  # never subscribed: acked
         error(INVALID_CHANNEL, {"channel": "nope"}),
     ]
     mock.pump_now()
@@ -239,24 +246,24 @@ def test_subscriptions_are_keyed_by_the_arg(mock: Harness) -> None:
 
 def test_queries(mock: Harness) -> None:
     s = mock.open()
-    slot = s.request(op("query", {"queryType": "currentSlot"}), lambda f: "q" in f.obj, "q").obj
+    slot = s.request(query(SYNC_QUERY), lambda f: "q" in f.obj, "q").obj
     expected = int(mock.server.ctx.clock.now() - GENESIS) // 12
-    assert slot["q"] == "currentSlot" and set(slot["P"]) == {"s"}
+    assert slot["q"] == SYNC_QUERY and set(slot["P"]) == {"s"}
     assert expected - 1 <= slot["P"]["s"] <= expected
-    private = [{"queryType": t} for t in ("openOrders", "accountPositions", "preconfBundles")]
+    private = [{"queryType": t} for t in PRIVATE_QUERIES]
     s.send(op("query", *private, {"queryType": "nope"}))
     assert settle(s) == [error(AUTH_FAILED, arg) for arg in private] + [
         error(OPERATION_FAILED, {"queryType": "nope"})
     ]
     log_in(s, mock.issuer.mint("valid"))
     s.send(op("query", *private))
-    assert settle(s) == [{"q": arg["queryType"], "P": []} for arg in private]
+    assert settle(s) == [query_reply(arg["queryType"], []) for arg in private]
 
 
 def test_pings(mock: Harness) -> None:
     s = mock.open()
-    assert s.request("ping", is_pong, "pong").data == "pong"
-    s.send("pong")  # ignored
+    assert s.request(TEXT_PING, is_text_pong, "pong").data == TEXT_PONG
+    s.send(TEXT_PONG)  # ignored
     assert settle(s) == []
     s.barrier(timeout=2)  # WebSocket ping answered
 
@@ -286,7 +293,7 @@ def test_bad_requests_are_operation_failed(frame: Any, mock: Harness) -> None:
 
 def test_logout_clears_the_identity(mock: Harness) -> None:
     s = subscribed(mock, mock.issuer.mint("valid"), PRIVATE, PUBLIC)
-    ack = s.request(op("logout"), lambda f: f.obj.get("event") == "logout", "ack").obj
+    ack = s.request(op(LOGOUT), is_event(LOGOUT), "ack").obj
     assert ack["code"] == 0 and ack["msg"] == "" and re.fullmatch(r"[0-9a-f]{8}", ack["connId"])
     mock.pump_now()
     assert events(s) == ["preconfMarketUpdate"]
@@ -303,8 +310,8 @@ def test_at_expiry_continue_is_the_default(mock: Harness) -> None:
     mock.advance(20)
     mock.pump_now()
     assert events(s) == ["accountOrderUpdate"]
-    s.send(op("subscribe", {"channel": "preconfBundleUpdate"}))
-    assert settle(s) == [{"event": "subscribe", "arg": {"channel": "preconfBundleUpdate"}}]
+    s.send(op(SUBSCRIBE, {"channel": "preconfBundleUpdate"}))
+    assert settle(s) == [arg_ack(SUBSCRIBE, {"channel": "preconfBundleUpdate"})]
 
 
 def test_variant_at_expiry_stop(own_mock: Own) -> None:
@@ -313,7 +320,7 @@ def test_variant_at_expiry_stop(own_mock: Own) -> None:
     mock.advance(20)
     mock.pump_now()
     assert events(s) == ["preconfMarketUpdate"]  # silently: no event, no close
-    s.send(op("subscribe", {"channel": "preconfBundleUpdate"}))
+    s.send(op(SUBSCRIBE, {"channel": "preconfBundleUpdate"}))
     assert settle(s) == [error(AUTH_FAILED, {"channel": "preconfBundleUpdate"})]
     log_in(s, mock.issuer.mint("valid"))
     mock.pump_now()
@@ -336,8 +343,8 @@ def test_variant_at_expiry_close(own_mock: Own) -> None:
 def test_variant_subscribe_ack_no(own_mock: Own) -> None:
     mock = own_mock(variant={"subscribe-ack": "no"})
     s = mock.open()
-    s.send(op("subscribe", PUBLIC, PRIVATE))
-    s.send(op("unsubscribe", PUBLIC))
+    s.send(op(SUBSCRIBE, PUBLIC, PRIVATE))
+    s.send(op(UNSUBSCRIBE, PUBLIC))
     assert settle(s) == [error(AUTH_FAILED, PRIVATE)]
 
 
@@ -352,7 +359,7 @@ def test_unknown_variant_is_refused() -> None:
 @pytest.mark.parametrize("defect", sorted(EthgasOpMock.DEFECTS))
 def test_every_defect_can_be_switched_on(defect: str, own_mock: Own) -> None:
     s = own_mock(defect=defect).open()
-    assert s.request(op("logout"), lambda f: f.obj.get("event") == "logout", "ack").obj
+    assert s.request(op(LOGOUT), is_event(LOGOUT), "ack").obj
 
 
 def test_defect_accept_any_token(own_mock: Own) -> None:
@@ -368,9 +375,9 @@ def test_defect_accept_any_token(own_mock: Own) -> None:
 def test_defect_private_without_login(own_mock: Own) -> None:
     mock = own_mock(defect="private-without-login")
     s = mock.open()
-    s.send(op("subscribe", PRIVATE))
-    s.send(op("query", {"queryType": "openOrders"}))
-    assert settle(s) == [{"event": "subscribe", "arg": PRIVATE}, {"q": "openOrders", "P": []}]
+    s.send(op(SUBSCRIBE, PRIVATE))
+    s.send(query(PRIVATE_QUERIES[0]))
+    assert settle(s) == [arg_ack(SUBSCRIBE, PRIVATE), query_reply(PRIVATE_QUERIES[0], [])]
     mock.pump_now()
     assert events(s) == ["accountOrderUpdate"]
 
@@ -378,7 +385,7 @@ def test_defect_private_without_login(own_mock: Own) -> None:
 def test_defect_session_header_ignored(own_mock: Own) -> None:
     mock = own_mock(defect="session-header-ignored")
     s = mock.open(**bearer(mock.issuer.mint("valid")))
-    s.send(op("subscribe", PRIVATE))
+    s.send(op(SUBSCRIBE, PRIVATE))
     assert settle(s) == [error(AUTH_FAILED, PRIVATE)]
     assert log_in(s, mock.issuer.mint("valid"))["code"] == 0  # the login op still works
 
@@ -392,8 +399,8 @@ def test_defects_on_the_login_ack(defect: str, event: str, code: int, own_mock: 
     s = mock.open()
     ack = log_in(s, mock.issuer.mint("valid"))
     assert (ack["event"], ack["code"], ack["msg"]) == (event, code, "")
-    s.send(op("subscribe", PRIVATE))
-    assert settle(s) == [{"event": "subscribe", "arg": PRIVATE}]  # logged in all the same
+    s.send(op(SUBSCRIBE, PRIVATE))
+    assert settle(s) == [arg_ack(SUBSCRIBE, PRIVATE)]  # logged in all the same
     assert log_in(s, "junk") == {**ack, "event": "login", "code": 1001,
                                  "msg": "Authentication failed"}  # fmt: skip
 
@@ -410,9 +417,9 @@ def test_defect_accept_expired(own_mock: Own) -> None:
 
 def test_defect_text_ping_unanswered(own_mock: Own) -> None:
     s = own_mock(defect="text-ping-unanswered").open()
-    s.send("ping")
-    s.send(op("query", {"queryType": "currentSlot"}))
-    s.expect(lambda f: f.obj.get("q") == "currentSlot", "the reply to a later request")
+    s.send(TEXT_PING)
+    s.send(query(SYNC_QUERY))
+    s.expect(lambda f: f.obj.get("q") == SYNC_QUERY, "the reply to a later request")
     assert s.drain() == []
 
 
@@ -426,8 +433,8 @@ def test_defect_multi_arg_subscribe_first_only(own_mock: Own) -> None:
     mock = own_mock(defect="multi-arg-subscribe-first-only")
     args = [PUBLIC, {"channel": "tickerUpdate"}, {"channel": "blockBuilderUpdate"}]
     s = mock.open()
-    s.send(op("subscribe", *args))
-    assert settle(s) == [{"event": "subscribe", "arg": arg} for arg in args]
+    s.send(op(SUBSCRIBE, *args))
+    assert settle(s) == [arg_ack(SUBSCRIBE, arg) for arg in args]
     mock.pump_now()
     assert events(s) == ["preconfMarketUpdate"]
 
@@ -435,7 +442,7 @@ def test_defect_multi_arg_subscribe_first_only(own_mock: Own) -> None:
 def test_defect_unsubscribe_keeps_data(own_mock: Own) -> None:
     mock = own_mock(defect="unsubscribe-keeps-data")
     s = subscribed(mock, None, PUBLIC)
-    s.send(op("unsubscribe", PUBLIC))
-    assert settle(s) == [{"event": "unsubscribe", "arg": PUBLIC}]
+    s.send(op(UNSUBSCRIBE, PUBLIC))
+    assert settle(s) == [arg_ack(UNSUBSCRIBE, PUBLIC)]
     mock.pump_now()
     assert events(s) == ["preconfMarketUpdate"]

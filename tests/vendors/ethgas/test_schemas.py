@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from schema_cases import REGISTRY, Mutations, acceptance_test, drop, rejection_test, set_
 
+from wsconform.vendors.ethgas import common
+
 VENDOR = "ethgas"
 M = Mutations(VENDOR)
 COMMON = REGISTRY.document(VENDOR, "common")["$defs"]
@@ -23,22 +25,12 @@ WITH_DOC_EXAMPLES = [
 
 
 def test_channel_lists_match_the_facts() -> None:
-    """vendor-facts.md §2.1 § Channels: seven public, four private, no overlap."""
-    assert PUBLIC_CHANNELS == [
-        "preconfMarketUpdate",
-        "candlestickUpdate",
-        "recentTradeUpdate",
-        "orderBookUpdate",
-        "tickerUpdate",
-        "inclusionPreconfSaleUpdate",
-        "blockBuilderUpdate",
-    ]
-    assert PRIVATE_CHANNELS == [
-        "accountOrderUpdate",
-        "accountTransactionUpdate",
-        "accountPositionUpdate",
-        "preconfBundleUpdate",
-    ]
+    """vendor-facts.md §2.1 § Channels: seven public, four private, no overlap; the lists the
+    clients and mocks use (wsconform.vendors.ethgas.common)."""
+    assert (len(PUBLIC_CHANNELS), len(PRIVATE_CHANNELS)) == (7, 4)
+    assert not set(PUBLIC_CHANNELS) & set(PRIVATE_CHANNELS)
+    assert list(common.PUBLIC_CHANNELS) == PUBLIC_CHANNELS
+    assert list(common.PRIVATE_CHANNELS) == PRIVATE_CHANNELS
     # The same lists as the official dialect's.
     op = REGISTRY.document("ethgas-op", "common")["$defs"]
     assert op["publicChannel"]["enum"] == PUBLIC_CHANNELS

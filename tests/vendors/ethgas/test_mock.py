@@ -6,62 +6,59 @@ import re
 from typing import Any
 
 import pytest
-from ethgas_mock_helpers import Harness, Own, mock_fixtures
-from ethgas_mock_helpers import settle as settle_on
 
+from vendors.ethgas.mock_helpers import Harness, Own, mock_fixtures
+from vendors.ethgas.mock_helpers import settle as settle_on
 from wsconform.mock.server import MockContext
-from wsconform.session import ExpectTimeout, Frame, ProbeSession
-from wsconform.vendors.ethgas.common import PRIVATE_CHANNELS, PUBLIC_CHANNELS
+from wsconform.session import ExpectTimeout, ProbeSession
+from wsconform.vendors.ethgas import protocol
+from wsconform.vendors.ethgas.client import is_cmd, is_pong
+from wsconform.vendors.ethgas.common import PERMISSIONS, PRIVATE_CHANNELS, PUBLIC_CHANNELS
 from wsconform.vendors.ethgas.mock import EthgasMock
+from wsconform.vendors.ethgas.protocol import login, subscribe, unsubscribe
 
 PUBLIC = "tickerUpdate"
-PRIVATE = "accountOrderUpdate"
-ALL_PERMISSIONS = ["market_data", "account_updates", "trading"]
-INVALID_TOKEN = {"cmd": "login", "status": "error",
-                 "error": {"code": 401, "message": "Invalid access token"}}  # fmt: skip
-RATE_LIMITED = {
-    "cmd": "login",
-    "status": "error",
-    "error": {"code": 429, "message": "Rate limited"},
-}
-AUTH_REQUIRED = {"cmd": "error", "error": {"code": 401, "message": "Authentication required"}}
-INSUFFICIENT = {"cmd": "error", "error": {"code": 403, "message": "Insufficient permissions"}}
-INVALID_CHANNEL = {"cmd": "error", "error": {"code": 1002, "message": "Invalid channel"}}
-INVALID_REQUEST = {"cmd": "error", "error": {"code": 400, "message": "Invalid request"}}
-EXPIRED_EVENT = {"cmd": "token_expired", "data": {"message": "Access token has expired"}}
+PRIVATE = PRIVATE_CHANNELS[0]
+ALL_PERMISSIONS = [name for names in PERMISSIONS.values() for name in names]
+
+
+def login_error(code: int, message: str) -> dict[str, Any]:
+    return protocol.login_error(protocol.error_body(code, message))
+
+
+def error_frame(code: int, message: str) -> dict[str, Any]:
+    return protocol.error_frame(protocol.error_body(code, message))
+
+
+INVALID_TOKEN = login_error(401, "Invalid access token")
+RATE_LIMITED = login_error(429, "Rate limited")
+AUTH_REQUIRED = error_frame(401, "Authentication required")
+INSUFFICIENT = error_frame(403, "Insufficient permissions")
+INVALID_CHANNEL = error_frame(1002, "Invalid channel")
+INVALID_REQUEST = error_frame(400, "Invalid request")
+EXPIRED_EVENT = protocol.expiry_event()
+PING, PONG, LOGOUT = (protocol.bare(c) for c in (protocol.PING, protocol.PONG, protocol.LOGOUT))
 
 
 # -- frames -------------------------------------------------------------------------------------
 
 
-def login(token: Any, key: str = "data") -> dict[str, Any]:
-    return {"cmd": "login", key: {"accessToken": token}}
-
-
-def subscribe(channel: Any, cmd: str = "subscribe", **extra: Any) -> dict[str, Any]:
-    return {"cmd": cmd, "args": {"channel": channel, **extra}}
-
-
-def ack(channel: str, cmd: str = "subscribe") -> dict[str, Any]:
-    return {"cmd": cmd, "data": {"channel": channel}}
-
-
-def is_pong(f: Frame) -> bool:
-    return f.obj == {"cmd": "pong"}
+def ack(channel: str, cmd: str = protocol.SUBSCRIBE) -> dict[str, Any]:
+    return protocol.reply(cmd, {"channel": channel})
 
 
 def settle(s: ProbeSession) -> list[dict[str, Any]]:
     """Every frame the server sent up to now, claimed, in order (a cmd ping round trip)."""
-    return [f.obj for f in settle_on(s, {"cmd": "ping"}, is_pong)]
+    return [f.obj for f in settle_on(s, PING, is_pong)]
 
 
-def log_in(s: ProbeSession, token: str, key: str = "data") -> dict[str, Any]:
-    return s.request(login(token, key), lambda f: f.obj.get("cmd") == "login", "login reply").obj
+def log_in(s: ProbeSession, token: str, member: str = protocol.SEED_MEMBER) -> dict[str, Any]:
+    return s.request(login(token, member), is_cmd(protocol.LOGIN), "login reply").obj
 
 
 def data_channels(s: ProbeSession) -> list[str]:
     """The channels of the data frames the server sent up to now."""
-    return [f["data"]["channel"] for f in settle(s) if f.get("cmd") in (PUBLIC, PRIVATE)]
+    return [f["data"]["channel"] for f in settle(s) if protocol.is_any_data(f)]
 
 
 def subscribed(mock: Harness, token: str | None, *channels: str) -> ProbeSession:
@@ -88,15 +85,13 @@ def test_url_is_the_root_path(mock: Harness) -> None:
     assert re.fullmatch(r"ws://127\.0\.0\.1:\d+/", mock.url)
 
 
-@pytest.mark.parametrize("key", ["data", "args"])
-def test_login_success(key: str, mock: Harness) -> None:
+@pytest.mark.parametrize("member", [protocol.SEED_MEMBER, protocol.COMPANION_MEMBER])
+def test_login_success(member: str, mock: Harness) -> None:
     """The seed page's `data` and the companion page's `args` log in alike."""
-    reply = log_in(mock.open(), mock.issuer.issue(subject="alice"), key)
-    assert reply == {
-        "cmd": "login",
-        "status": "success",
-        "data": {"userId": "alice", "username": "alice", "permissions": ALL_PERMISSIONS},
-    }
+    reply = log_in(mock.open(), mock.issuer.issue(subject="alice"), member)
+    assert reply == protocol.login_success(
+        {"userId": "alice", "username": "alice", "permissions": ALL_PERMISSIONS}
+    )
 
 
 def test_limited_token_has_market_data_only(mock: Harness) -> None:
@@ -118,7 +113,7 @@ def test_refused_token_is_401(kind: str, mock: Harness) -> None:
         login("not-a-jwt"),
         login(7),
         login(None),
-        login("x", key="params"),
+        login("x", member="params"),
         {"cmd": "login", "data": {}},
         {"cmd": "login", "data": "token"},
         {"cmd": "login"},
@@ -126,7 +121,7 @@ def test_refused_token_is_401(kind: str, mock: Harness) -> None:
 )
 def test_malformed_login_is_401(request_: dict[str, Any], mock: Harness) -> None:
     s = mock.open()
-    assert s.request(request_, lambda f: f.obj.get("cmd") == "login", "reply").obj == INVALID_TOKEN
+    assert s.request(request_, is_cmd(protocol.LOGIN), "reply").obj == INVALID_TOKEN
     assert not s.closed
 
 
@@ -208,10 +203,10 @@ def test_data_frames(mock: Harness) -> None:
 
 def test_unsubscribe_stops_data(mock: Harness) -> None:
     s = subscribed(mock, mock.issuer.mint("valid"), PUBLIC, PRIVATE)
-    s.send(subscribe(PRIVATE, "unsubscribe"))
-    s.send(subscribe("tickerUpdate", "unsubscribe"))
-    s.send(subscribe("candlestickUpdate", "unsubscribe"))  # never subscribed: acked all the same
-    s.send(subscribe("nope", "unsubscribe"))
+    s.send(unsubscribe(PRIVATE))
+    s.send(unsubscribe(PUBLIC))
+    s.send(unsubscribe("candlestickUpdate"))  # never subscribed: acked all the same
+    s.send(unsubscribe("nope"))
     assert settle(s) == [
         ack(PRIVATE, "unsubscribe"),
         ack(PUBLIC, "unsubscribe"),
@@ -224,17 +219,17 @@ def test_unsubscribe_stops_data(mock: Harness) -> None:
 
 def test_pings(mock: Harness) -> None:
     s = mock.open()
-    assert s.request({"cmd": "ping"}, is_pong, "pong").obj == {"cmd": "pong"}
-    s.send({"cmd": "pong"})  # ignored
+    assert s.request(PING, is_pong, "pong").obj == PONG
+    s.send(PONG)  # ignored
     assert settle(s) == []
     s.barrier(timeout=2)  # WebSocket ping answered
 
 
 def test_logout_clears_the_identity(mock: Harness) -> None:
     s = subscribed(mock, mock.issuer.mint("valid"), PUBLIC, PRIVATE)
-    s.send({"cmd": "logout"})
+    s.send(LOGOUT)
     s.send(subscribe("accountPositionUpdate"))
-    assert settle(s) == [{"cmd": "logout", "data": {}}, AUTH_REQUIRED]
+    assert settle(s) == [protocol.reply(protocol.LOGOUT, {}), AUTH_REQUIRED]
     mock.pump_now()
     assert data_channels(s) == [PUBLIC]
     log_in(s, mock.issuer.mint("valid"))  # subscriptions were kept
@@ -292,7 +287,7 @@ def test_variant_subscribe_ack_no(own_mock: Own) -> None:
     s = mock.open()
     s.send(subscribe(PUBLIC))
     s.send(subscribe(PRIVATE))
-    s.send(subscribe(PUBLIC, "unsubscribe"))
+    s.send(unsubscribe(PUBLIC))
     assert settle(s) == [AUTH_REQUIRED]
 
 
@@ -321,7 +316,7 @@ def test_unknown_variant_is_refused() -> None:
 @pytest.mark.parametrize("defect", sorted(EthgasMock.DEFECTS))
 def test_every_defect_can_be_switched_on(defect: str, own_mock: Own) -> None:
     s = own_mock(defect=defect).open()
-    assert s.request({"cmd": "logout"}, lambda f: f.obj.get("cmd") == "logout", "reply").obj
+    assert s.request(LOGOUT, is_cmd(protocol.LOGOUT), "reply").obj
 
 
 def test_defect_invalid_token_answered_403(own_mock: Own) -> None:
@@ -354,8 +349,7 @@ def test_defects_on_the_success_reply(own_mock: Own) -> None:
     assert log_in(mock.open(), mock.issuer.mint("valid"))["status"] == "ok"
     mock = own_mock(defect="success-without-permissions")
     reply = log_in(mock.open(), mock.issuer.issue(subject="bob"))
-    assert reply == {"cmd": "login", "status": "success", "data": {"userId": "bob",
-                                                                   "username": "bob"}}  # fmt: skip
+    assert reply == protocol.login_success({"userId": "bob", "username": "bob"})
 
 
 def test_defect_private_without_login(own_mock: Own) -> None:
@@ -427,8 +421,8 @@ def test_defect_rate_limit_shape_undocumented(own_mock: Own) -> None:
 
 def test_defect_cmd_ping_unanswered(own_mock: Own) -> None:
     s = own_mock(defect="cmd-ping-unanswered").open()
-    s.send({"cmd": "ping"})
-    s.send({"cmd": "unknown"})
+    s.send(PING)
+    s.send(protocol.bare("unknown"))
     s.expect(lambda f: f.obj == INVALID_REQUEST, "the reply to a later request")
     assert [f.obj for f in s.drain()] == []
 
@@ -452,7 +446,7 @@ def test_defect_public_needs_login(own_mock: Own) -> None:
 def test_defect_unsubscribe_keeps_data(own_mock: Own) -> None:
     mock = own_mock(defect="unsubscribe-keeps-data")
     s = subscribed(mock, None, PUBLIC)
-    s.send(subscribe(PUBLIC, "unsubscribe"))
+    s.send(unsubscribe(PUBLIC))
     assert settle(s) == [ack(PUBLIC, "unsubscribe")]
     mock.pump_now()
     assert data_channels(s) == [PUBLIC]

@@ -9,6 +9,9 @@ from __future__ import annotations
 import pytest
 from schema_cases import REGISTRY, Mutations, acceptance_test, drop, rejection_test, set_
 
+from wsconform.vendors.ethgas.common import PRIVATE_CHANNELS, PUBLIC_CHANNELS
+from wsconform.vendors.ethgas_op import protocol
+
 VENDOR = "ethgas-op"
 M = Mutations(VENDOR)
 REQUESTS = ["login-request", "subscribe-request", "unsubscribe-request", "query-request"]
@@ -81,9 +84,9 @@ def test_replies_do_not_cross_validate() -> None:
     assert not REGISTRY.is_valid(VENDOR, "unsubscribe-ack", M.derived("subscribe-ack"))
 
 
-@pytest.mark.parametrize("channel", ["orderBookUpdate", "accountPositionUpdate"])
+@pytest.mark.parametrize("channel", PUBLIC_CHANNELS + PRIVATE_CHANNELS)
 def test_documented_channels_subscribe(channel: str) -> None:
-    frame = {"op": "subscribe", "args": [{"channel": channel}]}
+    frame = protocol.op(protocol.SUBSCRIBE, {"channel": channel})
     assert REGISTRY.errors(VENDOR, "subscribe-request", frame) == []
 
 
