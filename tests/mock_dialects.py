@@ -134,18 +134,3 @@ def put(template: dict[str, Any], path: Path, value: Any) -> dict[str, Any]:
 def one(check: Callable[[Frame], bool]) -> Expect:
     """Exactly one frame answered, and it passes the check."""
     return lambda frames: len(frames) == 1 and isinstance(frames[0], dict) and check(frames[0])
-
-
-# -- Zenith: ZenithJson ------------------------------------------------------------------------
-
-from vendors.zenith.dialect import ZENITH  # noqa: E402  (it builds on the machinery above)
-
-# Each vendor's Dialect lives beside its tests, built on the machinery above (hence imported
-# last: it imports this module).
-from vendors.ethgas.dialect import ETHGAS  # noqa: E402
-from vendors.ethgas_op.dialect import ETHGAS_OP  # noqa: E402
-
-# Each vendor's dialect builds on the machinery above, so it is imported here, at the end.
-from vendors.paradex.dialect import PARADEX  # noqa: E402
-
-DIALECTS = {d.profile: d for d in (PARADEX, ZENITH, ETHGAS, ETHGAS_OP)}

@@ -25,8 +25,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from mock_dialects import DIALECTS, MIB, Dialect, Frame
+from mock_dialects import MIB, Dialect, Frame
 from standalone import StandaloneMock, standalone_mock
+from vendors.ethgas.dialect import ETHGAS
+from vendors.ethgas_op.dialect import ETHGAS_OP
+from vendors.paradex.dialect import PARADEX
+from vendors.zenith.dialect import ZENITH
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
@@ -45,6 +49,9 @@ MEGABYTE = 1_000_000  # "1 MB": under the mocks' 1 MiB frame limit, which must s
 BIG_CLIENTS = 8  # connections sending megabyte messages at once
 STALL_ECHOES = 12  # megabyte answers a non-reading client leaves the mock holding: more than
 # the kernel buffers of a loopback connection take (tcp_wmem's 4 MiB ceiling)
+
+# Each vendor's Dialect lives beside its tests (tests/vendors/<v>/dialect.py).
+DIALECTS = {d.profile: d for d in (PARADEX, ZENITH, ETHGAS, ETHGAS_OP)}
 
 
 @dataclass

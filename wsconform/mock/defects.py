@@ -35,11 +35,11 @@ PONG_WITHHELD = "pong-withheld"
 ACCEPT_EXPIRED = "accept-expired"
 
 
-def pong_withheld(breaks: str) -> dict[str, Defect]:
-    return {PONG_WITHHELD: Defect("client WebSocket pings are not answered", breaks)}
+def pong_withheld(breaks: str, also: tuple[str, ...] = ()) -> dict[str, Defect]:
+    return {PONG_WITHHELD: Defect("client WebSocket pings are not answered", breaks, also)}
 
 
 def accept_expired(
-    breaks: str, description: str = "an expired token authenticates"
+    breaks: str, description: str = "an expired token authenticates", also: tuple[str, ...] = ()
 ) -> dict[str, Defect]:
-    return {ACCEPT_EXPIRED: Defect(description, breaks, lifecycle=True)}
+    return {ACCEPT_EXPIRED: Defect(description, breaks, also, lifecycle=True)}
