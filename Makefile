@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 INTEROP := .venv-interop
 VENV_INTEROP := $(INTEROP)/.installed
 
-.PHONY: certify test lint bench bench-live kill-matrix clean flakes
+.PHONY: certify test check lint bench bench-live kill-matrix clean flakes
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ certify: $(STAMP)
 ## test: lint, then the conformance suites on the mocks plus the suite's own tests
 test: $(STAMP) $(VENV_INTEROP) lint
 	$(BIN)/pytest suites tests
+
+## check: the edit loop (about a minute): lint, the conformance suites on the mocks, each vendor's
+## own tests and the unit tests, in 2 pytest-xdist workers; no child processes, no kill matrix
+check: $(STAMP) lint
+	$(BIN)/pytest -q -n 2 suites tests/vendors tests/test_unit_*.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
