@@ -1,6 +1,7 @@
 """Checks every vendor's JSON Schemas share: files, metadata, and that the docs' examples validate.
 
-Vendor-specific checks (mutations, accepted variants, annotations) live in tests/vendors/<v>/test_schemas.py.
+Vendor-specific checks (mutations, accepted variants, annotations) live in
+tests/vendors/<v>/test_schemas.py.
 Adding a vendor: list its schemas in EXPECTED_NAMES (and WITHOUT_DOC_EXAMPLES if some have none).
 """
 
