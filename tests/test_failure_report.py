@@ -42,7 +42,7 @@ def test_a_failure_shows_the_test_line_then_the_conformance_block(tmp_path: Path
     assert not any("wsconform/checks.py" in line for line in report), "\n".join(report)
     # The one frame shown is the test's, at its failing check.
     assert [line for line in report if line.startswith(">")] == [
-        '>       check.schema("PDX-AUTH-01", reply, "auth-success")'
+        '>       auth_succeeded(check, "PDX-AUTH-01", reply)'
     ]
     assert report[-1].startswith("suites/paradex/test_authentication.py:")
 

@@ -17,12 +17,7 @@ from wsconform.vendors.paradex.checks import (
 @pytest.mark.req("PDX-AUTH-01", "PDX-AUTH-02", "PDX-ENV-01", "PDX-ENV-02", "PDX-ENV-08")
 def test_valid_jwt_gets_the_documented_success_reply(client, tokens, check):
     reply = client().auth(tokens.get("valid").value, request_id=0)  # the page's own example id
-    check.equal(
-        "PDX-ENV-01",
-        reply.get("jsonrpc"),
-        protocol.JSONRPC,
-        what="jsonrpc member of the auth reply",
-    )
+    check.equal("PDX-ENV-01", reply.get("jsonrpc"), protocol.JSONRPC, what="its jsonrpc member")
     check.equal("PDX-ENV-02", reply.get("id"), 0, what="auth reply echoes id 0")
     auth_succeeded(check, "PDX-AUTH-01", reply)
     documented_auth_result(check, "PDX-AUTH-02", reply)
