@@ -40,7 +40,6 @@ DEFECTS: dict[str, Defect] = {
     "private-channels-silent": Defect(
         "private subscriptions are acked but never publish",
         "EOP-AUTH-02",
-        also=("EOP-EXP-03",),
         lifecycle=True,
     ),
     # Not currentSlot itself: the suite syncs on it, so breaking it breaks every test.
