@@ -14,12 +14,15 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wsconform.redact import Redactor
 from wsconform.requirements import Catalogue, Level, Requirement, Verdict
 from wsconform.schemas import SchemaRegistry
 from wsconform.session import TargetSilent
+
+if TYPE_CHECKING:
+    from wsconform.target import Target
 
 
 class ConformanceFailure(AssertionError):
@@ -38,6 +41,13 @@ HIDE_CHECK_FRAMES = operator.methodcaller("errisinstance", ConformanceFailure)
 class Unfinished(Exception):
     """The test could not finish (the target stopped answering, our own harness broke, the time
     ran out): an ERROR, never a verdict on the target. The message says what was awaited."""
+
+
+def fail_if_broken(target: Target) -> None:
+    """A target that never completed the preflight handshake: every test ERRORs at once (the
+    run could not be made against it)."""
+    if target.broken:
+        raise Unfinished(target.broken)
 
 
 def conformance_failure_in(error: BaseException | None) -> ConformanceFailure | None:

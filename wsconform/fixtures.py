@@ -17,7 +17,13 @@ import pytest
 from hypothesis import strategies as st
 
 from wsconform import fuzz, provenance
-from wsconform.checks import HIDE_CHECK_FRAMES, Checker, ConformanceFailure, Unfinished
+from wsconform.checks import (
+    HIDE_CHECK_FRAMES,
+    Checker,
+    ConformanceFailure,
+    Unfinished,
+    fail_if_broken,
+)
 from wsconform.lifecycle import LifecycleEnv
 from wsconform.pacing import TooManyConnections
 from wsconform.plugin import CHECKER, RUN, TRANSCRIPT, profile_of
@@ -34,13 +40,7 @@ from wsconform.session import (
     TargetUnreachable,
 )
 from wsconform.target import Target, WaitTooLong
-from wsconform.tokens import (
-    RedactingSource,
-    Token,
-    TokenSource,
-    TokenSourceError,
-    TokenUnavailable,
-)
+from wsconform.tokens import RedactingSource, Tokens, TokenUnavailable
 from wsconform.transcript import Transcript
 
 T = TypeVar("T")
@@ -80,39 +80,6 @@ def check(request: pytest.FixtureRequest, profile: Profile, transcript: Transcri
     )
     request.node.stash[CHECKER] = checker
     return checker
-
-
-def fail_if_broken(target: Target) -> None:
-    """A target that never completed the preflight handshake: every test ERRORs at once (the
-    run could not be made against it)."""
-    if target.broken:
-        raise Unfinished(target.broken)
-
-
-class Tokens:
-    """The test's view of the token source: unavailable kinds SKIP, broken sources ERROR."""
-
-    def __init__(self, source: TokenSource, target: Target, failures: dict[str, str]) -> None:
-        self.source = source
-        self.target = target
-        self.failures = failures  # the run's: a kind whose source broke is not asked again
-
-    def get(self, kind: str, arg: float | str | None = None) -> Token:
-        fail_if_broken(self.target)
-        if kind in self.failures:
-            raise TokenSourceError(f"{self.failures[kind]} (an earlier test's; not asked again)")
-        text = None if arg is None else f"{arg:g}" if isinstance(arg, float) else str(arg)
-        try:
-            token = self.source.get(kind, text)
-        except TokenUnavailable as exc:
-            pytest.skip(f"token kind {kind!r} unavailable: {exc}")
-        except TokenSourceError as exc:
-            # Re-raised from here so the report shows the reason, not the source's internals;
-            # the roll-up records it as ERROR (the check could not be made), not as a FAIL.
-            self.failures[kind] = str(exc)
-            raise TokenSourceError(str(exc)) from None
-        provenance.source(token.value, kind, text)
-        return token
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hypothesis import Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
@@ -28,9 +28,7 @@ from wsconform.checks import Checker
 from wsconform.profiles.base import Profile
 from wsconform.session import ExpectTimeout, Frame, Predicate, ProbeSession
 from wsconform.target import Target
-
-if TYPE_CHECKING:  # wsconform.fixtures builds a LifecycleEnv: no import cycle at run time
-    from wsconform.fixtures import Tokens
+from wsconform.tokens import Tokens
 
 # A lifecycle example is a sequence of steps, each a few round trips: a fifth of the hypothesis
 # profile's examples (ci: 20 sequences), each of at most STEPS steps.

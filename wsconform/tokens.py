@@ -14,11 +14,17 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from wsconform import jwt_forge, progress
+import pytest
+
+from wsconform import jwt_forge, progress, provenance
+from wsconform.checks import fail_if_broken
 from wsconform.mock.issuer import TokenIssuer
 from wsconform.redact import Redactor
+
+if TYPE_CHECKING:
+    from wsconform.target import Target
 
 KINDS = ("valid", "expired", "short-lived", "limited")
 UNAVAILABLE_EXIT = 3  # the token command's "this kind is not available"
@@ -186,3 +192,29 @@ class ChainTokens:
         raise TokenUnavailable(
             "; ".join([f"no token source gives {kind!r}: give {enabling}", *reasons])
         )
+
+
+class Tokens:
+    """The test's view of the token source: unavailable kinds SKIP, broken sources ERROR."""
+
+    def __init__(self, source: TokenSource, target: Target, failures: dict[str, str]) -> None:
+        self.source = source
+        self.target = target
+        self.failures = failures  # the run's: a kind whose source broke is not asked again
+
+    def get(self, kind: str, arg: float | str | None = None) -> Token:
+        fail_if_broken(self.target)
+        if kind in self.failures:
+            raise TokenSourceError(f"{self.failures[kind]} (an earlier test's; not asked again)")
+        text = None if arg is None else f"{arg:g}" if isinstance(arg, float) else str(arg)
+        try:
+            token = self.source.get(kind, text)
+        except TokenUnavailable as exc:
+            pytest.skip(f"token kind {kind!r} unavailable: {exc}")
+        except TokenSourceError as exc:
+            # Re-raised from here so the report shows the reason, not the source's internals;
+            # the roll-up records it as ERROR (the check could not be made), not as a FAIL.
+            self.failures[kind] = str(exc)
+            raise TokenSourceError(str(exc)) from None
+        provenance.source(token.value, kind, text)
+        return token

@@ -70,7 +70,7 @@ from wsconform.vendors.ethgas.protocol import (
 )
 
 if TYPE_CHECKING:
-    from wsconform.fixtures import Tokens
+    from wsconform.tokens import Tokens
 
 LIFETIME = 5  # seconds: short-lived tokens, so that a live run waits little (like test_expiry.py)
 SKEW = 1.0  # seconds: a token_expired event this much before exp is still "at expiry"
