@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from wsconform.redact import Redactor
 from wsconform.requirements import Catalogue, Level, Requirement, Verdict
 from wsconform.schemas import SchemaRegistry
-from wsconform.session import TargetSilent
+from wsconform.session import Frame, TargetSilent
 
 if TYPE_CHECKING:
     from wsconform.target import Target
@@ -246,3 +246,12 @@ class Scope:
         actual = f"{type(exc).__name__}: {exc}"
         checker.failed(self.req_id, self.what, "the exchange to complete", actual)
         return True  # a WARN or INFO: recorded, and the test goes on
+
+
+def none_of(check: Checker, req_id: str, found: Sequence[Any], what: str, *, expected: str) -> bool:
+    """Nothing was `found` that `req_id` forbids (data on a channel left, a private answer
+    without login): the first one found is the evidence."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    first = found[0] if found else None
+    actual = first.data if isinstance(first, Frame) else first
+    return check.true(req_id, not found, what, expected=expected, actual=actual)

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from websockets.datastructures import is_valid_header_value
 
 from wsconform import fuzz
+from wsconform.checks import none_of
 from wsconform.fixtures import each_known_bad
 from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
 from wsconform.vendors.ethgas_op import protocol
@@ -21,7 +22,6 @@ from wsconform.vendors.ethgas_op.checks import (
     codes_documented,
     no_login_success,
     no_private_answer,
-    none_of,
 )
 from wsconform.vendors.ethgas_op.client import EthgasOpClient, is_data
 from wsconform.vendors.ethgas_op.protocol import bearer

@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
 from wsconform import jwt_forge
+from wsconform.checks import none_of
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
 from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
 from wsconform.tokens import Token
@@ -48,7 +49,6 @@ from wsconform.vendors.ethgas_op.checks import (
     login_acked,
     no_login_success,
     no_private_answer,
-    none_of,
     private_answers,
 )
 from wsconform.vendors.ethgas_op.client import EthgasOpClient, is_data

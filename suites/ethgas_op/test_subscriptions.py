@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from wsconform.checks import none_of
 from wsconform.vendors.ethgas_op import protocol
-from wsconform.vendors.ethgas_op.checks import acks_recorded, all_json, codes_documented, none_of
+from wsconform.vendors.ethgas_op.checks import acks_recorded, all_json, codes_documented
 from wsconform.vendors.ethgas_op.client import is_data
 
 # The docs' own subscribe example: three topics in one frame (facts §2.1).

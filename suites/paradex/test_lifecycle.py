@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from wsconform import jwt_forge
+from wsconform.checks import none_of
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
 from wsconform.session import Frame, PeerClosed
 from wsconform.tokens import Token
@@ -41,7 +42,6 @@ from wsconform.vendors.paradex.checks import (
     error_code_in,
     is_error_response,
     is_result_response,
-    nothing_received,
 )
 from wsconform.vendors.paradex.client import ParadexClient
 
@@ -222,7 +222,7 @@ class ParadexLifecycle(LifecycleMachine):
         """The target publishes once more; no data on `channel` reached `conn`."""
         self.env.target.settle(conn.client.session)
         leaked = conn.client.session.pending(protocol.data_frame(channel))
-        return nothing_received(self.check, req, leaked, what)
+        return none_of(self.check, req, leaked, what, expected="no data")
 
     def _accepted(self, conn: Conn, token: Token, reply: dict[str, Any]) -> None:
         auth_succeeded(self.check, "PDX-AUTH-01", reply, "a valid JWT authenticates")
@@ -469,11 +469,11 @@ class ParadexLifecycle(LifecycleMachine):
             if not conn.authed:
                 leaked = pending(protocol.data_frame(self.private))
                 what = "no private data on a connection not authenticated"
-                nothing_received(self.check, self._refusal_req(), leaked, what)
+                none_of(self.check, self._refusal_req(), leaked, what, expected="no data")
             for channel in sorted(conn.unsubscribed):
                 late = pending(protocol.data_frame(channel))
                 what = f"no data on {channel!r} after its unsubscribe"
-                if not nothing_received(self.check, "PDX-SUB-03", late, what):
+                if not none_of(self.check, "PDX-SUB-03", late, what, expected="no data"):
                     self._retire(conn)
                     break
 

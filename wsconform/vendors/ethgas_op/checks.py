@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from wsconform.checks import HIDE_CHECK_FRAMES, Checker
+from wsconform.checks import HIDE_CHECK_FRAMES, Checker, none_of
 from wsconform.session import Frame
 from wsconform.vendors.ethgas_op.protocol import (
     PRIVATE_QUERIES,
@@ -22,12 +22,6 @@ from wsconform.vendors.ethgas_op.protocol import (
     is_private_reply,
     is_query_reply,
 )
-
-
-def none_of(check: Checker, req: str, found: Sequence[Any], what: str, *, expected: str) -> bool:
-    """Nothing was `found` that `req` forbids (the first one shown)."""
-    __tracebackhide__ = HIDE_CHECK_FRAMES
-    return check.true(req, not found, what, expected=expected, actual=found[0] if found else None)
 
 
 def documented_codes(check: Checker) -> list[int]:

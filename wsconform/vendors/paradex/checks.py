@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
-from wsconform.session import Frame
 from wsconform.vendors.paradex import protocol
 
 
@@ -100,10 +99,3 @@ def channel_confirmed(
     return check.equal(
         req_id, reply["result"].get("channel"), channel, what=f"{schema} result.channel"
     )
-
-
-def nothing_received(check: Checker, req_id: str, frames: list[Frame], what: str) -> bool:
-    """No frame of those that must not come (data on a channel, say) came."""
-    __tracebackhide__ = HIDE_CHECK_FRAMES
-    first = frames[0].data if frames else None
-    return check.true(req_id, not frames, what, expected="no data", actual=first)
