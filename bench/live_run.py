@@ -5,9 +5,9 @@ exactly as the README's "The reference mocks, standalone" shows; zenith over TLS
 twin) and runs that profile's suite against it with the README's "Run against staging" command
 and nothing else: --profile, --endpoint, --token-command "wsconform mint <profile> --key-file K"
 (real short-lived tokens of a few seconds, minted by the suite), for zenith --insecure-endpoint
-and --ca-file, for paradex --geo-blocked-endpoint from the server's printed line; CI=true, as in
-the README's nightly example; every pacing option at its default. Reports go to a temporary
-directory (--report-dir), not the checkout's reports/.
+and --ca-file, for paradex --extra-endpoint geo-blocked=URL from the server's printed line;
+CI=true, as in the README's nightly example; every pacing option at its default. Reports go to a
+temporary directory (--report-dir), not the checkout's reports/.
 
 Per profile it prints the suite's wall seconds, its exit code, the certification verdict from
 results.json, the number of FAIL, ERROR and WARN requirements (with their ids) and the slowest
@@ -184,7 +184,7 @@ def suite_command(
         command += ["--ca-file", str(ca)]
     geo = server.after("geo-blocked endpoint: ")
     if geo:
-        command += ["--geo-blocked-endpoint", geo]
+        command += ["--extra-endpoint", f"geo-blocked={geo}"]
     return command
 
 

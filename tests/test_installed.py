@@ -131,7 +131,7 @@ def test_certify_a_live_target_from_elsewhere(installed: Installed, tmp_path: Pa
         done = installed.run(
             "wsconform", "certify", "--profile", "paradex", "--report-dir", tmp_path / "reports",
             "--signing-key", tmp_path / "key.pem", "--",
-            "--endpoint", mock.url, "--geo-blocked-endpoint", geo_blocked,
+            "--endpoint", mock.url, "--extra-endpoint", f"geo-blocked={geo_blocked}",
             "--token-command", f"{wsconform} mint paradex --key-file {key}", *PACE,
             cwd=installed.vendor,
         )  # fmt: skip

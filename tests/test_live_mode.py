@@ -47,7 +47,7 @@ def suite_command(profile: str, mock: StandaloneMock, key: Path, reports: Path) 
     ]  # fmt: skip
     geo_blocked = mock.line_after("geo-blocked endpoint:")
     if geo_blocked:
-        args += ["--geo-blocked-endpoint", geo_blocked]
+        args += ["--extra-endpoint", f"geo-blocked={geo_blocked}"]
     plain = mock.line_after("also plain ws on")
     if plain:
         args += ["--insecure-endpoint", plain]

@@ -139,11 +139,19 @@ def test_bad_environment_values(name, value, message):
         ({"live_workers": 0}, "--live-workers must be positive"),
         ({"mock_defect": "x"}, "need --profile and no --endpoint"),
         ({"profile": "paradex", "mock_variant": ["novalue"]}, "expected KEY=VALUE"),
+        ({"profile": "paradex", "extra_endpoint": ["geo=ws://x/v1"]}, "declares: geo-blocked"),
+        ({"profile": "zenith", "extra_endpoint": ["geo-blocked=ws://x"]}, "declares: none"),
+        ({"profile": "paradex", "extra_endpoint": ["geo-blocked=http://x"]}, "ws:// or wss://"),
     ],
 )
 def test_unusable_settings_are_refused(given, message):
     with pytest.raises(ConfigError, match=message):
         resolve(options(**given), environ={})
+
+
+def test_an_extra_endpoint_the_profile_declares_reaches_the_settings():
+    given = options(profile="paradex", extra_endpoint=["geo-blocked=wss://x/geo/v1"])
+    assert resolve(given, environ={}).extra_endpoints == {"geo-blocked": "wss://x/geo/v1"}
 
 
 def test_ca_file_and_insecure_contradict(tmp_path):

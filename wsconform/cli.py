@@ -266,9 +266,8 @@ def mock(args: argparse.Namespace) -> int:
             lines.append(f"also plain ws on {server.plain_url}")
         if tls is not None:
             lines.append(f"CA certificate: {args.ca_out} (give it to the suite as --ca-file)")
-        geo_blocked = server.app.geo_blocked_url(server.url)
-        if geo_blocked is not None:
-            lines.append(f"geo-blocked endpoint: {geo_blocked}")
+        for name, url in server.app.extra_urls(server.url).items():
+            lines.append(f"{name} endpoint: {url}")
         lines.append(f"tokens: wsconform mint {profile.name} <kind> --key-file {args.key_file}")
         for line in lines:
             print(line, flush=True)

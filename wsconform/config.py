@@ -66,9 +66,10 @@ class Settings:
     private_channel: str | None = _setting(
         None, "a channel that needs the private right (profile default)"
     )
-    geo_blocked_endpoint: str | None = _setting(
-        None, "paradex: an endpoint that geo-blocks this client (40112)"
-    )
+    extra_endpoint: tuple[str, ...] = _setting(
+        (), "an endpoint the profile names for a rule the main one cannot provoke (repeatable)",
+        many=True, metavar="NAME=URL",
+    )  # fmt: skip
     target_file: str | None = _setting(
         None, "a TOML file of these settings (keys as the option names, without --)"
     )
@@ -199,6 +200,10 @@ class Settings:
     def variants(self) -> dict[str, str]:
         return dict(v.split("=", 1) for v in self.mock_variant)
 
+    @property
+    def extra_endpoints(self) -> dict[str, str]:
+        return dict(e.split("=", 1) for e in self.extra_endpoint)
+
     def lifecycle_seconds(self, live: bool) -> float | None:
         """The lifecycle machines' wall-clock budget: None, no budget (the embedded mock's full
         example count, whatever the machine's load: its verdicts must not depend on it)."""
@@ -269,6 +274,9 @@ def add_options(addoption: Callable[..., None], only: Collection[str] | None = N
             continue
         meta = f.metadata
         default = f" (default {f.default})" if f.default not in (None, (), False) else ""
+        if f.name == "extra_endpoint":
+            declared = [f"{p}: {n}" for p, d in installed().items() for n in d.extra_endpoints]
+            default = f" (declared: {'; '.join(declared) or 'none'})"
         kwargs: dict[str, Any] = {
             "dest": f"wsconform_{f.name}",
             "default": None,
@@ -373,6 +381,18 @@ def _ws_url(name: str, url: str, schemes: tuple[str, ...]) -> None:
         )
 
 
+def _extra_endpoint(profile: str | None, item: str) -> None:
+    name, equals, url = item.partition("=")
+    declared = installed()[profile].extra_endpoints if profile in installed() else {}
+    if not equals or name not in declared:
+        names = ", ".join(declared) or "none"
+        raise ConfigError(
+            f"--extra-endpoint {item!r}: expected NAME=URL, NAME one that --profile "
+            f"{profile or '(none given)'} declares: {names}"
+        )
+    _ws_url("extra_endpoint", url, ("ws", "wss"))
+
+
 def validate(s: Settings) -> None:
     if s.profile is not None and s.profile not in installed():
         raise ConfigError(f"--profile {s.profile!r}: expected one of {', '.join(installed())}")
@@ -382,8 +402,8 @@ def validate(s: Settings) -> None:
         _ws_url("endpoint", s.endpoint, ("ws", "wss"))
     if s.insecure_endpoint:
         _ws_url("insecure_endpoint", s.insecure_endpoint, ("ws",))
-    if s.geo_blocked_endpoint:
-        _ws_url("geo_blocked_endpoint", s.geo_blocked_endpoint, ("ws", "wss"))
+    for item in s.extra_endpoint:
+        _extra_endpoint(s.profile, item)
     if (s.mock_defect or s.mock_variant) and (s.endpoint or not s.profile):
         raise ConfigError("--mock-defect/--mock-variant need --profile and no --endpoint")
     for item in s.mock_variant:

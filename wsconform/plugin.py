@@ -135,7 +135,7 @@ class Run:
             ssl=tls,
             observation_window=s.observation_window,
             max_expiry_wait=s.max_expiry_wait,
-            geo_blocked_url=s.geo_blocked_endpoint,
+            extra_urls=s.extra_endpoints,
             insecure_url=s.insecure_endpoint,
             insecure_tls=s.insecure,
             broken=broken,

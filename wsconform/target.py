@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import ssl as ssl_module
 import time
+from collections.abc import Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,7 +50,8 @@ class Target:
     ssl: ssl_module.SSLContext | None = None
     observation_window: float = 2.0  # live only: how long "no more data" is watched for
     max_expiry_wait: float = 30.0
-    geo_blocked_url: str | None = None  # paradex: where a valid auth must get 40112
+    # The profile's extra endpoints by name (Profile.extra_endpoints): those given, live.
+    extra_urls: Mapping[str, str] = field(default_factory=dict)
     insecure_url: str | None = None  # the ws:// twin of a wss:// target (TLS-only rules)
     insecure_tls: bool = False  # --insecure: certificates not verified (the report says so)
     broken: str | None = None  # why the target never completed a handshake (tests FAIL with it)
@@ -151,7 +153,7 @@ def start_embedded(
         private or profile.private_channel,
         ssl=tls.client_context() if tls else None,
         server=server,
-        geo_blocked_url=server.app.geo_blocked_url(server.url),
+        extra_urls=server.app.extra_urls(server.url),
         insecure_url=server.plain_url,
         compression=server.compression,
     )

@@ -72,12 +72,14 @@ def test_connection_stays_usable_after_rejection(client, tokens, check):
 
 @pytest.mark.req("PDX-REJ-09")
 def test_geo_blocked_client_gets_40112(connect, target, tokens, check):
-    if target.geo_blocked_url is None:
+    url = target.extra_urls.get(protocol.GEO_BLOCKED_ENDPOINT)
+    if url is None:
         pytest.skip(
-            "40112 (Geo IP blocked) cannot be provoked from this network: "
-            "give --geo-blocked-endpoint, an endpoint that geo-blocks this client"
+            "40112 (Geo IP blocked) cannot be provoked from this network: give "
+            f"--extra-endpoint {protocol.GEO_BLOCKED_ENDPOINT}=URL, an endpoint that geo-blocks "
+            "this client"
         )
-    reply = ParadexClient(connect(url=target.geo_blocked_url)).auth(tokens.get("valid").value)
+    reply = ParadexClient(connect(url=url)).auth(tokens.get("valid").value)
     error_response(
         check, "PDX-REJ-09", reply, (protocol.GEO_BLOCKED,), "a geo-blocked client gets 40112"
     )

@@ -201,9 +201,9 @@ class MockApp:
         except MultipleValuesError as exc:
             return ws.respond(HTTPStatus.BAD_REQUEST, f"Repeated header {exc}\n")
 
-    def geo_blocked_url(self, url: str) -> str | None:
-        """Where this mock refuses every client as geo-blocked, if the protocol has such a rule."""
-        return None
+    def extra_urls(self, url: str) -> dict[str, str]:
+        """Where this mock, served at `url`, serves each of its profile's extra endpoints."""
+        return {}
 
     def data_frame(self, conn: Connection, channel: str) -> str | None:
         """The synthetic frame for one subscription, or None when the connection may not have it."""

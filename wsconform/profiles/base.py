@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +49,9 @@ class Profile:
     # JSON members whose values change from run to run (times, server-made ids): a replay
     # compares frames without their values.
     volatile: tuple[str, ...] = ()
+    # Endpoints besides the main one, each for a rule it alone can provoke (--extra-endpoint
+    # NAME=URL live; the embedded mock serves its own): name → what a live one must do.
+    extra_endpoints: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def schema_vendor(self) -> str:

@@ -43,8 +43,8 @@ class ParadexMock(MockApp):
         self.orphaned: set[str] = set()
         self.swallowed: set[tuple[int, str]] = set()
 
-    def geo_blocked_url(self, url: str) -> str | None:
-        return url.rsplit("/", 1)[0] + GEO_BLOCKED_PATH
+    def extra_urls(self, url: str) -> dict[str, str]:
+        return {protocol.GEO_BLOCKED_ENDPOINT: url.rsplit("/", 1)[0] + GEO_BLOCKED_PATH}
 
     # -- connection ----------------------------------------------------------------------------
 

@@ -19,4 +19,8 @@ PROFILE = Profile(
     token_lifetime=protocol.TOKEN_LIFETIME,
     heartbeat=protocol.HEARTBEAT,
     volatile=(*protocol.TIMING_MEMBERS, "node_id", "created_at"),
+    extra_endpoints={
+        protocol.GEO_BLOCKED_ENDPOINT: "an endpoint that geo-blocks this client: every auth gets "
+        "40112 (PDX-REJ-09 cannot be provoked from an ordinary network)"
+    },
 )

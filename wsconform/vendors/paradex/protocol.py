@@ -35,6 +35,7 @@ METHOD_ERROR = 100
 MALFORMED_BEARER = 40110
 INVALID_BEARER = 40111
 GEO_BLOCKED = 40112
+GEO_BLOCKED_ENDPOINT = "geo-blocked"  # the extra endpoint (Profile.extra_endpoints) that gets it
 BEARER_REFUSED = (MALFORMED_BEARER, INVALID_BEARER)  # the codes of a bearer refused as such
 AUTH_ERROR_CODES = (*BEARER_REFUSED, GEO_BLOCKED)
 DOCUMENTED_CODES = (
