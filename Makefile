@@ -26,14 +26,22 @@ $(VENV_INTEROP): constraints-interop.txt
 certify: $(STAMP)
 	$(BIN)/wsconform certify
 
-## test: lint, then the conformance suites on the mocks plus the suite's own tests
-test: $(STAMP) $(VENV_INTEROP) lint
-	$(BIN)/pytest suites tests
+# Python caches compiled modules, and pytest the modules it rewrites, even where the environment
+# says not to (PYTHONDONTWRITEBYTECODE): the tests start hundreds of pytest processes, and each
+# would compile them again (about 1 s of CPU).
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 
-## check: the edit loop (about a minute): lint, the conformance suites on the mocks, each vendor's
-## own tests and the unit tests, in 2 pytest-xdist workers; no child processes, no kill matrix
+## test: lint, then everything CI runs: the conformance suites on the mocks and the suite's own
+## tests, system tests included, in 4 pytest-xdist workers (their child processes wait as much as
+## they compute). The tests that bound a wall time (-m timed) go first, on a worker of their own;
+## the other workers yield the CPU to it (tests/conftest.py).
+test: $(STAMP) $(VENV_INTEROP) lint
+	$(PYTEST) -n 4 --dist loadgroup --no-loadscope-reorder suites tests
+
+## check: the edit loop (about a minute): lint, then the conformance suites on the mocks and every
+## test that starts no child process (-m "not system": no kill matrix, no live runs), 2 workers
 check: $(STAMP) lint
-	$(BIN)/pytest -q -n 2 suites tests/vendors tests/test_unit_*.py
+	$(PYTEST) -q -n 2 -m "not system" suites tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

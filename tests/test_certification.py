@@ -18,6 +18,8 @@ from standalone import ROOT, run_pytest
 
 from wsconform.report import signing
 
+pytestmark = pytest.mark.system
+
 DEFECT, BROKEN = "accept-alg-none", ("PDX-REJ-02", "PDX-REJ-06")
 
 

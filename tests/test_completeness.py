@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from standalone import ROOT, clean_env, run_pytest, standalone_mock
 
 from wsconform.report.completeness import Selection, assess
@@ -53,6 +54,7 @@ def test_a_whole_run_that_decided_every_must_requirement_is_complete() -> None:
     assert not assess(decided, narrowed, None).complete
 
 
+@pytest.mark.system
 def test_no_token_source_is_incomplete_and_fails_under_require_complete(tmp_path: Path) -> None:
     """The nightly job whose secret went missing: green before, now exit 1 saying why."""
     with standalone_mock("paradex") as mock:
@@ -69,6 +71,7 @@ def test_no_token_source_is_incomplete_and_fails_under_require_complete(tmp_path
     assert "INCOMPLETE fails the run (--require-complete)" in output
 
 
+@pytest.mark.system
 def test_a_run_stopped_by_x_is_interrupted_and_not_certified(tmp_path: Path) -> None:
     done = run_pytest(
         "suites/paradex", "--profile", "paradex", "--report-dir", str(tmp_path), "-q", "-x",
@@ -81,6 +84,7 @@ def test_a_run_stopped_by_x_is_interrupted_and_not_certified(tmp_path: Path) -> 
     assert not document["completeness"]["complete"]
 
 
+@pytest.mark.system
 def test_ctrl_c_is_recorded_and_never_certified(tmp_path: Path) -> None:
     """SIGINT once the first test has passed: the bundle is written and says it was cut short."""
     process = subprocess.Popen(
@@ -101,6 +105,7 @@ def test_ctrl_c_is_recorded_and_never_certified(tmp_path: Path) -> None:
     assert document["certification"]["verdict"] == "INCOMPLETE"
 
 
+@pytest.mark.system
 def test_last_failed_reruns_only_the_failures_and_says_the_run_is_partial(tmp_path: Path) -> None:
     """--lf works (the cache provider is on) and makes the run partial, so never CERTIFIED."""
     command = [

@@ -24,6 +24,7 @@ from wsconform.redact import Redactor
 TEST = "test_valid_jwt_gets_the_documented_success_reply"
 
 
+@pytest.mark.system
 def test_a_failure_shows_the_test_line_then_the_conformance_block(tmp_path: Path) -> None:
     done = run_pytest(
         "suites/paradex", "-k", "valid_jwt", "--profile", "paradex",
@@ -67,6 +68,7 @@ def fuzz_failure(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
+@pytest.mark.system
 def test_every_failure_prints_the_line_that_re_runs_it_and_the_seed_even_under_q(
     tmp_path: Path,
 ) -> None:
@@ -91,6 +93,7 @@ def test_every_failure_prints_the_line_that_re_runs_it_and_the_seed_even_under_q
     assert again.returncode == 1 and "PDX-REJ-06 [MUST]" in again.stdout, again.stdout[-3000:]
 
 
+@pytest.mark.system
 def test_the_dev_profile_saves_a_failing_example_and_tries_it_first(tmp_path: Path) -> None:
     """Without a seed (any seed turns hypothesis' database off): the run says so."""
     first = fuzz_failure(tmp_path)

@@ -166,6 +166,7 @@ def test_known_bad_covers_every_class_none_is_the_base(
 ONCE_LUCKY_SEED = "818729097"
 
 
+@pytest.mark.system
 def test_alg_none_is_killed_under_the_once_lucky_seed(tmp_path: Path) -> None:
     run = run_suite(
         get_profile("paradex"),

@@ -24,6 +24,8 @@ from standalone import ROOT, run_pytest
 
 from wsconform.profiles import get_profile, installed
 
+pytestmark = [pytest.mark.system, pytest.mark.timed]
+
 BOUND = 60.0  # seconds, a whole child run with default settings (measured: 9-47 s, 4 workers)
 CRASH_SIGNS = (
     "Traceback",

@@ -20,7 +20,8 @@ from zipfile import ZipFile
 import pytest
 from standalone import ROOT, clean_env, standalone_mock
 
-pytestmark = pytest.mark.installed
+# One worker under pytest-xdist: the wheel and its venv (a minute) are built once, not per worker.
+pytestmark = [pytest.mark.installed, pytest.mark.system, pytest.mark.xdist_group("installed")]
 
 # What the build copy leaves out: state of this checkout, not its source. A copy because
 # setuptools' build/ in the checkout would carry files deleted since into the next wheel.
@@ -173,10 +174,10 @@ def test_a_profile_from_another_package_certifies(echo: Installed, tmp_path: Pat
 KILL_ECHO = """
 import json, sys, tempfile
 from pathlib import Path
-from wsconform.killmatrix import kill_matrix
+from wsconform.killmatrix import kill_matrices
 from wsconform.profiles import get_profile
 with tempfile.TemporaryDirectory() as work:
-    runs = kill_matrix(get_profile("echo"), Path(work), workers=2)
+    runs = kill_matrices([get_profile("echo")], Path(work), workers=2)["echo"]
 print(json.dumps({case or "clean": sorted(run.red_requirements) for case, run in runs.items()}))
 """
 

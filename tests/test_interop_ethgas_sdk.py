@@ -16,7 +16,7 @@ import pytest
 from wsconform.mock.server import MockContext, MockServer
 from wsconform.vendors.ethgas_op.mock import INSTRUMENT, EthgasOpMock
 
-pytestmark = pytest.mark.interop
+pytestmark = [pytest.mark.interop, pytest.mark.system]
 
 ROOT = Path(__file__).resolve().parents[1]
 INTEROP_PYTHON = ROOT / ".venv-interop" / "bin" / "python"

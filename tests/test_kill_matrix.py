@@ -1,10 +1,17 @@
-"""Kill matrix: every defect of every profile's mock turns the requirement it breaks red, every
+"""Kill matrix: every defect of every profile's mock turns the requirements it declares red, every
 MUST and SHOULD requirement is turned red by some defect, and each clean mock and each conforming
 variant is all green. A defect that kills nothing means the suite lacks a check; a variant that
-turns anything red is a false alarm."""
+turns anything red is a false alarm.
+
+The matrix here is `selected` (wsconform.killmatrix): each defect's run has the tests of the
+requirements it declares. `make kill-matrix` runs the whole suite for every defect
+(docs/kill-matrix.md). The lifecycle state machines are held to finding the lifecycle defects
+(`lifecycle=True`) on their own: a requirement the defect breaks red by the machine's test alone.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +20,7 @@ from standalone import ROOT
 from wsconform.killmatrix import (
     UNKILLABLE,
     Run,
-    kill_matrix,
+    kill_matrices,
     markdown,
     unkilled,
     variants,
@@ -21,24 +28,33 @@ from wsconform.killmatrix import (
 from wsconform.profiles import get_profile, installed
 from wsconform.requirements import catalogue
 
-# The matrices are built once, inside the first test's time: about 125 pytest runs, 8 min on 2
-# cores (measured), against pytest-timeout's default of 300 s per test.
-pytestmark = pytest.mark.timeout(1800)
+# The matrices are built once, inside the first test's time (about 120 pytest runs), on one
+# pytest-xdist worker (its group), against pytest-timeout's default of 300 s per test.
+pytestmark = [pytest.mark.timeout(1800), pytest.mark.xdist_group("kill-matrix")]
+# Runs at once: twice the processors, as a run waits about as much as it computes.
+RUNS_AT_ONCE = 2 * (os.cpu_count() or 2)
+LIFECYCLE = "test_lifecycle.py"
 
 VARIANT_CASES = [(p, v) for p in sorted(installed()) for v in variants(get_profile(p))]
 CASES = [(p, d) for p in sorted(installed()) for d in sorted(get_profile(p).mock.DEFECTS)]
+LIFECYCLE_CASES = [(p, d) for p, d in CASES if get_profile(p).mock.DEFECTS[d].lifecycle]
+NOTE = (
+    "Written by `make test`: each defect's run had the tests of the requirements it declares "
+    "(`--req`); `make kill-matrix` runs the whole suite for each (docs/kill-matrix.md).\n\n"
+)
 
 
 @pytest.fixture(scope="module")
 def matrices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str | None, Run]]:
-    """Each profile's matrix, run once and written to reports/kill-matrix/<profile>.md."""
-    found: dict[str, dict[str | None, Run]] = {}
+    """Every profile's matrix, run once and written to reports/kill-matrix/<profile>.md."""
+    profiles = [get_profile(name) for name in sorted(installed())]
+    work = tmp_path_factory.mktemp("kill-matrix")
+    found = kill_matrices(profiles, work, workers=RUNS_AT_ONCE, selected=True)
     out = ROOT / "reports" / "kill-matrix"
     out.mkdir(parents=True, exist_ok=True)
-    for name in sorted(installed()):
-        profile = get_profile(name)
-        found[name] = kill_matrix(profile, tmp_path_factory.mktemp(f"kill-matrix-{name}"))
-        (out / f"{name}.md").write_text(markdown(profile, found[name]), encoding="utf-8")
+    for profile in profiles:
+        text = NOTE + markdown(profile, found[profile.name])
+        (out / f"{profile.name}.md").write_text(text, encoding="utf-8")
     return found
 
 
@@ -51,6 +67,7 @@ def test_every_defect_names_requirements_of_its_catalogue(profile):
         assert not unknown, f"{name}: {sorted(unknown)}"
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("profile", sorted(installed()))
 def test_clean_mock_is_all_green(matrices, profile):
     clean = matrices[profile][None]
@@ -59,6 +76,7 @@ def test_clean_mock_is_all_green(matrices, profile):
     )
 
 
+@pytest.mark.system
 @pytest.mark.parametrize(("profile", "defect"), CASES)
 def test_defect_is_killed(matrices, profile, defect):
     run = matrices[profile][defect]
@@ -74,6 +92,19 @@ def test_defect_is_killed(matrices, profile, defect):
     assert not also, f"defect {defect!r}: its declaration names {also} too, not red here"
 
 
+@pytest.mark.system
+@pytest.mark.parametrize(("profile", "defect"), LIFECYCLE_CASES)
+def test_the_state_machine_alone_kills_the_defect(matrices, profile, defect):
+    run = matrices[profile][defect]
+    broken = get_profile(profile).mock.DEFECTS[defect].broken
+    alone = run.red_by_file.get(LIFECYCLE, {})
+    assert broken & set(alone), (
+        f"{profile} machine alone, defect {defect!r}: none of {sorted(broken)} red; red: "
+        f"{alone}\n{run.output_tail}"
+    )
+
+
+@pytest.mark.system
 @pytest.mark.parametrize(("profile", "variant"), VARIANT_CASES)
 def test_conforming_variant_is_green(matrices, profile, variant):
     run = matrices[profile][variant]
@@ -83,6 +114,7 @@ def test_conforming_variant_is_green(matrices, profile, variant):
     )
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("profile", sorted(installed()))
 def test_every_must_and_should_requirement_is_killable(matrices, profile):
     missed = unkilled(get_profile(profile), matrices[profile])
@@ -92,6 +124,7 @@ def test_every_must_and_should_requirement_is_killable(matrices, profile):
     )
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("profile", sorted(installed()))
 def test_matrix_is_written(matrices, profile):
     table = (Path(ROOT) / "reports" / "kill-matrix" / f"{profile}.md").read_text(encoding="utf-8")

@@ -14,9 +14,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from standalone import ROOT, WSCONFORM, clean_env, run_pytest, standalone_mock
 
 from wsconform.config import LIVE_WORKERS
+
+pytestmark = pytest.mark.system
 
 
 def results(reports: Path, profile: str = "paradex") -> dict:
@@ -43,6 +46,7 @@ def assert_errored_not_failed(document: dict, reason: str) -> list[dict]:
     return errored
 
 
+@pytest.mark.timed
 def test_a_server_that_stops_answering_mid_run_is_an_error(tmp_path):
     key, reports = tmp_path / "key.pem", tmp_path / "reports"
     with standalone_mock("paradex", "--key-file", str(key)) as mock:
@@ -86,6 +90,7 @@ def test_a_test_time_limit_far_too_small_is_an_error_naming_the_wait(tmp_path):
     assert "waiting for a token's exp" in errored[0]["message"], errored[0]["message"]
 
 
+@pytest.mark.timed
 def test_a_hanging_token_command_is_an_error_said_once(tmp_path):
     key, reports = tmp_path / "key.pem", tmp_path / "reports"
     hang = tmp_path / "hang"

@@ -62,6 +62,7 @@ def test_every_profile_has_a_live_defect():
     assert set(LIVE_DEFECT) == set(installed())
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("profile", sorted(installed()))
 def test_a_defect_turns_the_live_run_red_with_default_settings(profile, tmp_path):
     defect, requirement = LIVE_DEFECT[profile]
@@ -108,6 +109,7 @@ def token_endpoint(tmp_path):
     server.server_close()
 
 
+@pytest.mark.system
 def test_oauth_and_static_tokens_drive_a_live_run(token_endpoint, tmp_path):
     """Valid tokens from a token endpoint, an expired one given statically; the kinds neither
     can give (short-lived) SKIP naming the option that would enable them. No secret leaks."""
@@ -133,6 +135,7 @@ def test_oauth_and_static_tokens_drive_a_live_run(token_endpoint, tmp_path):
     assert "--client-secret=" in done.stdout  # the header says where it came from, masked
 
 
+@pytest.mark.system
 def test_insecure_is_said_loudly(tmp_path):
     key, reports = tmp_path / "key.pem", tmp_path / "reports"
     tls = ["--tls", "--ca-out", str(tmp_path / "ca.pem")]

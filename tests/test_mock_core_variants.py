@@ -120,6 +120,7 @@ def test_extra_member_adds_one_undocumented_member_to_every_json_object(value):
         assert (frame.get(name) == extra) is (value == "yes"), frame
 
 
+@pytest.mark.system
 def test_cli_mock_serves_a_chosen_variant(tmp_path):
     """`wsconform mock --variant compression=deflate`, standalone, says so and compresses."""
     args = ["--variant", "compression=deflate", "--key-file", str(tmp_path / "key.pem")]

@@ -38,6 +38,8 @@ from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
 from wsconform.profiles import get_profile, installed
 
+pytestmark = pytest.mark.system
+
 OP_TIMEOUT = 5.0  # any one awaited reply, as the suite's default --op-timeout
 # Growth over the warmed-up mock: ~3x the most seen (20 MiB, after 40 MB of megabyte messages:
 # the allocator keeps some); kept sockets show in the descriptor count first.

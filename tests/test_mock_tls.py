@@ -112,6 +112,7 @@ def test_cli_plain_port_without_tls_is_a_usage_error(capsys: pytest.CaptureFixtu
     assert "--plain-port needs --tls" in capsys.readouterr().err
 
 
+@pytest.mark.system
 def test_cli_mock_tls_prints_ready_lines_and_writes_the_ca(tmp_path: Path) -> None:
     """`wsconform mock --tls --plain-port` announces both URLs and the CA, which the mock uses."""
     ca_file = tmp_path / "ca.pem"

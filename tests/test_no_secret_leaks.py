@@ -36,6 +36,7 @@ def test_every_profile_is_searched():
     assert set(DEFECT) == set(installed())
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("profile", sorted(DEFECT))
 def test_no_planted_token_appears_in_any_output(profile: str, tmp_path: Path) -> None:
     key, log, reports = tmp_path / "key.pem", tmp_path / "minted.log", tmp_path / "reports"

@@ -205,6 +205,7 @@ def test_the_substitutions_are_few_explained_and_all_used(tmp_path):
     assert used == {option for _, option, _, _ in SUBSTITUTIONS}
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("server", sorted(SERVERS))
 @pytest.mark.parametrize("profile", sorted(HEADINGS))
 def test_readme_staging_command_is_green(profile, server, tmp_path):
@@ -256,6 +257,7 @@ def nightly_run_line() -> tuple[list[str], dict[str, str]]:
     return shlex.split(runs[0], comments=True), env
 
 
+@pytest.mark.system
 def test_nightly_example_runs_a_real_suite_with_real_options(real_options, tmp_path):
     words, env = nightly_run_line()
     assert words[0] == ".venv/bin/pytest"
@@ -266,6 +268,7 @@ def test_nightly_example_runs_a_real_suite_with_real_options(real_options, tmp_p
     assert env and not twins - real_options, twins - real_options
 
 
+@pytest.mark.system
 def test_every_option_in_the_staging_commands_is_real(real_options, tmp_path):
     text = section(README.read_text(encoding="utf-8"), "## Run against staging")
     commands = [command_words(block) for block in fenced_blocks(text, "sh")]

@@ -19,6 +19,8 @@ from standalone import ROOT, clean_env, run_pytest, standalone_mock
 from wsconform import jwt_forge, provenance
 from wsconform.redact import mask
 
+pytestmark = pytest.mark.system
+
 FORGED = "test_invalid_token_is_rejected_with_40111[bad-signature]"
 USABLE = "test_connection_stays_usable_after_rejection"
 FUZZED = "test_no_fuzzed_token_authenticates"

@@ -52,6 +52,7 @@ def requirements(profile: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.system
 def test_req_runs_exactly_the_tests_naming_those_ids(tmp_path: Path) -> None:
     everything, none_dropped = collected()
     assert none_dropped == 0
@@ -72,6 +73,7 @@ def test_req_runs_exactly_the_tests_naming_those_ids(tmp_path: Path) -> None:
         assert deselected == len(everything) - len(expected)  # reported, as -k reports them
 
 
+@pytest.mark.system
 def test_an_unknown_requirement_id_is_one_line_and_exit_2() -> None:
     done = run_pytest("suites/paradex", "--profile", "paradex", "--req", "PDX-REJ-03,PDX-NOPE-99")
     assert done.returncode == 2
@@ -82,6 +84,7 @@ def test_an_unknown_requirement_id_is_one_line_and_exit_2() -> None:
     ]
 
 
+@pytest.mark.system
 def test_requirements_lists_the_catalogue_and_its_tests_without_running_anything() -> None:
     done = requirements("paradex")
     assert done.returncode == 0, done.stderr
@@ -111,6 +114,7 @@ def test_a_requirement_no_test_names_is_listed_as_such() -> None:
                             "    test:   none: no test names this requirement")  # fmt: skip
 
 
+@pytest.mark.system
 @pytest.mark.parametrize("profile", ["zenith", "ethgas-op"])
 def test_every_profile_lists(profile: str) -> None:
     done = requirements(profile)

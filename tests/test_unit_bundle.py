@@ -80,6 +80,7 @@ def prune(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+@pytest.mark.system
 def test_prune_keeps_the_newest_of_each_profile_and_says_what_it_removed(
     certification: Path,
 ) -> None:
@@ -103,6 +104,7 @@ def test_prune_keeps_the_newest_of_each_profile_and_says_what_it_removed(
     assert again.stdout.startswith("wsconform prune: 0 bundles removed")
 
 
+@pytest.mark.system
 def test_prune_defaults_to_five_and_refuses_to_keep_none(certification: Path) -> None:
     assert prune("--keep", "0", "--report-dir", certification.parent).returncode == 2
     assert len(bundle.bundles(certification)["paradex"]) == len(STAMPS) + 1
@@ -111,6 +113,7 @@ def test_prune_defaults_to_five_and_refuses_to_keep_none(certification: Path) ->
     assert [len(v) for v in bundle.bundles(certification).values()] == [1, 5, 5]
 
 
+@pytest.mark.system
 def test_prune_with_no_bundles_yet_removes_nothing(tmp_path: Path) -> None:
     done = prune("--report-dir", tmp_path)
     assert done.returncode == 0 and done.stdout.startswith("wsconform prune: 0 bundles removed")

@@ -80,6 +80,7 @@ def test_expect_returns_match_and_leaves_others_pending(
     assert s.pending() == []
 
 
+@pytest.mark.timed
 def test_expect_timeout_names_what_was_awaited(
     paradex: MockServer, open_session: Callable[..., ProbeSession]
 ) -> None:
@@ -115,6 +116,7 @@ def test_peer_close_raises_peer_closed_with_code(open_session: Callable[..., Pro
         server.stop()
 
 
+@pytest.mark.timed
 def test_unreachable_target_fails_fast_with_url() -> None:
     """Connecting where nothing listens raises TargetUnreachable quickly, naming the URL."""
     with socket.socket() as sock:

@@ -380,6 +380,7 @@ def test_redirect_is_not_followed(endpoint: Endpoint, redactor: Redactor) -> Non
     assert len(endpoint.seen) == 1
 
 
+@pytest.mark.timed
 def test_connection_refused_is_quick(redactor: Redactor) -> None:
     """Nothing listening: TokenSourceError naming the URL, at once."""
     with socket.socket() as bound:  # bound, not listening: connections are refused
@@ -392,6 +393,7 @@ def test_connection_refused_is_quick(redactor: Redactor) -> None:
     assert time.monotonic() - start < 1.0
 
 
+@pytest.mark.timed
 def test_silent_server_times_out(redactor: Redactor) -> None:
     """A server that accepts but never answers: TokenSourceError soon after the timeout."""
     with socket.socket() as silent:  # the kernel completes connections; nobody ever reads them

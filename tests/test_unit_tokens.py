@@ -51,6 +51,7 @@ def redactor() -> Redactor:
     return Redactor()
 
 
+@pytest.mark.timed
 def test_exit_zero_prints_a_token(tmp_path: Path, redactor: Redactor) -> None:
     """Exit 0 with one line on stdout gives a Token with that value (args passed through)."""
     source = CommandTokens(command(tmp_path, 'echo "tok-$1-$2-abcdef0123"'), redactor)
@@ -109,6 +110,7 @@ def test_empty_output_is_an_error(tmp_path: Path, redactor: Redactor) -> None:
         CommandTokens(command(tmp_path, "true"), redactor).get("valid")
 
 
+@pytest.mark.timed
 def test_slow_command_times_out_quickly(tmp_path: Path, redactor: Redactor) -> None:
     """A command slower than the timeout raises TokenSourceError soon after the timeout."""
     pidfile = tmp_path / "pid"

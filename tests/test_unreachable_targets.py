@@ -11,6 +11,8 @@ import pytest
 from hostile import BEHAVIOURS, REFUSING, closed_port_url, hostile_server
 from standalone import run_pytest, standalone_mock
 
+pytestmark = [pytest.mark.system, pytest.mark.timed]
+
 OP_TIMEOUT = 1.0
 # pytest's own start-up is most of it: the preflight waits one op timeout at most.
 BOUND_SECONDS = 20.0

@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from standalone import ROOT, clean_env, run_pytest
 
+pytestmark = pytest.mark.system
+
 
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """`wsconform ...` from this checkout (the console script may import another)."""

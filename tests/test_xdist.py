@@ -8,7 +8,10 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from standalone import run_pytest
+
+pytestmark = pytest.mark.system
 
 TESTS = Path(__file__).resolve().parent
 

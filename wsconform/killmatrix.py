@@ -7,6 +7,10 @@ test catches is a check the suite lacks; a variant (a choice the docs allow) tha
 red is a false alarm.
 
     python -m wsconform.killmatrix [--out docs/kill-matrix.md]     (make kill-matrix)
+
+`make test` runs a lighter matrix (`selected=True`): the clean mock and each variant still get
+the whole suite (anything may go red there), but each defect gets only the tests of the
+requirements it declares it breaks (`--req`), which is what proves it killed.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from wsconform.config import without_settings
 from wsconform.layout import DATA
 from wsconform.profiles.base import Profile
+from wsconform.report.rollup import TestResult, roll_up
 from wsconform.requirements import Level, catalogue
 
 RED = ("FAIL", "WARN", "ERROR")
@@ -39,6 +44,9 @@ class Run:
     red_requirements: dict[str, str]  # requirement id → FAIL / WARN / ERROR
     seconds: float
     output_tail: str
+    # test file → the requirements its tests alone turn red (the roll-up of their records only):
+    # what a lifecycle machine found, whatever the other tests of the run found.
+    red_by_file: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def run_suite(
@@ -73,6 +81,11 @@ def run_suite(
             f"{profile.name} run with defect {defect} wrote no results:\n{done.stdout[-3000:]}"
         )
     results = json.loads(results_file.read_text(encoding="utf-8"))
+    tests = [TestResult(**t) for t in results["tests"]]
+    by_file: dict[str, list[TestResult]] = {}
+    for test in tests:
+        by_file.setdefault(Path(test.nodeid.split("::")[0]).name, []).append(test)
+    judged = catalogue(profile.name)
     return Run(
         defect=defect or variant,
         exit_code=done.returncode,
@@ -82,6 +95,12 @@ def run_suite(
         },
         seconds=results["finished"] - results["started"],
         output_tail=done.stdout[-3000:],
+        red_by_file={
+            name: {
+                r.requirement.id: r.verdict.value for r in roll_up(judged, own) if r.verdict in RED
+            }
+            for name, own in by_file.items()
+        },
     )
 
 
@@ -91,22 +110,40 @@ def variants(profile: Profile) -> list[str]:
     return [f"{key}={value}" for key, values in sorted(offered.items()) for value in values[1:]]
 
 
-def kill_matrix(
-    profile: Profile, work_dir: Path, workers: int | None = None
-) -> dict[str | None, Run]:
-    """The clean run (key None), one run per defect and one per variant (key KEY=VALUE), in
-    parallel."""
-    defects: list[str | None] = [None, *sorted(profile.mock.DEFECTS)]
-    workers = workers or os.cpu_count() or 2
+def kill_matrices(
+    profiles: Sequence[Profile], work_dir: Path, workers: int | None = None, selected: bool = False
+) -> dict[str, dict[str | None, Run]]:
+    """Each profile's matrix: its clean run (key None), one run per defect and one per variant
+    (key KEY=VALUE), every profile's runs in one pool of `workers` (in work_dir/<profile>/).
+    `selected`: a defect's run is the tests of the requirements it declares (see the module's
+    docstring), and its red requirements are only those."""
+    cases = [
+        (profile, case)
+        for profile in profiles
+        for case in [None, *sorted(profile.mock.DEFECTS), *variants(profile)]
+    ]
 
-    def one(case: str | None) -> Run:
+    def one(job: tuple[Profile, str | None]) -> Run:
+        profile, case = job
+        where = work_dir / profile.name / (case or "clean").replace("=", "-")
         if is_variant(case):  # a variant runs with the default op timeout
-            return run_suite(profile, None, work_dir / case.replace("=", "-"), 5.0, variant=case)
-        return run_suite(profile, case, work_dir / (case or "clean"))
+            return run_suite(profile, None, where, 5.0, variant=case)
+        if not (selected and case):
+            return run_suite(profile, case, where)
+        broken = profile.mock.DEFECTS[case].broken
+        run = run_suite(profile, case, where, args=("--req", ",".join(sorted(broken))))
+        # A selected test may name other requirements, whose other tests did not run.
+        reds = {req: verdict for req, verdict in run.red_requirements.items() if req in broken}
+        return replace(run, red_requirements=reds)
 
-    cases = [*defects, *variants(profile)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(zip(cases, pool.map(one, cases), strict=True))
+    # The whole-suite runs first: the longest, they would otherwise end last, alone.
+    order = sorted(cases, key=lambda job: selected and job[1] in job[0].mock.DEFECTS)
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+        done = dict(zip(order, pool.map(one, order), strict=True))
+    return {
+        profile.name: {case: done[p, case] for p, case in cases if p is profile}
+        for profile in profiles
+    }
 
 
 def is_variant(case: str | None) -> bool:
@@ -193,10 +230,10 @@ def main() -> int:
         "every profile's suite on its mock, clean, with each defect switched on, and with each "
         "conforming variant chosen (a variant must stay green).\n"
     ]
+    profiles = [get_profile(name) for name in installed()]
     with tempfile.TemporaryDirectory() as work:
-        for name in installed():
-            profile = get_profile(name)
-            sections.append(markdown(profile, kill_matrix(profile, Path(work) / name)))
+        matrices = kill_matrices(profiles, Path(work))
+    sections += [markdown(profile, matrices[profile.name]) for profile in profiles]
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(sections), encoding="utf-8")
     print(f"kill matrix written to {args.out}")

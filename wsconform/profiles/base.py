@@ -51,7 +51,7 @@ class Profile:
     volatile: tuple[str, ...] = ()
     # Endpoints besides the main one, each for a rule it alone can provoke (--extra-endpoint
     # NAME=URL live; the embedded mock serves its own): name → what a live one must do.
-    extra_endpoints: Mapping[str, str] = field(default_factory=dict)
+    extra_endpoints: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def schema_vendor(self) -> str:

@@ -37,6 +37,10 @@ DEFECTS: dict[str, Defect] = {
     "unsubscribe-keeps-data": Defect(
         "data keeps flowing after an unsubscribe", "EOP-SUB-02", lifecycle=True
     ),
+    "relogin-after-expiry-refused": Defect(
+        "once a connection's token has expired, a login with a refreshed one is refused",
+        "EOP-EXP-03",
+    ),
     "private-channels-silent": Defect(
         "private subscriptions are acked but never publish",
         "EOP-AUTH-02",

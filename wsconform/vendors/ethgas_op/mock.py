@@ -201,8 +201,11 @@ class EthgasOpMock(MockApp):
     def login(self, conn: Connection, args: list[Any]) -> Message:
         arg = args[0] if args else None
         token = arg.get("accessToken") if isinstance(arg, dict) else None
+        expired = conn.identity is not None and conn.identity.expires_at <= self.clock.now()
         try:
             identity = self.verify(token)
+            if expired and self.defect("relogin-after-expiry-refused"):
+                raise Rejected("this connection's login has expired")
         except Rejected:
             return self.ack(protocol.LOGIN, conn, AUTH_FAILED, AUTH_FAILED_MSG)
         conn.identity = identity
