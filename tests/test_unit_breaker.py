@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wsconform.plugin import Breaker
+from wsconform.run import Breaker
 
 
 def test_three_unanswered_tests_in_a_row_trip_it_with_their_reasons() -> None:

@@ -3,13 +3,17 @@ checked, with where each value came from and secrets masked."""
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from wsconform.config import (
     LIVE_WORKERS,
     SETTINGS,
     ConfigError,
+    Settings,
     add_options,
+    as_options,
     env_name,
     option_name,
     resolve,
@@ -152,6 +156,16 @@ def test_unusable_settings_are_refused(given, message):
 def test_an_extra_endpoint_the_profile_declares_reaches_the_settings():
     given = options(profile="paradex", extra_endpoint=["geo-blocked=wss://x/geo/v1"])
     assert resolve(given, environ={}).extra_endpoints == {"geo-blocked": "wss://x/geo/v1"}
+
+
+def test_as_options_gives_a_fresh_run_the_same_settings():
+    given = Settings(
+        profile="paradex", op_timeout=1.0, insecure=True, req=("PDX-REJ-01", "PDX-REJ-02")
+    )
+    parser = argparse.ArgumentParser()
+    add_options(parser.add_argument)
+    parsed = parser.parse_args(as_options(given))
+    assert resolve(lambda name: getattr(parsed, f"wsconform_{name}"), environ={}) == given
 
 
 def test_ca_file_and_insecure_contradict(tmp_path):

@@ -32,19 +32,20 @@ import pytest
 from wsconform import __version__, replay
 from wsconform.config import (
     ConfigError,
+    Settings,
     add_options,
     resolve,
     without_settings,
 )
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
-from wsconform.mock.server import CannotListen, MockContext, MockServer, UnknownDefect
+from wsconform.mock.server import CannotListen, MockServer, UnknownDefect
 from wsconform.mock.tls import MockTLS
 from wsconform.profiles import get_profile, installed
 from wsconform.redact import Redactor
 from wsconform.report import allure_html, baseline, bundle, matrix
 from wsconform.requirements import Catalogue, catalogue
-from wsconform.target import EmbeddedTarget, client_tls, embedded_from
+from wsconform.target import EmbeddedTarget, client_tls, embedded_from, mock_context
 from wsconform.token_config import configured_tokens
 from wsconform.tokens import RedactingSource
 
@@ -230,15 +231,13 @@ def mock(args: argparse.Namespace) -> int:
     malformed = [item for item in args.variant if "=" not in item]
     if malformed:
         args.usage_error(f"--variant {malformed[0]!r}: expected KEY=VALUE (see --list-variants)")
-    clock = MockClock()
-    ctx = MockContext(
-        clock=clock,
-        issuer=TokenIssuer.from_key_file(
-            clock, Path(args.key_file), lifetime=profile.token_lifetime
-        ),
-        defect=args.defect,
-        variant=dict(item.split("=", 1) for item in args.variant),
+    settings = Settings(
+        profile=profile.name,
+        mock_defect=args.defect,
+        mock_variant=tuple(args.variant),
+        mock_key_file=args.key_file,
     )
+    ctx = mock_context(profile, settings)
     tls = MockTLS() if args.tls else None
     try:
         server = MockServer(

@@ -262,6 +262,23 @@ def option_name(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+def as_options(s: Settings) -> list[str]:
+    """The command-line options that give a fresh run these settings (those not at their
+    default): what a run started from this one passes (the kill matrix's)."""
+    options: list[str] = []
+    for f in SETTINGS:
+        value = getattr(s, f.name)
+        if value == f.default:
+            continue
+        if f.metadata["kind"] is bool:
+            options.append(option_name(f.name))
+        elif f.metadata["many"]:
+            options += [part for item in value for part in (option_name(f.name), str(item))]
+        else:
+            options += [option_name(f.name), str(value)]
+    return options
+
+
 def env_name(name: str) -> str:
     return ENV_PREFIX + name.upper()
 

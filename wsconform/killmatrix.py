@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from wsconform.config import without_settings
+from wsconform.config import Settings, as_options, without_settings
 from wsconform.layout import DATA
 from wsconform.profiles.base import Profile
 from wsconform.report.rollup import TestResult, roll_up
@@ -58,21 +58,24 @@ def run_suite(
     module: str = "",
     hypothesis_profile: str = "ci",
     args: Sequence[str] = (),
+    req: Sequence[str] = (),
 ) -> Run:
-    """One pytest process: the profile's suite (or only its test `module`, a file name) on its
-    embedded mock, with `defect` switched on or `variant` (KEY=VALUE) chosen, under
-    `hypothesis_profile`, with pytest's further `args`."""
+    """One pytest process: the profile's suite (or only its test `module`, a file name, or only
+    the tests of the requirements `req`) on its embedded mock, with `defect` switched on or
+    `variant` (KEY=VALUE) chosen, under `hypothesis_profile`, with pytest's further `args`."""
+    settings = Settings(
+        profile=profile.name,
+        report_dir=str(report_dir),
+        op_timeout=op_timeout,
+        signing_key=str(report_dir / "signing-key.pem"),
+        mock_defect=defect,
+        mock_variant=(variant,) if variant else (),
+        req=tuple(req),
+    )
     command = [
-        sys.executable, "-m", "pytest", str(profile.suite / module),
-        "--profile", profile.name, "--report-dir", str(report_dir), "--op-timeout", str(op_timeout),
-        "--signing-key", str(report_dir / "signing-key.pem"),
-        "-q", "-p", "no:cacheprovider", "--no-header",
+        sys.executable, "-m", "pytest", str(profile.suite / module), *as_options(settings),
+        "-q", "-p", "no:cacheprovider", "--no-header", *args,
     ]  # fmt: skip
-    if defect:
-        command += ["--mock-defect", defect]
-    if variant:
-        command += ["--mock-variant", variant]
-    command += args
     env = {**without_settings(os.environ), "HYPOTHESIS_PROFILE": hypothesis_profile}
     done = subprocess.run(command, cwd=DATA, capture_output=True, text=True, env=env, timeout=600)
     results_file = report_dir / profile.name / "results.json"
@@ -131,7 +134,7 @@ def kill_matrices(
         if not (selected and case):
             return run_suite(profile, case, where)
         broken = profile.mock.DEFECTS[case].broken
-        run = run_suite(profile, case, where, args=("--req", ",".join(sorted(broken))))
+        run = run_suite(profile, case, where, req=sorted(broken))
         # A selected test may name other requirements, whose other tests did not run.
         reds = {req: verdict for req, verdict in run.red_requirements.items() if req in broken}
         return replace(run, red_requirements=reds)

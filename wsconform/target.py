@@ -159,13 +159,18 @@ def start_embedded(
     )
 
 
-def embedded_from(profile: Profile, s: Settings) -> EmbeddedTarget:
-    """The profile's embedded mock as the settings want it: key file, defect, variants."""
+def mock_context(profile: Profile, s: Settings) -> MockContext:
+    """The profile's mock as the settings want it (key file, defect, variants): the embedded
+    mock of a run, and `wsconform mock`'s."""
     clock = MockClock()
     lifetime = profile.token_lifetime  # a fresh token lives as long as the docs say
     if s.mock_key_file:
         issuer = TokenIssuer.from_key_file(clock, Path(s.mock_key_file), lifetime=lifetime)
     else:
         issuer = TokenIssuer(clock, lifetime=lifetime)
-    ctx = MockContext(clock=clock, issuer=issuer, defect=s.mock_defect, variant=s.variants)
-    return start_embedded(profile, ctx, s.public_channel, s.private_channel)
+    return MockContext(clock=clock, issuer=issuer, defect=s.mock_defect, variant=s.variants)
+
+
+def embedded_from(profile: Profile, s: Settings) -> EmbeddedTarget:
+    """The profile's embedded mock, started, as the settings want it."""
+    return start_embedded(profile, mock_context(profile, s), s.public_channel, s.private_channel)
