@@ -24,30 +24,19 @@ import secrets
 import sys
 import time
 from pathlib import Path
-from typing import Any
-from unittest.mock import patch
+from typing import TYPE_CHECKING, Any
 
-import pytest
-
-from wsconform import __version__, replay
-from wsconform.config import (
-    ConfigError,
-    Settings,
-    add_options,
-    resolve,
-    without_settings,
-)
+from wsconform import __version__
+from wsconform.config import ConfigError, Settings, add_options, resolve, without_settings
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
-from wsconform.mock.server import CannotListen, MockServer, UnknownDefect
-from wsconform.mock.tls import MockTLS
 from wsconform.profiles import get_profile, installed
-from wsconform.redact import Redactor
-from wsconform.report import allure_html, baseline, bundle, matrix
-from wsconform.requirements import Catalogue, catalogue
-from wsconform.target import EmbeddedTarget, client_tls, embedded_from, mock_context
-from wsconform.token_config import configured_tokens
-from wsconform.tokens import RedactingSource
+
+if TYPE_CHECKING:
+    from wsconform.requirements import Catalogue
+
+# Each command imports what only it needs (pytest, the reports, the mock server) when it runs: a
+# token command such as `wsconform mint` runs once per token of a live run.
 
 DEFAULT_KEY_FILE = Path(".wsconform-mock-key.pem")
 
@@ -57,6 +46,10 @@ EXIT_CONFORMANT, EXIT_NONCONFORMANT, EXIT_NOT_RUN = 0, 1, 2
 
 
 def certify(args: argparse.Namespace) -> int:
+    import pytest
+
+    from wsconform.report import allure_html, matrix
+
     report_dir = Path(args.report_dir)
     allure_results = report_dir / "allure-results"
     # Every installed profile's suite (wsconform's own and any vendor package's), or --profile's.
@@ -99,16 +92,18 @@ def certify(args: argparse.Namespace) -> int:
     return code
 
 
-def exit_code(code: int | pytest.ExitCode) -> int:
+def exit_code(code: int) -> int:
     """pytest's exit status as the suite's: 0 conformant, 1 not, 2 the run could not be made."""
-    if code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        return int(code)  # 0 and 1 mean the same to both
+    if code in (EXIT_CONFORMANT, EXIT_NONCONFORMANT):  # pytest's OK and TESTS_FAILED
+        return int(code)
     if code != EXIT_NOT_RUN:  # 2 already said why (preflight, configuration)
         print(f"wsconform: the run could not be made (pytest exit {int(code)})", file=sys.stderr)
     return EXIT_NOT_RUN
 
 
 def verify(args: argparse.Namespace) -> int:
+    from wsconform.report import bundle
+
     public_key = Path(args.public_key) if args.public_key else None
     try:
         result = bundle.verify(bundle.resolve_latest(Path(args.bundle)), public_key)
@@ -139,6 +134,12 @@ REPLAY_SETTINGS = (
 
 
 def replay_test(args: argparse.Namespace) -> int:
+    from wsconform import replay
+    from wsconform.redact import Redactor
+    from wsconform.target import EmbeddedTarget, client_tls, embedded_from
+    from wsconform.token_config import configured_tokens
+    from wsconform.tokens import RedactingSource
+
     try:
         recorded = replay.load(Path(args.bundle), args.test_id)
         # The bundle's profile: the replay speaks the protocol the test spoke.
@@ -190,6 +191,8 @@ def replay_test(args: argparse.Namespace) -> int:
 
 
 def write_baseline(args: argparse.Namespace) -> int:
+    from wsconform.report import baseline
+
     try:
         documents = [json.loads(Path(p).read_text(encoding="utf-8")) for p in args.results]
         written = baseline.from_results(documents)
@@ -206,6 +209,8 @@ def write_baseline(args: argparse.Namespace) -> int:
 
 
 def compare(args: argparse.Namespace) -> int:
+    from wsconform.report import matrix
+
     try:
         columns = matrix.load([Path(p) for p in args.results])
     except matrix.MatrixError as exc:
@@ -217,6 +222,10 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def mock(args: argparse.Namespace) -> int:
+    from wsconform.mock.server import CannotListen, MockServer, UnknownDefect
+    from wsconform.mock.tls import MockTLS
+    from wsconform.target import mock_context
+
     if args.plain_port is not None and not args.tls:
         args.usage_error("--plain-port needs --tls (without TLS --port is already plain ws://)")
     profile = get_profile(args.profile)
@@ -282,6 +291,12 @@ def mock(args: argparse.Namespace) -> int:
 
 def requirements(args: argparse.Namespace) -> int:
     """List the catalogue and the tests naming each requirement, from a collection-only run."""
+    from unittest.mock import patch
+
+    import pytest
+
+    from wsconform.requirements import catalogue
+
     profile = get_profile(args.profile)
     covering: dict[str, list[str]] = {}
 
@@ -327,6 +342,8 @@ def requirement_listing(cat: Catalogue, covering: dict[str, list[str]]) -> str:
 
 
 def prune(args: argparse.Namespace) -> int:
+    from wsconform.report import bundle
+
     if args.keep < 1:
         args.usage_error("--keep must be at least 1 (the latest link names the newest bundle)")
     root = Path(args.report_dir) / "certification"
