@@ -138,9 +138,8 @@ class Model:
     public: str
     private: str
     conns: list[Connection] = field(default_factory=list)
-    short_lived: list[Token] = field(
-        default_factory=list
-    )  # used in this example, to reuse and let expire
+    # The short-lived JWTs used in this example, to reuse and let expire.
+    short_lived: list[Token] = field(default_factory=list)
 
     def channel(self, private: bool) -> str:
         return self.private if private else self.public
