@@ -7,10 +7,9 @@ import pytest
 from wsconform.vendors.paradex import protocol
 from wsconform.vendors.paradex.checks import (
     auth_succeeded,
-    channel_confirmed,
     documented_auth_result,
     is_error_response,
-    is_result_response,
+    subscribe_succeeded,
 )
 
 
@@ -46,8 +45,13 @@ def test_private_channel_is_refused_before_auth(client, target, check, expect_no
 def test_public_channel_is_served_without_auth(client, target, check):
     c = client()
     reply = c.subscribe(target.public_channel)
-    is_result_response(check, "PDX-AUTH-04", reply, "public subscribe without auth succeeds")
-    channel_confirmed(check, "PDX-SUB-01", reply, target.public_channel, schema="subscribe-result")
+    subscribe_succeeded(
+        check,
+        "PDX-AUTH-04",
+        reply,
+        "public subscribe without auth succeeds",
+        channel=target.public_channel,
+    )
     with check.scope("PDX-AUTH-04", "public data arrives without auth"):
         data = c.data(target.public_channel)
     check.schema("PDX-SUB-01", data, "subscription-notification")
@@ -58,8 +62,7 @@ def test_authenticated_connection_gets_private_data(client, authenticate, target
     c = client()
     authenticate(c)
     reply = c.subscribe(target.private_channel)
-    is_result_response(check, "PDX-AUTH-05", reply, "private subscribe after auth succeeds")
-    check.schema("PDX-SUB-01", reply, "subscribe-result")
+    subscribe_succeeded(check, "PDX-AUTH-05", reply, "private subscribe after auth succeeds")
     with check.scope("PDX-AUTH-05", "private data arrives after auth"):
         data = c.data(target.private_channel)
     check.schema("PDX-AUTH-05", data, "subscription-notification")
