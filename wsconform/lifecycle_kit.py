@@ -21,7 +21,7 @@ from wsconform.tokens import Token, Tokens
 T = TypeVar("T")
 
 LIFETIME = 5.0  # seconds: a short-lived token's, so that a live run waits little (as test_expiry)
-REUSE_MARGIN = 600.0  # seconds: a kept token with less life than this left is replaced
+REUSE_MARGIN = 600.0  # seconds: by default, a kept token with less life left is replaced
 # Invalid tokens made from a valid one: what every profile's documents say a server refuses.
 FORGED: dict[str, Callable[[str], str]] = {
     "bad-signature": jwt_forge.bad_signature,
@@ -35,25 +35,31 @@ class TokenPool:
 
     Each new token is one more secret the run's redactor scans every frame for, and a shrinking
     run has hundreds of examples: so a valid, limited or expired token is kept (a valid one while
-    it has REUSE_MARGIN to live), and a forgery is made once per valid token. A short-lived token
-    is always new: its exp is the point. Get the test's pool with `TokenPool.of(tokens, clock)`.
+    it has `keep_for` seconds to live: REUSE_MARGIN, or less where the vendor's tokens live
+    less), and a forgery is made once per valid token. A short-lived token is always new: its
+    exp is the point. Get the test's pool with `TokenPool.of(tokens, clock)`.
     """
 
     _pools: ClassVar[weakref.WeakKeyDictionary[Tokens, TokenPool]] = weakref.WeakKeyDictionary()
 
-    def __init__(self, tokens: Tokens, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, tokens: Tokens, clock: Callable[[], float], keep_for: float = REUSE_MARGIN
+    ) -> None:
         self.tokens = tokens
         self.clock = clock
+        self.keep_for = keep_for
         self._kept: dict[str, Token] = {}
         self._forged: dict[tuple[str, str], str] = {}
         self._unavailable: set[str] = set()
 
     @classmethod
-    def of(cls, tokens: Tokens, clock: Callable[[], float]) -> TokenPool:
+    def of(
+        cls, tokens: Tokens, clock: Callable[[], float], keep_for: float = REUSE_MARGIN
+    ) -> TokenPool:
         """The pool of the test whose token source is `tokens` (one per test)."""
         pool = cls._pools.get(tokens)
         if pool is None:
-            pool = cls._pools[tokens] = cls(tokens, clock)
+            pool = cls._pools[tokens] = cls(tokens, clock, keep_for)
         return pool
 
     def get(self, kind: str, lifetime: float = LIFETIME) -> Token | None:
@@ -92,7 +98,7 @@ class TokenPool:
     def _fit(self, token: Token) -> bool:
         if token.kind == "expired" or token.expires_at is None:
             return True
-        return token.expires_at > self.clock() + REUSE_MARGIN
+        return token.expires_at > self.clock() + self.keep_for
 
 
 def surely_expired(token: Token, now: float, skew: float = 0.0) -> bool:

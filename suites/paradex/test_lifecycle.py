@@ -35,18 +35,15 @@ from wsconform.vendors.paradex.client import ParadexClient
 PICK = st.integers(min_value=0, max_value=model.MAX_CONNECTIONS - 1)  # which eligible connection
 
 
-class Pool(kit.TokenPool):
-    """The kit's pool, but a valid JWT is kept until a minute before its exp: Paradex JWTs live
-    5 minutes, less than the kit's REUSE_MARGIN, under which it would mint one for every use."""
-
-    def _fit(self, token: Token) -> bool:
-        return super()._fit(token) or (token.expires_at or 0.0) > self.clock() + 60.0
+# A valid JWT is kept until a minute before its exp: Paradex JWTs live 5 minutes, less than the
+# kit's REUSE_MARGIN, under which the pool would mint one for every use.
+KEEP_FOR = 60.0
 
 
 class ParadexLifecycle(LifecycleMachine):
     """Connections (≤2), authenticated or not, their subscriptions, and JWTs that expire."""
 
-    def __init__(self, env: LifecycleEnv, pool: Pool) -> None:
+    def __init__(self, env: LifecycleEnv, pool: kit.TokenPool) -> None:
         super().__init__(env)
         self.pool = pool
         self.check = env.check
@@ -295,5 +292,5 @@ class ParadexLifecycle(LifecycleMachine):
 
 @pytest.mark.req(*model.JUDGED)
 def test_the_auth_lifecycle_follows_the_documented_model(lifecycle_env: LifecycleEnv) -> None:
-    pool = Pool.of(lifecycle_env.tokens, lifecycle_env.target.clock)
+    pool = kit.TokenPool.of(lifecycle_env.tokens, lifecycle_env.target.clock, KEEP_FOR)
     run_lifecycle(lifecycle_env, lambda: ParadexLifecycle(lifecycle_env, pool))
