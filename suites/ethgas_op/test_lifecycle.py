@@ -2,17 +2,11 @@
 
 The model (wsconform.vendors.ethgas_op.model, from the catalogue and the docs, facts §2.1): each
 connection is entitled to private data (YES: after a valid login or session header, until the
-token's exp), forbidden it (NO: without either, or after a bad token's) or undecided (MAYBE:
-where the docs are silent, at expiry, after logout, after a failed login on an authenticated
-connection: the machine records what it sees). A close drops the connection; a close at expiry
-makes the next new connection's login the re-login (EOP-EXP-03).
-
-Every example starts as a client does, connected and subscribed to a public channel. Public
-channels and currentSlot are served whatever the state (EOP-AUTH-05); each arg of a subscribe is
-served (EOP-SUB-01), each arg of an unsubscribe ended and only those (EOP-SUB-02).
-Acks and refusals are recorded (EOP-SUB-04, EOP-AUTH-07, EOP-REJ-04, EOP-REJ-05, EOP-SUB-05,
-EOP-EXP-04). Every documented reply is schema-checked: login ack, query reply (EOP-ENV-01), data
-(EOP-SUB-03).
+token's exp), forbidden it (NO: without either, or after a bad token's) or undecided (MAYBE: the
+docs are silent, as at expiry or after logout: what the server does is recorded). Public
+channels and currentSlot are served in any state (EOP-AUTH-05); each arg of a subscribe is
+served (EOP-SUB-01), each arg of an unsubscribe ended and only those (EOP-SUB-02). Acks and
+refusals are recorded; every documented reply is schema-checked (EOP-ENV-01, EOP-SUB-03).
 """
 
 from __future__ import annotations
@@ -31,7 +25,6 @@ from wsconform.tokens import Token
 from wsconform.vendors.ethgas_op import checks, model, protocol
 from wsconform.vendors.ethgas_op.client import EthgasOpClient, is_data
 from wsconform.vendors.ethgas_op.model import GOOD_KINDS, MAX_CONNECTIONS, Access, Governs
-from wsconform.vendors.ethgas_op.protocol import PRIVATE_QUERIES, bearer, is_any_query_reply
 
 Conn = model.Conn[EthgasOpClient]
 INDEX = st.integers(0, MAX_CONNECTIONS - 1)
@@ -52,13 +45,6 @@ class OpLifecycle(LifecycleMachine):
 
     def model_state(self) -> str:
         return self.model.state()
-
-    def token(self, kind: str) -> Token | None:
-        """A token of `kind` (a source's kind, or a FORGED forgery of the valid token), or None
-        when the source cannot give it: the rule then does nothing."""
-        if kind in FORGED:
-            return Token(self.pool.forged(kind), kind, None)
-        return self.model.handed_out(kind, self.pool.get(kind))
 
     def conn(self, index: int, among: list[Conn] | None = None) -> Conn:
         return pick(self.model.conns if among is None else among, index)
@@ -88,7 +74,6 @@ class OpLifecycle(LifecycleMachine):
         timeout = 0.0 if self.env.target.embedded else None
         with self.check.scope(req, what):
             frame = c.client.data(channel, timeout)
-        self.check.passed(req, what)
         checks.data_documented(self.check, frame, f"a {channel} data frame")
 
     @contextlib.contextmanager
@@ -98,12 +83,11 @@ class OpLifecycle(LifecycleMachine):
         try:
             yield
         except PeerClosed as exc:
-            info = self.model.closed(c, closing)
+            info, s = self.model.closed(c, closing), c.client.session
             self.no_leak(c)
             if info is None:
                 self.check.failed(req, f"{what}: the connection stays open", "open", f"{exc}")
             else:
-                s = c.client.session
                 self.check.info(info, model.closed_by_server(c, what, s.close_code, s.close_reason))
         except ExpectTimeout as exc:
             self.check.failed(req, what, "the exchange to complete", f"{exc}")
@@ -117,11 +101,10 @@ class OpLifecycle(LifecycleMachine):
 
     def probe(self, c: Conn) -> None:
         """The private queries: answered {q, P} on YES, unanswered on NO, recorded on MAYBE."""
-        access = self.access(c)
-        req = self.model.judging(c)
+        access, req = self.access(c), self.model.judging(c)
         with self.acting(c, req, "the private queries", self.model.refusal(access)):
-            answers = c.client.ask(*PRIVATE_QUERIES)
-            served = [a for a in answers if is_any_query_reply(a)]
+            answers = c.client.ask(*protocol.PRIVATE_QUERIES)
+            served = [a for a in answers if protocol.is_any_query_reply(a)]
             if access is Access.YES:
                 checks.private_answers(self.check, req, served, f"{c.how} session")
             elif access is Access.NO:
@@ -136,7 +119,7 @@ class OpLifecycle(LifecycleMachine):
         """A new connection with the session header: YES for a good token; a bad one is refused
         at the upgrade or gives a NO connection (EOP-REJ-05 records which)."""
         try:
-            session = self.open(headers=bearer(token.value), refusal_expected=True)
+            session = self.open(headers=protocol.bearer(token.value), refusal_expected=True)
         except HandshakeRejected as exc:
             if kind in GOOD_KINDS:
                 what = f"the session header, {kind} token"
@@ -178,14 +161,10 @@ class OpLifecycle(LifecycleMachine):
             if len(self.model.conns) >= MAX_CONNECTIONS:
                 self.disconnect(pick)
             self.with_header(token, kind, header_req)
-        elif not self.model.conns:
-            return
-        elif kind in GOOD_KINDS:
+        elif self.model.conns and kind in GOOD_KINDS:
             self.login(self.conn(pick), token, kind)
-        else:
+        elif self.model.conns:
             self.refused_login(self.conn(pick), token, kind, login_req)
-
-    # -- rules -----------------------------------------------------------------------------------
 
     @initialize()
     def first_connection(self) -> None:
@@ -201,9 +180,7 @@ class OpLifecycle(LifecycleMachine):
     @precondition(lambda self: bool(self.model.conns))
     @rule(pick=INDEX)
     def disconnect(self, pick: int) -> None:
-        c = self.conn(pick)
-        self.model.conns.remove(c)
-        c.client.session.close()
+        self.model.disconnected(self.conn(pick)).session.close()
 
     @rule(
         pick=INDEX,
@@ -212,18 +189,21 @@ class OpLifecycle(LifecycleMachine):
         forgery=st.sampled_from(tuple(FORGED)),
     )
     def authenticate(self, pick: int, path: str, kind: str, forgery: str) -> None:
+        """A token of the drawn kind (forged: a FORGED forgery), if the source can give it."""
         kind = forgery if kind == "forged" else kind
-        token = self.token(kind)
+        if kind in FORGED:
+            token: Token | None = Token(self.pool.forged(kind), kind, None)
+        else:
+            token = self.model.handed_out(kind, self.pool.get(kind))
         if token is not None:
             self.use(token, kind, path, pick)
 
-    @precondition(lambda self: any(c.relogin for c in self.model.conns))
+    @precondition(lambda self: bool(self.model.relogins()))
     @rule(pick=INDEX)
     def relogin(self, pick: int) -> None:
         """After an expiry, a login with a refreshed token: on the connection if the server kept
         it open, else on a new one (EOP-EXP-03)."""
-        relogins = [c for c in self.model.conns if c.relogin]
-        self.login(self.conn(pick, relogins), self.pool.valid(), "valid")
+        self.login(self.conn(pick, self.model.relogins()), self.pool.valid(), "valid")
 
     @precondition(lambda self: bool(self.model.past_exp))
     @rule(pick=INDEX, path=st.sampled_from(model.PATHS))
@@ -244,9 +224,8 @@ class OpLifecycle(LifecycleMachine):
         channels = [self.model.channels[i] for i in which]
         args = [{"channel": ch} for ch in channels]
         access = self.access(c)
-        refusable = self.model.subscribing(c, channels, access)
-        closing = self.model.refusal(access) if refusable else None
-        with self.acting(c, self.model.public_req(access), "a subscribe", closing):
+        refusable, req, closing = self.model.subscribing(c, channels, access)
+        with self.acting(c, req, "a subscribe", closing):
             self.settle(c, fresh=True)
             answers = c.client.subscribe(*args)
             if not refusable:  # a refusal's answers are EOP-AUTH-07's
@@ -258,8 +237,7 @@ class OpLifecycle(LifecycleMachine):
                 governs, req = self.model.governs(c, channels, i, access, refusable)
                 flows = False
                 if governs is Governs.DATA:
-                    what = f"data on {channel!r}, arg {i + 1} of {len(channels)}, {c.note}"
-                    self.expect_data(c, channel, req, what)
+                    self.expect_data(c, channel, req, model.arg_what(channels, i, c.note))
                 elif governs is not Governs.REFUSED:
                     flows = bool(c.client.session.pending(is_data(channel)))
                     self.check.info(req, model.arg_seen(governs, c.note, flows))
@@ -270,8 +248,7 @@ class OpLifecycle(LifecycleMachine):
     def unsubscribe(self, pick: int, mask: int) -> None:
         """One unsubscribe frame: its args' data ends, the other subscriptions' goes on."""
         c = self.conn(pick, [c for c in self.model.conns if c.subs])
-        access = self.access(c)
-        ended = self.model.unsubscribing(c, mask)
+        access, ended = self.access(c), self.model.unsubscribing(c, mask)
         args = [{"channel": ch} for ch in ended]
         with self.acting(c, "EOP-SUB-02", "an unsubscribe"):
             answers = c.client.unsubscribe(*args)
@@ -279,10 +256,9 @@ class OpLifecycle(LifecycleMachine):
             self.no_leak(c)
             c.client.session.drain()  # data sent before the unsubscribe was handled
             self.settle(c)
-            for channel in ended:
-                pending = c.client.session.pending()
-                checks.nothing_after_unsubscribe(self.check, "EOP-SUB-02", pending, channel)
-                del c.subs[channel]
+            pending = c.client.session.pending()
+            checks.nothing_after_unsubscribe(self.check, "EOP-SUB-02", pending, ended)
+            self.model.unsubscribed(c, ended)
             for channel in self.model.still_flowing(c, access):
                 what = f"data on {channel!r}, still subscribed, goes on"
                 self.expect_data(c, channel, "EOP-SUB-02", what)
@@ -311,15 +287,12 @@ class OpLifecycle(LifecycleMachine):
         self.model.time_passed()
         for c in list(self.model.conns):
             if self.model.at_expiry(c, instant, self.env.target.clock()):
-                self.at_expiry(c)
-
-    def at_expiry(self, c: Conn) -> None:
-        with self.acting(c, "EOP-EXP-01", "at expiry"):
-            self.settle(c, fresh=True)
-            private = bool(c.client.session.pending(is_data(self.private)))
-            answers = c.client.ask(PRIVATE_QUERIES[0])
-            served = any(map(is_any_query_reply, answers))
-            self.check.info("EOP-EXP-01", model.after_expiry(c, private, served, answers))
+                with self.acting(c, "EOP-EXP-01", "at expiry"):
+                    self.settle(c, fresh=True)
+                    private = bool(c.client.session.pending(is_data(self.private)))
+                    answers = c.client.ask(protocol.PRIVATE_QUERIES[0])
+                    served = any(map(protocol.is_any_query_reply, answers))
+                    self.check.info("EOP-EXP-01", model.after_expiry(c, private, served, answers))
 
 
 @pytest.mark.req(*model.JUDGED)

@@ -96,7 +96,7 @@ def test_a_private_subscribe_after_expiry_means_nothing_to_resume(m: Model[str])
     c = logged_in(m, token(lifetime=5.0))
     c.subs = {PRIVATE: True}
     m.access(c, NOW + 5)
-    assert m.subscribing(c, [PRIVATE], Access.MAYBE) is True
+    assert m.subscribing(c, [PRIVATE], Access.MAYBE) == (True, "EOP-AUTH-05", None)
     assert m.logged_in(c, token()) is False
 
 
@@ -139,6 +139,9 @@ def test_a_close_at_expiry_makes_the_next_connection_the_re_login(m: Model[str])
     assert c not in m.conns
     assert m.connected("b").relogin is True
     assert m.connected("c").relogin is False
+    assert [r.client for r in m.relogins()] == ["b"]
+    assert m.disconnected(m.conns[0]) == "b"
+    assert m.relogins() == []
 
 
 def test_a_close_records_the_maybe_requirement_or_the_given_one(m: Model[str]) -> None:
@@ -150,11 +153,11 @@ def test_a_close_records_the_maybe_requirement_or_the_given_one(m: Model[str]) -
 def test_what_governs_each_arg_of_a_subscribe(m: Model[str]) -> None:
     frame = [PRIVATE, PUBLIC]
     yes = logged_in(m)
-    assert m.subscribing(yes, frame, Access.YES) is False
+    assert m.subscribing(yes, frame, Access.YES) == (False, "EOP-SUB-01", None)
     assert m.governs(yes, frame, 0, Access.YES, False) == (Governs.DATA, "EOP-AUTH-02")
     assert m.governs(yes, frame, 1, Access.YES, False) == (Governs.DATA, "EOP-SUB-01")
     no = m.connected("b")
-    assert m.subscribing(no, frame, Access.NO) is True
+    assert m.subscribing(no, frame, Access.NO) == (True, "EOP-AUTH-05", "EOP-AUTH-07")
     assert m.governs(no, frame, 0, Access.NO, True) == (Governs.REFUSED, "EOP-AUTH-04")
     assert m.governs(no, frame, 1, Access.NO, True) == (Governs.BESIDE, "EOP-SUB-05")
     assert m.governs(no, [PUBLIC], 0, Access.NO, False) == (Governs.DATA, "EOP-AUTH-05")
@@ -185,7 +188,7 @@ def test_an_unsubscribe_ends_its_picks_and_private_data_goes_on_only_on_yes(
     c.subs = {PUBLIC: True, PRIVATE: True, "blockBuilderUpdate": False}
     assert m.unsubscribing(c, 0b100) == ["blockBuilderUpdate"]
     assert m.unsubscribing(c, 0b1000) == [PUBLIC]  # no pick: the first
-    del c.subs["blockBuilderUpdate"]
+    m.unsubscribed(c, ["blockBuilderUpdate"])
     assert m.still_flowing(c, Access.YES) == [PUBLIC, PRIVATE]
     assert m.still_flowing(c, Access.MAYBE) == [PUBLIC]
 
@@ -224,6 +227,7 @@ def test_the_info_texts_are_stable() -> None:
         == "a public arg beside a private one, n: no data"
     )
     assert model.arg_seen(Governs.RECORD, "n", True) == "n: a private subscribe delivers"
+    assert model.arg_what(["a", "b"], 1, "n") == "data on 'b', arg 2 of 2, n"
 
 
 def test_the_frames_and_kinds_the_machine_samples() -> None:

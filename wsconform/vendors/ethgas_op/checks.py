@@ -117,13 +117,15 @@ def no_private_data(
 
 
 def nothing_after_unsubscribe(
-    check: Checker, req: str, frames: Sequence[Frame], channel: str
-) -> bool:
-    """No data on `channel` among `frames`, what arrived once its unsubscribe was handled."""
+    check: Checker, req: str, frames: Sequence[Frame], channels: Iterable[str]
+) -> None:
+    """No data on any of `channels` among `frames`, what arrived once their unsubscribe was
+    handled."""
     __tracebackhide__ = HIDE_CHECK_FRAMES
-    leaked = [f.data for f in frames if is_data(channel)(f.obj)]
-    what = f"no data on {channel!r} after unsubscribing it"
-    return none_of(check, req, leaked, what, expected="no data")
+    for channel in channels:
+        leaked = [f.data for f in frames if is_data(channel)(f.obj)]
+        what = f"no data on {channel!r} after unsubscribing it"
+        none_of(check, req, leaked, what, expected="no data")
 
 
 def header_refused(check: Checker, req: str, kind: str, status: int) -> None:

@@ -202,6 +202,11 @@ class Model(Generic[C]):
         self.conns.append(c)
         return c
 
+    def disconnected(self, c: Conn[C]) -> C:
+        """The client closed `c`: it is gone (the handle, to close it by)."""
+        self.conns.remove(c)
+        return c.client
+
     def closed(self, c: Conn[C], closing: str | None) -> str | None:
         """The server closed `c`: it is gone. The INFO requirement that records the close (the
         MAYBE state's, else `closing`), or None: the close fails the step's requirement."""
@@ -214,6 +219,10 @@ class Model(Generic[C]):
         return c.why
 
     # -- authentication ------------------------------------------------------------------------
+
+    def relogins(self) -> list[Conn[C]]:
+        """The connections whose next valid login is the re-login after an expiry."""
+        return [c for c in self.conns if c.relogin]
 
     @staticmethod
     def login_req(c: Conn[C]) -> str:
@@ -250,12 +259,16 @@ class Model(Generic[C]):
         """The requirement public data is judged by: EOP-SUB-01 on YES, else EOP-AUTH-05."""
         return "EOP-SUB-01" if access is Access.YES else "EOP-AUTH-05"
 
-    def subscribing(self, c: Conn[C], channels: list[str], access: Access) -> bool:
+    def subscribing(
+        self, c: Conn[C], channels: list[str], access: Access
+    ) -> tuple[bool, str, str | None]:
         """Before a subscribe to `channels`: whether it may be refused (a private arg without
-        YES)."""
+        YES), the requirement it is judged by (its public data's), and the INFO requirement a
+        close records (refusal)."""
         if self.private in channels:
             c.private_before = False  # a re-login's private data would no longer tell EXP-04
-        return self.private in channels and access is not Access.YES
+        refusable = self.private in channels and access is not Access.YES
+        return refusable, self.public_req(access), self.refusal(access) if refusable else None
 
     def governs(
         self, c: Conn[C], channels: list[str], i: int, access: Access, refusable: bool
@@ -284,6 +297,11 @@ class Model(Generic[C]):
         if self.private in ended:
             c.private_before = False
         return ended
+
+    @staticmethod
+    def unsubscribed(c: Conn[C], ended: list[str]) -> None:
+        for channel in ended:
+            del c.subs[channel]
 
     def still_flowing(self, c: Conn[C], access: Access) -> list[str]:
         """The channels still subscribed whose data must go on (EOP-SUB-02)."""
@@ -350,6 +368,11 @@ def private_refused(c: Conn[Any], answers: list[dict[str, Any]], private: str) -
 
 def closed_by_server(c: Conn[Any], what: str, code: int | None, reason: str | None) -> str:
     return f"{c.note}: {what}: the server closed the connection (code {code}, reason {reason!r})"
+
+
+def arg_what(channels: list[str], i: int, note: str) -> str:
+    """Data on arg `i` of a subscribe to `channels`, the connection in state `note`."""
+    return f"data on {channels[i]!r}, arg {i + 1} of {len(channels)}, {note}"
 
 
 def arg_seen(governs: Governs, note: str, flows: bool) -> str:
