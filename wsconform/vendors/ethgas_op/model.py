@@ -11,10 +11,18 @@ Each connection is entitled to private data (YES), forbidden it (NO) or undecide
   it lasts until the token's exp.
 - NO from the start without login or header (EOP-AUTH-04; EOP-AUTH-06 while another connection
   is logged in), and after a login or header with an invalid, expired or clock-expired token
-  (EOP-REJ-01/02/03, EOP-EXP-02), which never gets the documented success.
-- MAYBE where the docs are silent: at and after a token's expiry (EOP-EXP-01), after logout
-  (EOP-AUTH-08), after a failed login on an authenticated connection (EOP-REJ-08). A close at
-  expiry makes the next new connection's login the re-login (EOP-EXP-03).
+  (EOP-REJ-01/02/03, EOP-EXP-02), which never gets the documented success. An invalid header may
+  be refused at the upgrade instead (EOP-REJ-05 records which).
+- MAYBE where the docs are silent: at and after a token's expiry (EOP-EXP-01: private data goes
+  on, stops, or the connection closes), after logout (EOP-AUTH-08), after a failed login on an
+  authenticated connection (EOP-REJ-08). The machine records what it sees, and a close drops the
+  connection; a close at expiry makes the next new connection's login the re-login (EOP-EXP-03).
+
+Every example starts as a client does, connected and subscribed to a public channel. Public
+channels and currentSlot are served whatever the state (EOP-AUTH-05); each arg of a subscribe is
+served (EOP-SUB-01), each arg of an unsubscribe ended and only those (EOP-SUB-02). Acks and
+refusals are recorded (EOP-SUB-04, EOP-AUTH-07, EOP-REJ-04, EOP-SUB-05, EOP-EXP-04). Every
+documented reply is schema-checked: login ack, query reply (EOP-ENV-01), data (EOP-SUB-03).
 """
 
 from __future__ import annotations
@@ -44,8 +52,6 @@ PATHS = ("login", "header")
 FRAMES = [list(p) for n in (1, 2, 3) for p in itertools.permutations(range(3), n)]
 DOCS_PUBLIC = "blockBuilderUpdate"  # from the docs' subscribe example (facts §2.1)
 DOCS_PUBLIC_ELSE = "inclusionPreconfSaleUpdate"  # when the target's public channel is that one
-
-
 # The requirements the machine judges or records.
 JUDGED = (
     "EOP-AUTH-01",
