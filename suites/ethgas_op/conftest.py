@@ -12,7 +12,12 @@ from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.session import ExpectTimeout, PeerClosed, ProbeSession
 from wsconform.target import Target
 from wsconform.vendors.ethgas_op import protocol
-from wsconform.vendors.ethgas_op.checks import login_acked, no_private_answer, private_answers
+from wsconform.vendors.ethgas_op.checks import (
+    data_documented,
+    login_acked,
+    no_private_answer,
+    private_answers,
+)
 from wsconform.vendors.ethgas_op.client import EthgasOpClient, slot_sync_fell_back
 from wsconform.vendors.ethgas_op.protocol import (
     PRIVATE_QUERIES,
@@ -105,6 +110,6 @@ def expect_private(check: Checker, target: Target) -> Callable[..., None]:
         with check.scope(req, f"{what}: private data"):
             c.subscribe({"channel": target.private_channel})
             frame = c.data(target.private_channel)
-        check.schema("EOP-SUB-03", frame, "data-frame", what="a private data frame")
+        data_documented(check, frame, "a private data frame")
 
     return expect

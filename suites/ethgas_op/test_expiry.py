@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from wsconform.session import HandshakeRejected, PeerClosed
-from wsconform.vendors.ethgas_op.checks import no_login_success
+from wsconform.vendors.ethgas_op.checks import no_login_success, resumption_recorded
 from wsconform.vendors.ethgas_op.client import EthgasOpClient, is_data
 from wsconform.vendors.ethgas_op.protocol import PRIVATE_QUERIES, bearer, is_any_query_reply
 
@@ -59,11 +59,7 @@ def test_at_expiry_and_after_a_refreshed_login(
         again.session.drain()
         target.settle(again.session)
         resumed = bool(again.session.pending(is_data(target.private_channel)))
-        check.info(
-            "EOP-EXP-04",
-            "after the re-login, the earlier private subscription "
-            + ("delivers again" if resumed else "delivers nothing until subscribed anew"),
-        )
+        resumption_recorded(check, resumed)
     else:
         check.info("EOP-EXP-04", "the connection closed at expiry: nothing to resume")
     expect_private(

@@ -9,7 +9,7 @@ import pytest
 
 from wsconform import jwt_forge
 from wsconform.session import HandshakeRejected
-from wsconform.vendors.ethgas_op.checks import codes_documented, no_login_success
+from wsconform.vendors.ethgas_op.checks import codes_documented, header_refused, no_login_success
 from wsconform.vendors.ethgas_op.client import EthgasOpClient
 from wsconform.vendors.ethgas_op.protocol import bearer
 
@@ -66,8 +66,7 @@ def test_a_bad_session_header_does_not_authenticate(
     try:
         session = connect(headers=bearer(token), refusal_expected=True)
     except HandshakeRejected as exc:
-        check.info("EOP-REJ-05", f"session header, {kind} token: the upgrade got HTTP {exc.status}")
-        check.passed("EOP-REJ-03", f"session header, {kind} token: the upgrade is refused")
+        header_refused(check, "EOP-REJ-03", kind, exc.status)
         return
     check.info("EOP-REJ-05", f"session header, {kind} token: upgraded")
     expect_no_private("EOP-REJ-03", EthgasOpClient(session), f"session header, {kind} token")

@@ -17,6 +17,7 @@ from wsconform.vendors.ethgas_op.protocol import (
     SUCCESS,
     TEXT_PONG,
     Message,
+    is_data,
     is_event,
     is_login_success,
     is_private_reply,
@@ -98,3 +99,47 @@ def acks_recorded(
     per_arg = "one per arg" if len(acks) == len(args) else "not one per arg"
     as_sent = "as sent" if [a.get("arg") for a in acks] == list(args) else "not as sent"
     check.info(req, f"{op}: acks {shape}, {per_arg}, args {as_sent}")
+
+
+def data_documented(check: Checker, frame: Message, what: str) -> bool:
+    """A data frame is {e, E, s, P} (EOP-SUB-03)."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    return check.schema("EOP-SUB-03", frame, "data-frame", what=what)
+
+
+def no_private_data(
+    check: Checker, req: str, frames: Sequence[Frame], channel: str, what: str
+) -> bool:
+    """No data on the private `channel` and no private query reply among `frames`."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    leaked = [f.data for f in frames if is_data(channel)(f.obj) or is_private_reply(f.obj)]
+    return none_of(check, req, leaked, what, expected="no private data, no private query reply")
+
+
+def nothing_after_unsubscribe(
+    check: Checker, req: str, frames: Sequence[Frame], channels: Iterable[str]
+) -> None:
+    """No data on any of `channels` among `frames`, what arrived once their unsubscribe was
+    handled."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    for channel in channels:
+        leaked = [f.data for f in frames if is_data(channel)(f.obj)]
+        what = f"no data on {channel!r} after unsubscribing it"
+        none_of(check, req, leaked, what, expected="no data")
+
+
+def header_refused(check: Checker, req: str, kind: str, status: int) -> None:
+    """The session header with a bad `kind` token, refused at the upgrade: a pass of `req`; the
+    HTTP status recorded (EOP-REJ-05)."""
+    check.info("EOP-REJ-05", f"session header, {kind} token: the upgrade got HTTP {status}")
+    check.passed(req, f"session header, {kind} token: the upgrade is refused")
+
+
+def resumption_recorded(check: Checker, resumed: bool) -> None:
+    """After a re-login on the connection whose token expired, whether the private subscription
+    from before delivers again (recorded: EOP-EXP-04)."""
+    check.info(
+        "EOP-EXP-04",
+        "after the re-login, the earlier private subscription "
+        + ("delivers again" if resumed else "delivers nothing until subscribed anew"),
+    )
