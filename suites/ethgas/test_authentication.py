@@ -11,11 +11,12 @@ import pytest
 
 from wsconform.vendors.ethgas.checks import (
     auth_succeeded,
+    data_frame_shaped,
+    insufficient_permissions,
     not_refused,
-    refused_with,
     success_data,
 )
-from wsconform.vendors.ethgas.protocol import COMPANION_MEMBER, INSUFFICIENT_PERMISSIONS
+from wsconform.vendors.ethgas.protocol import COMPANION_MEMBER
 
 
 def success_form(reply: dict) -> str:
@@ -52,7 +53,7 @@ def test_an_unauthenticated_session_gets_public_data(client, target, check):
     not_refused(check, "ETH-AUTH-05", answers, "the public subscribe without login")
     with check.scope("ETH-AUTH-05", "public data arrives without login"):
         frame = c.data(target.public_channel)
-    check.schema("ETH-ENV-03", frame, "data-frame", what="a public data frame")
+    data_frame_shaped(check, frame, "a public data frame")
 
 
 @pytest.mark.req("ETH-AUTH-06", "ETH-AUTH-09", "ETH-ENV-02")
@@ -74,7 +75,7 @@ def test_an_authenticated_session_gets_private_data(client, authenticate, target
     not_refused(check, "ETH-AUTH-07", answers, "the private subscribe after login")
     with check.scope("ETH-AUTH-07", "private data arrives after login"):
         frame = c.data(target.private_channel)
-    check.schema("ETH-ENV-03", frame, "data-frame", what="a private data frame")
+    data_frame_shaped(check, frame, "a private data frame")
 
 
 @pytest.mark.req("ETH-AUTH-08", "ETH-AUTH-01", "ETH-AUTH-03", "ETH-ENV-02")
@@ -87,12 +88,8 @@ def test_a_token_without_the_permission_gets_403_on_a_private_channel(
     codes = expect_refused_subscribe(
         "ETH-AUTH-08", c, target.private_channel, "a private subscribe with a limited token"
     )
-    refused_with(
-        check,
-        "ETH-AUTH-08",
-        codes,
-        INSUFFICIENT_PERMISSIONS,
-        "the refusal carries 403 (Insufficient permissions)",
+    insufficient_permissions(
+        check, "ETH-AUTH-08", codes, "a private subscribe with a limited token"
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.ethgas.checks import auth_succeeded, not_refused
+from wsconform.vendors.ethgas.checks import auth_succeeded, expiry_event_shaped, not_refused
 from wsconform.vendors.ethgas.client import is_data, is_expiry_event
 
 LIFETIME = 5  # seconds: a short-lived token, so a live run waits only this long
@@ -31,7 +31,7 @@ def test_a_token_expired_event_arrives_and_private_data_stops(
     wait_past(token.expires_at)
     with check.scope("ETH-EXP-01", "a token_expired event at expiry"):
         event = c.expiry_event()
-    check.schema("ETH-EXP-01", event.obj, "token-expired", what="the token_expired event")
+    expiry_event_shaped(check, event.obj)
     c.session.take(lambda f: f.index < event.index)  # sent before the event: the token was live
     expect_no_data("ETH-EXP-02", c, private, "no private data after the token_expired event")
     frames = c.session.drain()

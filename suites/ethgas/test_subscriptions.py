@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from wsconform.vendors.ethgas.checks import refused_with
+from wsconform.vendors.ethgas.checks import data_frame_shaped, refused_with
 from wsconform.vendors.ethgas.protocol import INVALID_CHANNEL
 
 UNKNOWN_CHANNEL = "noSuchChannelUpdate"
@@ -21,7 +21,7 @@ def test_an_unsubscribe_ends_the_data(client, authenticate, target, check, expec
     subscribed = c.subscribe(channel)
     with check.scope("ETH-SUB-04", f"data on {channel!r} before the unsubscribe"):
         frame = c.data(channel)
-    check.schema("ETH-ENV-03", frame, "data-frame", what="a data frame")
+    data_frame_shaped(check, frame)
     unsubscribed = c.unsubscribe(channel)
     check.info("ETH-SUB-03", f"subscribe answered: {subscribed or 'nothing'}")
     check.info("ETH-SUB-03", f"unsubscribe answered: {unsubscribed or 'nothing'}")

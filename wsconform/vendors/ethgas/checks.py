@@ -11,6 +11,7 @@ from typing import Any
 
 from wsconform.checks import HIDE_CHECK_FRAMES, Checker
 from wsconform.vendors.ethgas.protocol import (
+    INSUFFICIENT_PERMISSIONS,
     INVALID_TOKEN,
     RATE_LIMITED,
     SUCCESS,
@@ -101,3 +102,32 @@ def refused_with(check: Checker, req: str, codes: list[Any], code: int, what: st
     return check.true(
         req, code in codes, what, expected=f"an error with code {code}", actual=codes or "no error"
     )
+
+
+def data_frame_shaped(
+    check: Checker, frame: Message, what: str = "a data frame", req: str = "ETH-ENV-03"
+) -> bool:
+    """A data frame is in the companion page's shape (its payload in `data`)."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    return check.schema(req, frame, "data-frame", what=what)
+
+
+def expiry_event_shaped(check: Checker, event: Message, req: str = "ETH-EXP-01") -> bool:
+    """The token_expired event is in the seed page's shape."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    return check.schema(req, event, "token-expired", what="the token_expired event")
+
+
+def insufficient_permissions(check: Checker, req: str, codes: list[Any], what: str) -> bool:
+    """A private subscribe with a token without the private permission is refused with 403."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    what = f"{what} is refused with 403 (Insufficient permissions)"
+    return refused_with(check, req, codes, INSUFFICIENT_PERMISSIONS, what)
+
+
+def closed_at_expiry(check: Checker, close_code: Any, req: str = "ETH-EXP-03") -> None:
+    """The connection closed at expiry: a miss, since the seed page re-authenticates on the same
+    socket (§ Re-authenticate)."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    what = "the socket stays open at expiry, for a login with a fresh token"
+    check.failed(req, what, "an open connection", f"closed ({close_code})")
