@@ -16,19 +16,22 @@ A failure on the embedded mock shrinks to a minimal sequence of steps, which hyp
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+import pytest
 from hypothesis import Phase, settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from wsconform import progress
 from wsconform.checks import Checker
+from wsconform.lifecycle_kit import FORGED, LIFETIME, REUSE_MARGIN
 from wsconform.profiles.base import Profile
 from wsconform.session import ExpectTimeout, Frame, Predicate, ProbeSession
 from wsconform.target import Target
-from wsconform.tokens import Tokens
+from wsconform.tokens import Token, Tokens
 
 # A lifecycle example is a sequence of steps, each a few round trips: a fifth of the hypothesis
 # profile's examples (ci: 20 sequences), each of at most STEPS steps.
@@ -217,3 +220,74 @@ def run_lifecycle(
         _exploring = None
         env.check.note(exploration.summary())
         progress.say(progress.WAITS, exploration.summary())
+
+
+class TokenPool:
+    """The tokens of one test, shared by its examples while they are fit for use.
+
+    Each new token is one more secret the run's redactor scans every frame for, and a shrinking
+    run has hundreds of examples: so a valid, limited or expired token is kept (a valid one while
+    it has `keep_for` seconds to live: REUSE_MARGIN, or less where the vendor's tokens live
+    less), and a forgery is made once per valid token. A short-lived token is always new: its
+    exp is the point. Get the test's pool with `TokenPool.of(tokens, clock)`.
+    """
+
+    _pools: ClassVar[weakref.WeakKeyDictionary[Tokens, TokenPool]] = weakref.WeakKeyDictionary()
+
+    def __init__(
+        self, tokens: Tokens, clock: Callable[[], float], keep_for: float = REUSE_MARGIN
+    ) -> None:
+        self.tokens = tokens
+        self.clock = clock
+        self.keep_for = keep_for
+        self._kept: dict[str, Token] = {}
+        self._forged: dict[tuple[str, str], str] = {}
+        self._unavailable: set[str] = set()
+
+    @classmethod
+    def of(
+        cls, tokens: Tokens, clock: Callable[[], float], keep_for: float = REUSE_MARGIN
+    ) -> TokenPool:
+        """The pool of the test whose token source is `tokens` (one per test)."""
+        pool = cls._pools.get(tokens)
+        if pool is None:
+            pool = cls._pools[tokens] = cls(tokens, clock, keep_for)
+        return pool
+
+    def get(self, kind: str, lifetime: float = LIFETIME) -> Token | None:
+        """A token of `kind` (`short-lived` ones live `lifetime` seconds), or None when the source
+        cannot give it: the rule that wanted it then does nothing. Without valid tokens the
+        test SKIPs, as every other test of the suite."""
+        if kind in self._unavailable:
+            return None
+        kept = self._kept.get(kind)
+        if kept is not None and self._fit(kept):
+            return kept
+        try:
+            token = self.tokens.get(kind, lifetime if kind == "short-lived" else None)
+        except pytest.skip.Exception:
+            if kind == "valid":
+                raise
+            self._unavailable.add(kind)
+            return None
+        if kind != "short-lived":
+            self._kept[kind] = token
+        return token
+
+    def valid(self) -> Token:
+        token = self.get("valid")
+        assert token is not None  # get("valid") SKIPs rather than return None
+        return token
+
+    def forged(self, kind: str) -> str:
+        """A FORGED forgery of the current valid token."""
+        valid = self.valid().value
+        key = (kind, valid)
+        if key not in self._forged:
+            self._forged[key] = FORGED[kind](valid)
+        return self._forged[key]
+
+    def _fit(self, token: Token) -> bool:
+        if token.kind == "expired" or token.expires_at is None:
+            return True
+        return token.expires_at > self.clock() + self.keep_for

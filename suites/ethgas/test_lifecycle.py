@@ -21,8 +21,8 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 from hypothesis.strategies import integers, sampled_from
 
 from wsconform.checks import none_of
-from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
-from wsconform.lifecycle_kit import TokenPool, pick
+from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, TokenPool, run_lifecycle
+from wsconform.lifecycle_kit import pick
 from wsconform.session import Frame, PeerClosed, Predicate
 from wsconform.vendors.ethgas import checks, model, protocol
 from wsconform.vendors.ethgas.client import EthgasClient, is_data, is_error_frame, is_expiry_event

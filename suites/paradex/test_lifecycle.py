@@ -26,7 +26,7 @@ from hypothesis.stateful import initialize, invariant, precondition, rule
 
 from wsconform import lifecycle_kit as kit
 from wsconform.checks import none_of
-from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
+from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, TokenPool, run_lifecycle
 from wsconform.session import PeerClosed
 from wsconform.tokens import Token
 from wsconform.vendors.paradex import checks, model, protocol
@@ -43,7 +43,7 @@ KEEP_FOR = 60.0
 class ParadexLifecycle(LifecycleMachine):
     """Connections (≤2), authenticated or not, their subscriptions, and JWTs that expire."""
 
-    def __init__(self, env: LifecycleEnv, pool: kit.TokenPool) -> None:
+    def __init__(self, env: LifecycleEnv, pool: TokenPool) -> None:
         super().__init__(env)
         self.pool = pool
         self.check = env.check
@@ -292,5 +292,5 @@ class ParadexLifecycle(LifecycleMachine):
 
 @pytest.mark.req(*model.JUDGED)
 def test_the_auth_lifecycle_follows_the_documented_model(lifecycle_env: LifecycleEnv) -> None:
-    pool = kit.TokenPool.of(lifecycle_env.tokens, lifecycle_env.target.clock, KEEP_FOR)
+    pool = TokenPool.of(lifecycle_env.tokens, lifecycle_env.target.clock, KEEP_FOR)
     run_lifecycle(lifecycle_env, lambda: ParadexLifecycle(lifecycle_env, pool))

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wsconform.session import Frame
-
-if TYPE_CHECKING:  # the description does not depend on the mock; the mock depends on it
+if TYPE_CHECKING:  # the description depends on neither the mock nor the probe: they depend on it
     from wsconform.mock.server import MockApp
+    from wsconform.session import Frame
 
 
 @dataclass(frozen=True)

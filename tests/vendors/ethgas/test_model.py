@@ -4,8 +4,6 @@ target: times and tokens are given."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -52,19 +50,6 @@ def expired(m: Model, *channels: str) -> Conn:
         conn.subscribe(channel, DATA, refused=False)
     assert conn.expire(NOW + 6.0) is None
     return conn
-
-
-def test_the_model_does_no_io() -> None:
-    """Importing the model brings in neither pytest, hypothesis, sessions, the Checker nor the
-    token sources."""
-    code = (
-        "import sys, wsconform.vendors.ethgas.model\n"
-        "bad = ('pytest', '_pytest', 'hypothesis', 'wsconform.session', 'wsconform.checks',"
-        " 'wsconform.tokens', 'wsconform.lifecycle', 'wsconform.lifecycle_kit')\n"
-        "print(sorted(m for m in sys.modules if m in bad or m.split('.')[0] in bad))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_its_requirements_are_the_catalogues() -> None:

@@ -3,9 +3,6 @@ expiry bookkeeping and the INFO texts, without a server, a session or hypothesis
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from wsconform.tokens import Token
@@ -30,16 +27,6 @@ def logged_in(m: Model[str], tok: Token | None = None, client: str = "a") -> mod
     c = m.connected(client)
     m.logged_in(c, tok or token())
     return c
-
-
-def test_the_model_imports_no_session_checker_pytest_or_hypothesis() -> None:
-    code = (
-        "import sys, wsconform.vendors.ethgas_op.model; "
-        "print(' '.join(m for m in ('pytest', 'hypothesis', 'wsconform.session', "
-        "'wsconform.checks') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
 
 
 def test_the_three_channels_are_two_public_and_the_private() -> None:

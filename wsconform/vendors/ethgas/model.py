@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from wsconform.lifecycle_kit import surely_fresh
 from wsconform.vendors.ethgas.protocol import (
     COMPANION_MEMBER,
     INVALID_TOKEN,
@@ -91,12 +92,6 @@ class Phase(enum.Enum):
     EXPIRED = "after expiry"
 
 
-def fresh(token: Token, now: float, skew: float) -> bool:
-    """Before the token's exp by more than `skew` seconds (a token without exp always is): the
-    kit's surely_fresh, which this module cannot import (the kit imports pytest)."""
-    return token.expires_at is None or now < token.expires_at - skew
-
-
 @dataclass(eq=False)
 class Conn:
     """The model of one connection."""
@@ -159,7 +154,7 @@ class Conn:
         event (recorded, ETH-EXP-04), if anything."""
         if self.phase is not Phase.AUTHENTICATED or self.token is None:
             return "a token_expired event without a live login"
-        early = self.token.expires_at is not None and fresh(self.token, now, SKEW)
+        early = self.token.expires_at is not None and surely_fresh(self.token, now, SKEW)
         self.phase, self.expired_before = Phase.EXPIRED, True
         self.refused_subs = set()
         self.unsure |= self.subscribed  # whether they survive is not documented (ETH-SUB-02)
@@ -261,7 +256,7 @@ class Model:
         """Logged in, with a token that outlives any wait that follows."""
         if conn.phase is not Phase.AUTHENTICATED or conn.token is None:
             return False
-        return fresh(conn.token, now, self.margin)
+        return surely_fresh(conn.token, now, self.margin)
 
     def private_refusal(self, conn: Conn) -> tuple[str, str] | None:
         """The requirement that forbids private data on `conn` now, and why; None if entitled."""
