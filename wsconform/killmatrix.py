@@ -27,7 +27,8 @@ from pathlib import Path
 from wsconform.config import Settings, as_options, without_settings
 from wsconform.layout import DATA
 from wsconform.profiles.base import Profile
-from wsconform.report.rollup import TestResult, roll_up
+from wsconform.report.results import TestResult
+from wsconform.report.rollup import roll_up
 from wsconform.requirements import Level, catalogue
 
 RED = ("FAIL", "WARN", "ERROR")
@@ -84,7 +85,7 @@ def run_suite(
             f"{profile.name} run with defect {defect} wrote no results:\n{done.stdout[-3000:]}"
         )
     results = json.loads(results_file.read_text(encoding="utf-8"))
-    tests = [TestResult(**t) for t in results["tests"]]
+    tests = [TestResult.from_dict(t) for t in results["tests"]]
     by_file: dict[str, list[TestResult]] = {}
     for test in tests:
         by_file.setdefault(Path(test.nodeid.split("::")[0]).name, []).append(test)
