@@ -5,6 +5,7 @@ the words each reader (matrix, replay, baseline) has always used."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from dataclasses import replace
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from wsconform import cli, replay
 from wsconform.checks import CheckRecord
 from wsconform.profiles import get_profile
 from wsconform.report import bundle, completeness, matrix, rollup, signing
@@ -267,6 +269,28 @@ def test_a_file_that_cannot_be_read_says_why(tmp_path: Path) -> None:
     with pytest.raises(ResultsError, match="not a readable JSON file") as raised:
         Results.load(tmp_path)  # a directory
     assert raised.value.strerror == "Is a directory"
+
+
+def test_each_reader_keeps_its_own_error_and_exit_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad" / "results.json"
+    bad.parent.mkdir()
+    bad.write_text(json.dumps({"tests": []}), encoding="utf-8")
+    expected = f"{bad}: not a wsconform results.json (no requirements list)"
+    with pytest.raises(matrix.MatrixError) as in_matrix:
+        matrix.load([bad])
+    assert str(in_matrix.value) == expected
+    with pytest.raises(replay.ReplayError) as in_replay:
+        replay.load(bad.parent, "test_ok")
+    assert str(in_replay.value) == expected
+    with pytest.raises(replay.ReplayError) as nothing_there:
+        replay.load(tmp_path / "nothing", "test_ok")
+    assert str(nothing_there.value) == (
+        f"{tmp_path / 'nothing'}: no results.json to read (No such file or directory)"
+    )
+    assert cli.write_baseline(argparse.Namespace(results=[str(bad)], output="-")) == 2
+    assert capsys.readouterr().err == f"wsconform baseline: not wsconform results: {expected}\n"
 
 
 def test_the_bundle_is_written_from_the_model_and_verifies(
