@@ -117,7 +117,9 @@ class TestResult:
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "checks": [c.as_dict() for c in self.checks]}
+        """Its entry in results.json: every field in order, each check as CheckRecord writes it."""
+        document = {f.name: getattr(self, f.name) for f in fields(self)}
+        return document | {"checks": [c.as_dict() for c in self.checks]}
 
     @classmethod
     def from_dict(cls, raw: Any) -> TestResult:
