@@ -15,12 +15,15 @@ import pytest
 from standalone import ROOT, clean_env, run_pytest, standalone_mock
 
 from wsconform.report.completeness import Selection, assess
+from wsconform.report.results import RequirementResult
+from wsconform.requirements import Level, Requirement, Verdict
 
 QUICK = ("--observation-window", "0.5", "--fuzz-budget", "0.2", "--lifecycle-budget", "2")
 
 
-def must(req_id: str, verdict: str, note: str = "") -> dict:
-    return {"id": req_id, "level": "MUST", "verdict": verdict, "notes": [note] if note else []}
+def must(req_id: str, verdict: str, note: str = "", level: Level = Level.MUST) -> RequirementResult:
+    judged = Requirement(req_id, level, "envelope", f"title {req_id}", "UNIT § 1", "quote")
+    return RequirementResult(judged, Verdict(verdict), [], [note] if note else [])
 
 
 def test_every_undecided_must_requirement_is_a_reason_saying_why() -> None:
@@ -31,7 +34,7 @@ def test_every_undecided_must_requirement_is_a_reason_saying_why() -> None:
         must("A-4", "ERROR", "test_y: no reply within 5 s"),
         must("A-5", "UNTESTED", "no test names this requirement"),
         must("A-6", "UNTESTED"),
-        {**must("S-1", "SKIP"), "level": "SHOULD"},  # only MUST requirements make a run whole
+        must("S-1", "SKIP", level=Level.SHOULD),  # only MUST requirements make a run whole
     ]
     selection = Selection(deselected={"suites/x.py::test_z": ["A-6"]}, keyword="not z")
     whole = assess(requirements, selection, None)

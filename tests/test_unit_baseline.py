@@ -9,8 +9,21 @@ from pathlib import Path
 
 import pytest
 
+from wsconform.checks import CheckRecord
 from wsconform.report import baseline, signing
 from wsconform.report.baseline import Baseline, BaselineError, Entry
+from wsconform.report.results import RequirementResult, Results, TestResult
+from wsconform.requirements import Level, Requirement, Verdict
+
+
+def requirement(req_id: str, verdict: str, notes: tuple[str, ...] = ()) -> RequirementResult:
+    judged = Requirement(req_id, Level.MUST, "envelope", f"title {req_id}", "UNIT § 1", "quote")
+    return RequirementResult(judged, Verdict(verdict), [], list(notes))
+
+
+def recorded(nodeid: str, outcome: str, *checks: CheckRecord) -> TestResult:
+    return TestResult(nodeid, "unit", [], outcome, checks=list(checks))
+
 
 KNOWN = Baseline(
     "b.json",
@@ -37,9 +50,9 @@ def test_which_failures_a_baseline_covers(nodeid, failing, reason):
 
 
 def test_entries_that_no_longer_fail_are_stale_and_unjudged_ones_are_not():
-    tests = [{"nodeid": "suites/unit/test_x.py::test_param[a]", "outcome": "passed"}]
-    assert KNOWN.stale(tests, [{"id": "UT-A", "verdict": "PASS"}]) == list(KNOWN.entries)
-    assert KNOWN.stale(tests, [{"id": "UT-A", "verdict": "FAIL"}]) == [KNOWN.entries[1]]
+    tests = [recorded("suites/unit/test_x.py::test_param[a]", "passed")]
+    assert KNOWN.stale(tests, [requirement("UT-A", "PASS")]) == list(KNOWN.entries)
+    assert KNOWN.stale(tests, [requirement("UT-A", "FAIL")]) == [KNOWN.entries[1]]
     assert KNOWN.stale([], []) == []  # neither judged in this run
 
 
@@ -69,25 +82,22 @@ def test_a_bad_baseline_file_says_what_is_wrong(tmp_path: Path, content: str, me
 
 
 def test_a_written_baseline_quotes_the_check_and_leaves_errors_out(tmp_path: Path):
-    results = {
-        "target": "ws://x (live)",
-        "requirements": [
-            {"id": "UT-A", "verdict": "FAIL", "notes": ["Traceback (most recent call last):"]},
-            {"id": "UT-B", "verdict": "PASS", "notes": []},
-            {"id": "UT-C", "verdict": "ERROR", "notes": []},  # could not finish: not knowable
-            {"id": "UT-D", "verdict": "WARN", "notes": []},
-            {"id": "UT-E", "verdict": "FAIL", "notes": []},  # no check recorded why
-        ],
-        "tests": [
-            {"checks": [{"req": "UT-A", "verdict": "PASS", "what": "first", "detail": ""}]},
-            {"checks": [
-                {"req": "UT-A", "verdict": "FAIL", "what": "id echoed",
-                 "detail": "expected 1; got 2\nmore"},
-                {"req": "UT-D", "verdict": "WARN", "what": "shape",
-                 "detail": "expected {}; got []"},
-            ]},
-        ],
-    }  # fmt: skip
+    requirements = [
+        requirement("UT-A", "FAIL", ("Traceback (most recent call last):",)),
+        requirement("UT-B", "PASS"),
+        requirement("UT-C", "ERROR"),  # could not finish: not knowable
+        requirement("UT-D", "WARN"),
+        requirement("UT-E", "FAIL"),  # no check recorded why
+    ]
+    tests = [
+        recorded("t::test_1", "passed", CheckRecord("UT-A", Verdict.PASS, "first")),
+        recorded(
+            "t::test_2", "failed",
+            CheckRecord("UT-A", Verdict.FAIL, "id echoed", "expected 1; got 2\nmore"),
+            CheckRecord("UT-D", Verdict.WARN, "shape", "expected {}; got []"),
+        ),
+    ]  # fmt: skip
+    results = Results("unit", "Unit", "0.1.0", "ws://x (live)", requirements, tests, 0.0, 1.0)
     path = tmp_path / "b.json"
     path.write_text(json.dumps(baseline.from_results([results])))
     loaded = baseline.load(path)
@@ -123,7 +133,7 @@ def test_tests_that_do_not_exist_are_named(tmp_path: Path):
 def test_an_entry_is_stale_only_once_its_requirement_passes():
     for verdict, stale in [("PASS", True), ("INFO", True), ("FAIL", False), ("WARN", False),
                            ("ERROR", False), ("SKIP", False), ("UNTESTED", False)]:  # fmt: skip
-        found = KNOWN.stale([], [{"id": "UT-A", "verdict": verdict}])
+        found = KNOWN.stale([], [requirement("UT-A", verdict)])
         assert found == ([KNOWN.entries[0]] if stale else []), verdict
 
 

@@ -12,59 +12,32 @@ import pytest
 from wsconform.report import matrix
 from wsconform.report.completeness import Selection, assess
 from wsconform.report.matrix import MatrixError
+from wsconform.report.results import RequirementResult, Results
 from wsconform.report.rollup import certification
+from wsconform.requirements import Level, Requirement, Verdict
 
 SCRIPT = "<script>alert(1)</script>"
 
 
-def req(req_id: str, level: str, family: str, verdict: str, **extra: Any) -> dict[str, Any]:
-    entry = {
-        "id": req_id,
-        "level": level,
-        "family": family,
-        "title": f"title of {req_id}",
-        "source": "UNIT § 1",
-        "quote": "quote",
-        "verdict": verdict,
-        "tests": [],
-        "notes": [],
-    }
-    return entry | extra
+def req(
+    req_id: str, level: str, family: str, verdict: str, *,
+    title: str = "", notes: tuple[str, ...] = (), baselined: str | None = None,
+) -> RequirementResult:  # fmt: skip
+    judged = Requirement(
+        req_id, Level(level), family, title or f"title of {req_id}", "UNIT § 1", "quote"
+    )
+    return RequirementResult(judged, Verdict(verdict), [], list(notes), baselined)
 
 
-def results(profile: str, target: str, reqs: list[dict[str, Any]], **extra: Any) -> dict:
-    doc = {
-        "profile": profile,
-        "title": f"{profile} title",
-        "suite_version": "0.1.0",
-        "target": target,
-        "tls_verified": True,
-        "settings": "unit",
-        "strict": False,
-        "mock_defect": None,
-        "hypothesis": "",
-        "started": 0.0,
-        "finished": 1.0,
-        "summary": {},
-        "requirements": reqs,
-        "untested": [],
-        "tests": [],
-    }
-    doc |= extra
-    # As the plugin writes it: the run's verdict from the same requirements and tests (a
-    # deliberately malformed entry gets a placeholder: the matrix refuses it before reading it).
-    well_formed = all("verdict" in r and "level" in r for r in doc["requirements"])
-    whole = assess(doc["requirements"], Selection(), None) if well_formed else None
-    verdict = certification(doc["requirements"], doc["tests"], whole) if whole else None
-    doc.setdefault("certification", verdict.__dict__ if verdict else {"verdict": "INCOMPLETE"})
-    return doc
+def results(profile: str, target: str, reqs: list[RequirementResult], **extra: Any) -> Results:
+    run = Results(profile, f"{profile} title", "0.1.0", target, reqs, [], 0.0, 1.0, **extra)
+    # As the plugin writes it: the run's verdict from the same requirements and tests.
+    run.certification = certification(reqs, [], assess(reqs, Selection(), None))
+    return run
 
 
-def write(tmp_path: Path, name: str, doc: Any) -> Path:
-    path = tmp_path / name / "results.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    return path
+def write(tmp_path: Path, name: str, run: Results) -> Path:
+    return run.save(tmp_path / name / "results.json")
 
 
 # Two targets of one vendor (ZEN) and one of another (PDX, which lacks ZEN's IDs).
@@ -76,14 +49,14 @@ ZEN_A = [
 ]
 ZEN_B = [
     req("ZEN-AUTH-01", "MUST", "authentication", "PASS"),
-    req("ZEN-AUTH-02", "MUST", "authentication", "FAIL", notes=["t: expected 1; got 2"]),
+    req("ZEN-AUTH-02", "MUST", "authentication", "FAIL", notes=("t: expected 1; got 2",)),
     req("ZEN-AUTH-03", "INFO", "authentication", "INFO"),
     req("ZEN-EXP-01", "MUST", "expiry", "FAIL", baselined="vendor ticket 42"),
     req("ZEN-HB-01", "SHOULD", "heartbeat", "WARN"),
 ]
 PDX = [
     req("PDX-AUTH-01", "MUST", "authentication", "PASS"),
-    req("PDX-ENV-01", "SHOULD", "envelope", "ERROR", notes=["token source broke"]),
+    req("PDX-ENV-01", "SHOULD", "envelope", "ERROR", notes=("token source broke",)),
 ]
 
 
@@ -111,8 +84,8 @@ def test_columns_carry_label_and_requirements_by_id(columns: list[matrix.Column]
         "zenith @ wss://b/Zenith [defect: d1]",
         "paradex @ ws://p/v1",
     ]
-    assert list(columns[1].requirements) == [r["id"] for r in ZEN_B]
-    assert columns[1].requirements["ZEN-EXP-01"].text == "FAIL (baselined)"
+    assert list(columns[1].requirements) == [r.id for r in ZEN_B]
+    assert matrix.verdict_text(columns[1].requirements["ZEN-EXP-01"]) == "FAIL (baselined)"
 
 
 def test_rows_grouped_by_family_in_families_order(columns: list[matrix.Column]) -> None:
@@ -157,7 +130,7 @@ def test_overall_counts_fail_and_warn_per_level(columns: list[matrix.Column]) ->
 
 def test_server_text_is_escaped_in_html(tmp_path: Path) -> None:
     hostile = [
-        req("ZEN-AUTH-01", "MUST", "authentication", "FAIL", title=SCRIPT, notes=[SCRIPT]),
+        req("ZEN-AUTH-01", "MUST", "authentication", "FAIL", title=SCRIPT, notes=(SCRIPT,)),
         req("ZEN-AUTH-02", "MUST", "authentication", "FAIL", baselined=f'x" onmouseover="{SCRIPT}'),
     ]
     path = write(tmp_path, "z", results("zenith", f"wss://h/{SCRIPT}", hostile))
@@ -182,7 +155,7 @@ def test_pipes_and_markup_are_escaped_in_markdown(tmp_path: Path) -> None:
     doc = results(
         "zenith",
         "wss://x/a|b",
-        [req("ZEN-AUTH-01", "MUST", "authentication", "FAIL", title="a | b", notes=[SCRIPT])],
+        [req("ZEN-AUTH-01", "MUST", "authentication", "FAIL", title="a | b", notes=(SCRIPT,))],
     )
     md = matrix.markdown(matrix.load([write(tmp_path, "z", doc)]))
     row = md_table_row(md, "ZEN-AUTH-01")
@@ -207,14 +180,19 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
         matrix.load([missing])
 
 
+def with_entry(entry: dict[str, Any]) -> str:
+    """A results.json whose requirement entry is `entry`."""
+    return json.dumps(results("zenith", "t", ZEN_A[:1]).as_dict() | {"requirements": [entry]})
+
+
 @pytest.mark.parametrize(
     "content",
     [
         "not json {",
         json.dumps([1, 2]),
         json.dumps({"tests": [], "summary": {}}),  # some other JSON document
-        json.dumps(results("zenith", "t", [{"id": "ZEN-AUTH-01"}])),  # an entry lacks keys
-        json.dumps(results("zenith", "t", [req("Z-1", "MUST", "envelope", "MAYBE")])),
+        with_entry({"id": "ZEN-AUTH-01"}),  # an entry lacks keys
+        with_entry(ZEN_A[0].as_dict() | {"verdict": "MAYBE"}),
     ],
 )
 def test_a_file_that_is_not_a_results_json_is_named(tmp_path: Path, content: str) -> None:

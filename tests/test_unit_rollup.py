@@ -6,8 +6,10 @@ import itertools
 
 import pytest
 
+from wsconform.checks import CheckRecord
 from wsconform.report import completeness, rollup
-from wsconform.report.rollup import PRECEDENCE, RequirementResult, roll_up, summary
+from wsconform.report.results import RequirementResult, Results, TestResult
+from wsconform.report.rollup import PRECEDENCE, roll_up
 from wsconform.requirements import Catalogue, Level, Requirement, Verdict
 
 
@@ -22,34 +24,26 @@ INFO_D = req("UT-D", Level.INFO)
 CATALOGUE = Catalogue("unit", {}, {r.id: r for r in (MUST_A, MUST_B, SHOULD_C, INFO_D)})
 
 
-def record(req_id: str, verdict: str, what: str = "w", detail: str = "") -> dict[str, str]:
-    return {"req": req_id, "verdict": verdict, "what": what, "detail": detail}
+def record(req_id: str, verdict: str, what: str = "w", detail: str = "") -> CheckRecord:
+    return CheckRecord(req_id, Verdict(verdict), what, detail)
 
 
-def producing(verdict: Verdict, req_id: str, n: int) -> rollup.TestResult:
+def producing(verdict: Verdict, req_id: str, n: int) -> TestResult:
     """A test whose own verdict on `req_id` (a MUST requirement) is `verdict`."""
     nodeid = f"suites/unit/test_x.py::test_{n}"
     if verdict is Verdict.FAIL:
         checks = [record(req_id, "FAIL", detail="expected 1; got 2")]
-        return rollup.TestResult(
-            nodeid, "unit", [req_id], "failed", checks=checks, failed_req=req_id
-        )
+        return TestResult(nodeid, "unit", [req_id], "failed", checks=checks, failed_req=req_id)
     if verdict is Verdict.ERROR:
-        return rollup.TestResult(nodeid, "unit", [req_id], "error", message="token source broke")
+        return TestResult(nodeid, "unit", [req_id], "error", message="token source broke")
     if verdict is Verdict.WARN:
-        return rollup.TestResult(
-            nodeid, "unit", [req_id], "passed", checks=[record(req_id, "WARN")]
-        )
+        return TestResult(nodeid, "unit", [req_id], "passed", checks=[record(req_id, "WARN")])
     if verdict is Verdict.PASS:
-        return rollup.TestResult(
-            nodeid, "unit", [req_id], "passed", checks=[record(req_id, "PASS")]
-        )
+        return TestResult(nodeid, "unit", [req_id], "passed", checks=[record(req_id, "PASS")])
     if verdict is Verdict.INFO:
-        return rollup.TestResult(
-            nodeid, "unit", [req_id], "passed", checks=[record(req_id, "INFO")]
-        )
+        return TestResult(nodeid, "unit", [req_id], "passed", checks=[record(req_id, "INFO")])
     if verdict is Verdict.SKIP:
-        return rollup.TestResult(nodeid, "unit", [req_id], "skipped", message="no limited token")
+        return TestResult(nodeid, "unit", [req_id], "skipped", message="no limited token")
     raise AssertionError(verdict)
 
 
@@ -93,9 +87,7 @@ def test_a_passed_test_without_a_check_of_a_requirement_leaves_it_untested() -> 
     """A test that names a requirement and passes without a check of it (a state machine run
     that never reached it) is no evidence: UNTESTED, saying which tests named it. A check of
     it in another test is."""
-    quiet = rollup.TestResult(
-        "t::test_quiet", "unit", [MUST_A.id, SHOULD_C.id, INFO_D.id], "passed"
-    )
+    quiet = TestResult("t::test_quiet", "unit", [MUST_A.id, SHOULD_C.id, INFO_D.id], "passed")
     results = {r.requirement.id: r for r in roll_up(CATALOGUE, [quiet])}
     for req in (MUST_A, SHOULD_C, INFO_D):
         assert results[req.id].verdict is Verdict.UNTESTED
@@ -108,7 +100,7 @@ def test_a_passed_test_without_a_check_of_a_requirement_leaves_it_untested() -> 
 
 def test_skipped_test_carries_its_reason() -> None:
     """A skipped test makes its requirements SKIP, and the note holds the skip reason."""
-    test = rollup.TestResult(
+    test = TestResult(
         "suites/unit/test_x.py::test_limited",
         "unit",
         [MUST_A.id],
@@ -123,7 +115,7 @@ def test_skipped_test_carries_its_reason() -> None:
 
 def test_failed_test_without_conformance_failure_misses_by_level() -> None:
     """A plain failure (no ConformanceFailure) marks MUST requirements FAIL and SHOULD ones WARN."""
-    test = rollup.TestResult(
+    test = TestResult(
         "t::test_broken", "unit", [MUST_A.id, SHOULD_C.id], "failed", message="ExpectTimeout"
     )
     results = roll_up(CATALOGUE, [test])
@@ -136,13 +128,13 @@ def test_failed_test_without_conformance_failure_misses_by_level() -> None:
 
 def test_failed_test_should_miss_is_fail_under_strict() -> None:
     """Under strict, the SHOULD requirements of a plainly failed test are FAIL."""
-    test = rollup.TestResult("t::test_broken", "unit", [SHOULD_C.id], "failed", message="boom")
+    test = TestResult("t::test_broken", "unit", [SHOULD_C.id], "failed", message="boom")
     assert verdicts(roll_up(CATALOGUE, [test], strict=True))[SHOULD_C.id] is Verdict.FAIL
 
 
 def test_conformance_failure_blames_only_its_requirement() -> None:
     """A ConformanceFailure naming one requirement does not FAIL the test's other ones."""
-    test = rollup.TestResult(
+    test = TestResult(
         "t::test_two",
         "unit",
         [MUST_A.id, MUST_B.id],
@@ -157,7 +149,7 @@ def test_conformance_failure_blames_only_its_requirement() -> None:
 
 def test_plain_failure_spares_requirements_that_passed() -> None:
     """A plain failure leaves a requirement that already PASSed in the test as PASS."""
-    test = rollup.TestResult(
+    test = TestResult(
         "t::test_late_crash",
         "unit",
         [MUST_A.id, MUST_B.id],
@@ -172,7 +164,7 @@ def test_plain_failure_spares_requirements_that_passed() -> None:
 
 def test_check_record_alone_counts_as_covering() -> None:
     """A test that only records a check of a requirement (no marker) covers it."""
-    test = rollup.TestResult(
+    test = TestResult(
         "t::test_side",
         "unit",
         [MUST_A.id],
@@ -186,9 +178,10 @@ def test_check_record_alone_counts_as_covering() -> None:
 
 
 def test_summary_counts_by_level_and_verdict() -> None:
-    """summary() counts verdicts per level."""
-    results = roll_up(CATALOGUE, [producing(Verdict.PASS, MUST_A.id, 0)])
-    assert summary(results) == {
+    """The results' summary counts verdicts per level."""
+    tests = [producing(Verdict.PASS, MUST_A.id, 0)]
+    results = Results("unit", "Unit", "0", "t", roll_up(CATALOGUE, tests), tests, 0.0, 1.0)
+    assert results.summary == {
         "MUST": {"PASS": 1, "UNTESTED": 1},
         "SHOULD": {"UNTESTED": 1},
         "INFO": {"UNTESTED": 1},
@@ -199,7 +192,7 @@ def test_summary_counts_by_level_and_verdict() -> None:
 
 
 def test_an_errored_test_errors_only_what_it_had_not_decided() -> None:
-    test = rollup.TestResult(
+    test = TestResult(
         "suites/unit/test_x.py::test_e", "unit", ["UT-A", "UT-B"], "error",
         checks=[record("UT-A", "PASS")], message="no reply within 5 s",
     )  # fmt: skip
@@ -207,18 +200,17 @@ def test_an_errored_test_errors_only_what_it_had_not_decided() -> None:
     assert verdicts(roll_up(CATALOGUE, [test]))["UT-B"] is Verdict.ERROR
 
 
-def run_of(*tests: rollup.TestResult) -> tuple[list[dict], list[dict]]:
-    requirements = [r.as_dict() for r in roll_up(CATALOGUE, list(tests))]
-    return requirements, [t.__dict__ for t in tests]
+def run_of(*tests: TestResult) -> tuple[list[RequirementResult], list[TestResult]]:
+    return roll_up(CATALOGUE, list(tests)), list(tests)
 
 
-def certified(requirements: list[dict], tests: list[dict]) -> str:
+def certified(requirements: list[RequirementResult], tests: list[TestResult]) -> str:
     """The run's verdict, for a whole suite run to its end."""
     whole = completeness.assess(requirements, completeness.Selection(), None)
     return rollup.certification(requirements, tests, whole).verdict
 
 
-def every_requirement_passed(n: int = 0) -> list[rollup.TestResult]:
+def every_requirement_passed(n: int = 0) -> list[TestResult]:
     return [producing(Verdict.PASS, r, n + i) for i, r in enumerate(("UT-A", "UT-B", "UT-C"))]
 
 
@@ -230,7 +222,7 @@ def test_the_run_is_certified_and_exits_0_only_when_nothing_failed_or_errored() 
     assert certified(*errored) == "INCOMPLETE"
     assert rollup.exit_code(*errored) == 1
     # A failed test whose failure no requirement kept (PASS beside it) is still NOT CERTIFIED.
-    lost = rollup.TestResult("suites/unit/test_x.py::test_l", "unit", [], "failed", message="x")
+    lost = TestResult("suites/unit/test_x.py::test_l", "unit", [], "failed", message="x")
     failed = run_of(*every_requirement_passed(), lost)
     assert certified(*failed) == "NOT CERTIFIED"
     assert rollup.exit_code(*failed) == 1
@@ -241,7 +233,7 @@ def test_a_baselined_failure_exits_0_but_is_never_certified() -> None:
     known.baselined = "vendor ticket 12"
     requirements, tests = run_of(*every_requirement_passed(), known)
     for r in requirements:
-        if r["id"] == "UT-B":
-            r["baselined"] = known.baselined
+        if r.id == "UT-B":
+            r.baselined = known.baselined
     assert rollup.exit_code(requirements, tests) == 0
     assert certified(requirements, tests) == "NOT CERTIFIED"

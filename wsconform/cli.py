@@ -192,11 +192,11 @@ def replay_test(args: argparse.Namespace) -> int:
 
 def write_baseline(args: argparse.Namespace) -> int:
     from wsconform.report import baseline
+    from wsconform.report.results import Results, ResultsError
 
     try:
-        documents = [json.loads(Path(p).read_text(encoding="utf-8")) for p in args.results]
-        written = baseline.from_results(documents)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        written = baseline.from_results([Results.load(p) for p in args.results])
+    except ResultsError as exc:
         print(f"wsconform baseline: not wsconform results: {exc}", file=sys.stderr)
         return EXIT_NOT_RUN
     text = json.dumps(written, indent=2, ensure_ascii=False) + "\n"

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import secrets
 import shutil
@@ -37,6 +36,7 @@ from pathlib import Path
 
 from wsconform.config import without_settings
 from wsconform.layout import SUITES_ROOT
+from wsconform.report.results import Results
 
 MISSING = "missing"  # the outcome of a test absent from a run
 EXIT_NO_FLAKES, EXIT_FLAKES, EXIT_NOT_RUN = 0, 1, 2
@@ -139,10 +139,10 @@ def read_outcomes(report_dir: Path) -> tuple[dict[str, str], dict[str, str]]:
     outcomes: dict[str, str] = {}
     messages: dict[str, str] = {}
     for results_file in sorted(report_dir.glob("*/results.json")):
-        for test in json.loads(results_file.read_text(encoding="utf-8"))["tests"]:
-            outcomes[test["nodeid"]] = test["outcome"]
-            if test["outcome"] != "passed":
-                messages[test["nodeid"]] = test.get("message", "")
+        for test in Results.load(results_file).tests:
+            outcomes[test.nodeid] = test.outcome
+            if test.outcome != "passed":
+                messages[test.nodeid] = test.message
     return outcomes, messages
 
 

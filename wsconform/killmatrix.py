@@ -15,7 +15,6 @@ requirements it declares it breaks (`--req`), which is what proves it killed.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -27,7 +26,8 @@ from pathlib import Path
 from wsconform.config import Settings, as_options, without_settings
 from wsconform.layout import DATA
 from wsconform.profiles.base import Profile
-from wsconform.report.rollup import TestResult, roll_up
+from wsconform.report.results import Results, TestResult
+from wsconform.report.rollup import roll_up
 from wsconform.requirements import Level, catalogue
 
 RED = ("FAIL", "WARN", "ERROR")
@@ -83,25 +83,20 @@ def run_suite(
         raise RuntimeError(
             f"{profile.name} run with defect {defect} wrote no results:\n{done.stdout[-3000:]}"
         )
-    results = json.loads(results_file.read_text(encoding="utf-8"))
-    tests = [TestResult(**t) for t in results["tests"]]
+    results = Results.load(results_file)
     by_file: dict[str, list[TestResult]] = {}
-    for test in tests:
+    for test in results.tests:
         by_file.setdefault(Path(test.nodeid.split("::")[0]).name, []).append(test)
     judged = catalogue(profile.name)
     return Run(
         defect=defect or variant,
         exit_code=done.returncode,
-        failed_tests=[t["nodeid"] for t in results["tests"] if t["outcome"] in ("failed", "error")],
-        red_requirements={
-            r["id"]: r["verdict"] for r in results["requirements"] if r["verdict"] in RED
-        },
-        seconds=results["finished"] - results["started"],
+        failed_tests=[t.nodeid for t in results.tests if t.outcome in ("failed", "error")],
+        red_requirements={r.id: str(r.verdict) for r in results.requirements if r.verdict in RED},
+        seconds=results.finished - results.started,
         output_tail=done.stdout[-3000:],
         red_by_file={
-            name: {
-                r.requirement.id: r.verdict.value for r in roll_up(judged, own) if r.verdict in RED
-            }
+            name: {r.id: str(r.verdict) for r in roll_up(judged, own) if r.verdict in RED}
             for name, own in by_file.items()
         },
     )

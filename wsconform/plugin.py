@@ -29,6 +29,13 @@ from wsconform.profiles import BrokenProfile, get_profile, profile_holding
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor
 from wsconform.report import baseline, bundle, completeness, rollup, signing
+from wsconform.report.results import (
+    AppliedBaseline,
+    BaselineReport,
+    RequirementResult,
+    Results,
+    TestResult,
+)
 from wsconform.report.table import verdict_table
 from wsconform.requirements import CatalogueError, catalogue, catalogue_path
 from wsconform.run import Run
@@ -345,13 +352,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     else:
         outcome_name, message = "passed", ""
     rendered = transcript.render() if transcript is not None and transcript.entries else None
-    result = rollup.TestResult(
+    result = TestResult(
         nodeid=item.nodeid,
         profile=profile.name,
         reqs=list(marker.args) if marker else [],
         outcome=outcome_name,
         duration=report.duration,
-        checks=[r.as_dict() for r in checker.records] if checker else [],
+        checks=list(checker.records) if checker else [],
         failed_req=failed_req,
         message=run.redactor.text(message),
         transcript=_write_transcript(run, profile, item, rendered),
@@ -382,7 +389,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             run.report_dir / profile.name / result.transcript if result.transcript else None
         )
         allure_evidence.attach(transcript_file, falsified)
-    report.user_properties.append((PROPERTY, json.dumps(result.__dict__)))
+    report.user_properties.append((PROPERTY, json.dumps(result.as_dict())))
 
 
 def _reproduction(item: pytest.Item, run: Run) -> str:
@@ -444,10 +451,10 @@ def _write_transcript(
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     for key, value in report.user_properties:
         if key == PROPERTY:
-            _collected.append(rollup.TestResult(**json.loads(value)))
+            _collected.append(TestResult.from_dict(json.loads(value)))
 
 
-_collected: list[rollup.TestResult] = []
+_collected: list[TestResult] = []
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -504,38 +511,32 @@ def _write_results(
     tests = [r for r in run.results if r.profile == profile.name]
     rolled = rollup.roll_up(catalogue(profile.name), tests, strict=run.strict)
     target = run.targets.get(profile.name)
-    requirements = [r.as_dict() for r in rolled]
-    test_dicts = [t.__dict__ for t in tests]
-    complete = completeness.assess(requirements, selection, interrupted)
-    verdict = rollup.certification(requirements, test_dicts, complete)
-    document = {
-        "profile": profile.name,
-        "title": profile.title,
-        "suite_version": __version__,
-        "target": target.describe() if target else (run.endpoint or "embedded mock"),
-        "tls_verified": not run.settings.insecure,
-        "settings": run.settings.described(),
-        "strict": run.strict,
-        "mock_defect": run.defect,
-        "hypothesis": run.hypothesis,
-        "started": run.started,
-        "finished": time.time(),
-        "summary": rollup.summary(rolled),
-        "requirements": requirements,
-        "untested": [r.requirement.id for r in rolled if r.verdict == "UNTESTED"],
-        "baseline": _baseline_report(run, tests, requirements),
-        "selection": selection.as_dict(),
-        "interrupted": interrupted,
-        "completeness": complete.__dict__,
-        "certification": verdict.__dict__,
-        "tests": test_dicts,
-    }
-    path = run.report_dir / profile.name / "results.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    run.summary.append(verdict_table(document))
+    complete = completeness.assess(rolled, selection, interrupted)
+    verdict = rollup.certification(rolled, tests, complete)
+    results = Results(
+        profile=profile.name,
+        title=profile.title,
+        suite_version=__version__,
+        target=target.describe() if target else (run.endpoint or "embedded mock"),
+        tls_verified=not run.settings.insecure,
+        settings=run.settings.described(),
+        strict=run.strict,
+        mock_defect=run.defect,
+        hypothesis=run.hypothesis,
+        started=run.started,
+        finished=time.time(),
+        requirements=rolled,
+        baseline=_baseline_report(run, tests, rolled),
+        selection=selection,
+        interrupted=interrupted,
+        completeness=complete,
+        certification=verdict,
+        tests=tests,
+    )
+    path = results.save(run.report_dir / profile.name / "results.json")
+    run.summary.append(verdict_table(results))
     written = bundle.write(
-        document,
+        results,
         profile_report_dir=path.parent,
         schema_dir=profile.schemas,
         home=profile.home,
@@ -545,21 +546,21 @@ def _write_results(
         key=run.signing_key(),
         leaks=run.redactor.leaks,
     )
-    known = sum(1 for r in requirements if r["baselined"])
+    known = sum(1 for r in results.requirements if r.baselined)
     gate = f" ({known} baselined: known failures, not failing the run)" if known else ""
     run.summary.append(
         f"wsconform: {profile.name}: {verdict.verdict}{gate}; signed bundle {written}"
     )
-    code = rollup.exit_code(requirements, test_dicts)
+    code = rollup.exit_code(results.requirements, results.tests)
     if not complete.complete and run.settings.require_complete:
         run.summary.append(
             f"wsconform: {profile.name}: INCOMPLETE fails the run (--require-complete): "
             f"{len(complete.reasons)} reasons, listed above"
         )
         code = max(code, 1)
-    stale = (document["baseline"] or {}).get("stale", [])
+    stale = results.baseline.stale if results.baseline else []
     if stale and run.settings.strict_baseline:  # the baseline must shrink as failures are fixed
-        names = ", ".join(e.get("requirement") or e["test"] for e in stale)
+        names = ", ".join(e.requirement or e.test or "" for e in stale)
         run.summary.append(
             f"wsconform: {profile.name}: {len(stale)} stale baseline entries fail the run "
             f"(--strict-baseline): {names}"
@@ -569,19 +570,15 @@ def _write_results(
 
 
 def _baseline_report(
-    run: Run, tests: list[rollup.TestResult], requirements: list[dict[str, Any]]
-) -> dict[str, Any] | None:
+    run: Run, tests: list[TestResult], requirements: list[RequirementResult]
+) -> BaselineReport | None:
     if run.baseline is None:
         return None
-    test_dicts = [t.__dict__ for t in tests]
-    stale = run.baseline.stale(test_dicts, requirements)
-    return {
-        "file": run.baseline.path,
-        "applied": [
-            {"test": t.nodeid, "reason": t.baselined} for t in tests if t.baselined is not None
-        ],
-        "stale": [e.as_dict() for e in stale],
-    }
+    return BaselineReport(
+        file=run.baseline.path,
+        applied=[AppliedBaseline(t.nodeid, t.baselined) for t in tests if t.baselined is not None],
+        stale=run.baseline.stale(tests, requirements),
+    )
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from wsconform import provenance
-from wsconform.profiles import get_profile
+from wsconform.profiles import UnknownProfile, get_profile
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor, mask
 from wsconform.report import bundle
+from wsconform.report.results import Results, ResultsError, TestResult
 from wsconform.session import (
     WITHHOLDS_PONGS,
     ExpectTimeout,
@@ -66,33 +67,34 @@ def load(path: Path, test_id: str) -> Recorded:
     path = bundle.resolve_latest(path)
     results = path / "results.json" if path.is_dir() else path
     try:
-        document = json.loads(results.read_text(encoding="utf-8"))
-        tests: list[dict[str, Any]] = document["tests"]
-        profile = get_profile(document["profile"])
-        target_url = str(document["target"]).split(" ")[0]
-    except OSError as exc:
-        raise ReplayError(f"{path}: no results.json to read ({exc.strerror})") from None
-    except (ValueError, KeyError, TypeError) as exc:
+        run = Results.load(results)
+        profile = get_profile(run.profile)
+    except ResultsError as exc:
+        if exc.strerror is not None:
+            raise ReplayError(f"{path}: no results.json to read ({exc.strerror})") from None
+        raise ReplayError(str(exc)) from None
+    except UnknownProfile as exc:  # results of a profile this installation does not have
         raise ReplayError(f"{results}: not wsconform results ({exc})") from None
-    test = _find(tests, test_id, results)
-    if not test.get("transcript"):
-        raise ReplayError(f"{test['nodeid']} has no transcript in {results}: nothing to replay")
-    transcript = results.parent / test["transcript"]
+    target_url = str(run.target).split(" ")[0]
+    test = _find(run.tests, test_id, results)
+    if not test.transcript:
+        raise ReplayError(f"{test.nodeid} has no transcript in {results}: nothing to replay")
+    transcript = results.parent / test.transcript
     try:
         lines = transcript.read_text(encoding="utf-8").splitlines()[1:]  # the first: node ID
     except OSError as exc:
         raise ReplayError(f"{transcript}: cannot read the transcript ({exc.strerror})") from None
-    return Recorded(test["nodeid"], profile, target_url, _entries(lines), test.get("tokens", {}))
+    return Recorded(test.nodeid, profile, target_url, _entries(lines), test.tokens)
 
 
-def _find(tests: list[dict[str, Any]], test_id: str, results: Path) -> dict[str, Any]:
-    nodeids = [t["nodeid"] for t in tests]
-    found = [t for t in tests if t["nodeid"] == test_id]
-    found = found or [t for t in tests if t["nodeid"].endswith(("::" + test_id, "/" + test_id))]
+def _find(tests: list[TestResult], test_id: str, results: Path) -> TestResult:
+    nodeids = [t.nodeid for t in tests]
+    found = [t for t in tests if t.nodeid == test_id]
+    found = found or [t for t in tests if t.nodeid.endswith(("::" + test_id, "/" + test_id))]
     if len(found) == 1:
         return found[0]
     if found:
-        names = ", ".join(t["nodeid"] for t in found)
+        names = ", ".join(t.nodeid for t in found)
         raise ReplayError(f"{test_id!r} names {len(found)} tests in {results}: {names}")
     names = [n.split("::")[-1] for n in nodeids]
     close = difflib.get_close_matches(test_id.split("::")[-1], names, n=3, cutoff=0.4)

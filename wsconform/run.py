@@ -20,7 +20,8 @@ from wsconform.preflight import preflight
 from wsconform.profiles import installed
 from wsconform.profiles.base import Profile
 from wsconform.redact import Redactor
-from wsconform.report import baseline, rollup, signing
+from wsconform.report import baseline, signing
+from wsconform.report.results import TestResult
 from wsconform.requirements import catalogue
 from wsconform.target import Target, client_tls, embedded_from
 from wsconform.token_config import configured_tokens
@@ -39,7 +40,7 @@ class Run:
         self.pacer = Pacer(s.max_rate, s.max_connections, share=worker_share())
         self.report_dir = Path(s.report_dir)
         self.targets: dict[str, Target] = {}
-        self.results: list[rollup.TestResult] = []
+        self.results: list[TestResult] = []
         self.started = time.time()
         self.endpoint: str | None = s.endpoint
         self.profile: str | None = s.profile

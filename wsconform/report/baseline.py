@@ -23,11 +23,16 @@ import textwrap
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from wsconform.requirements import Verdict
+
+if TYPE_CHECKING:  # results holds the stale entries: it imports this module
+    from wsconform.report.results import RequirementResult, Results, TestResult
 
 FORMAT = "wsconform-baseline/1"
-KNOWABLE = ("FAIL", "WARN")  # verdicts a baseline may cover; ERROR is never one
-DECIDED_OK = ("PASS", "INFO")  # a requirement entry that now gets one of these is stale
+KNOWABLE = (Verdict.FAIL, Verdict.WARN)  # verdicts a baseline may cover; ERROR is never one
+DECIDED_OK = (Verdict.PASS, Verdict.INFO)  # a requirement entry that now gets one is stale
 
 
 class BaselineError(ValueError):
@@ -62,9 +67,9 @@ class Baseline:
             return "; ".join(dict.fromkeys(by_req[r] for r in failing_requirements))
         return None
 
-    def stale(self, tests: list[dict[str, Any]], requirements: list[dict[str, Any]]) -> list[Entry]:
+    def stale(self, tests: list[TestResult], requirements: list[RequirementResult]) -> list[Entry]:
         """Entries about tests or requirements this run judged, which no longer fail."""
-        verdicts = {r["id"]: r["verdict"] for r in requirements}
+        verdicts = {r.id: r.verdict for r in requirements}
         found = []
         for entry in self.entries:
             if entry.requirement is not None:
@@ -72,7 +77,7 @@ class Baseline:
                 if verdicts.get(entry.requirement) in DECIDED_OK:
                     found.append(entry)
                 continue
-            outcomes = [t["outcome"] for t in tests if entry.covers_test(t["nodeid"])]
+            outcomes = [t.outcome for t in tests if entry.covers_test(t.nodeid)]
             if outcomes and all(o == "passed" for o in outcomes):
                 found.append(entry)
         return found
@@ -132,26 +137,24 @@ def load(path: str | Path) -> Baseline:
     return Baseline(str(path), tuple(entries))
 
 
-def from_results(documents: list[dict[str, Any]]) -> dict[str, Any]:
-    """A baseline of every FAIL and WARN requirement in the given results.json documents, each
-    with the failed check's own message as its reason (edit it to say why it is accepted).
-    ERROR requirements are left out: a test that could not finish cannot be baselined."""
+def from_results(runs: list[Results]) -> dict[str, Any]:
+    """A baseline of every FAIL and WARN requirement in the given runs' results, each with the
+    failed check's own message as its reason (edit it to say why it is accepted). ERROR
+    requirements are left out: a test that could not finish cannot be baselined."""
     entries = []
-    for doc in documents:
-        for req in doc["requirements"]:
-            if req["verdict"] in KNOWABLE:
-                entries.append({"requirement": req["id"], "reason": _check_message(doc, req)})
+    for run in runs:
+        for req in run.requirements:
+            if req.verdict in KNOWABLE:
+                entries.append({"requirement": req.id, "reason": _check_message(run, req)})
     return {"format": FORMAT, "entries": entries}
 
 
-def _check_message(doc: dict[str, Any], req: dict[str, Any]) -> str:
+def _check_message(run: Results, req: RequirementResult) -> str:
     """`what: expected …; got …` of the first check that missed the requirement."""
-    for test in doc.get("tests", []):
-        for check in test.get("checks", []):
-            if check["req"] == req["id"] and check["verdict"] == req["verdict"]:
-                first = check["detail"].splitlines()[0] if check["detail"] else ""
-                return textwrap.shorten(
-                    f"{check['what']}: {first}" if first else check["what"], 200
-                )
+    for test in run.tests:
+        for check in test.checks:
+            if check.req_id == req.id and check.verdict == req.verdict:
+                first = check.detail.splitlines()[0] if check.detail else ""
+                return textwrap.shorten(f"{check.what}: {first}" if first else check.what, 200)
     # A failure no check attributed (a timeout, a closed socket): no message of a check to quote.
-    return f"{req['verdict']} against {doc['target']}, no check recorded why: see its tests"
+    return f"{req.verdict} against {run.target}, no check recorded why: see its tests"

@@ -27,16 +27,15 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from wsconform.layout import CHECKOUT
 from wsconform.report import html, signing
 from wsconform.report.junit import junit_xml
-from wsconform.report.rollup import Certification
+from wsconform.report.results import Results, TestResult
 
 FORMAT = "wsconform-certification/1"
 MANIFEST, SIGNATURE, PUBLIC_KEY = "manifest.json", "manifest.sig", "signer.pub.pem"
@@ -91,7 +90,7 @@ def _new_dir(root: Path, profile: str, finished: float) -> Path:
 
 
 def write(
-    document: dict[str, Any],
+    run: Results,
     *,
     profile_report_dir: Path,
     schema_dir: Path,
@@ -106,27 +105,25 @@ def write(
 
     `leaks(text)` says whether a text holds a known secret: a bundle that would hold one is
     removed instead of signed (redaction upstream failed, and the evidence must not spread)."""
-    verdict = Certification(**document["certification"])
-    bundle = _new_dir(profile_report_dir.parent / "certification", document["profile"],
-                      document["finished"])  # fmt: skip
+    verdict = run.certification
+    if verdict is None:  # the plugin's always do; a results.json from before they did does not
+        raise BundleError(f"the {run.profile} results state no certification: nothing to sign")
+    bundle = _new_dir(profile_report_dir.parent / "certification", run.profile, run.finished)
     try:
-        tests = _copy_transcripts(document["tests"], profile_report_dir, bundle)
-        results = {**document, "tests": tests}
-        (bundle / "results.json").write_text(
-            json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        results = replace(run, tests=_copy_transcripts(run.tests, profile_report_dir, bundle))
+        results.save(bundle / "results.json")
         (bundle / "junit.xml").write_text(junit_xml(results), encoding="utf-8")
         commit = suite_commit()
         (bundle / "index.html").write_text(
             html.render(
                 "certificate.html.j2",
                 results=results,
-                by_test={t["nodeid"]: t for t in tests},
+                by_test={t.nodeid: t for t in results.tests},
                 certification=verdict,
                 commit=commit,
                 doc_sources=doc_sources,
-                started=_iso(document["started"]),
-                finished=_iso(document["finished"]),
+                started=_iso(run.started),
+                finished=_iso(run.finished),
             ),
             encoding="utf-8",
         )
@@ -138,13 +135,13 @@ def write(
                 raise BundleError(f"{path.name} would hold a secret in full: bundle not written")
         manifest = {
             "format": FORMAT,
-            "profile": document["profile"],
+            "profile": run.profile,
             "verdict": verdict.verdict,
-            "target": document["target"],
-            "suite": {"version": document["suite_version"], "commit": commit},
-            "hypothesis": {"settings": document["hypothesis"], "seed": hypothesis_seed},
-            "started": _iso(document["started"]),
-            "finished": _iso(document["finished"]),
+            "target": run.target,
+            "suite": {"version": run.suite_version, "commit": commit},
+            "hypothesis": {"settings": run.hypothesis, "seed": hypothesis_seed},
+            "started": _iso(run.started),
+            "finished": _iso(run.finished),
             "catalogue": {
                 "path": catalogue_file.relative_to(home).as_posix(),
                 "sha256": sha256(catalogue_file),
@@ -217,19 +214,19 @@ def prune(root: Path, keep: int) -> list[Path]:
 
 
 def _copy_transcripts(
-    tests: list[dict[str, Any]], profile_report_dir: Path, bundle: Path
-) -> list[dict[str, Any]]:
+    tests: list[TestResult], profile_report_dir: Path, bundle: Path
+) -> list[TestResult]:
     """This run's transcripts only (the report directory may hold older ones)."""
     copied = []
     for test in tests:
-        source = profile_report_dir / test["transcript"] if test["transcript"] else None
+        source = profile_report_dir / test.transcript if test.transcript else None
         if source is not None and source.is_file():
-            target = bundle / test["transcript"]
+            target = bundle / test.transcript
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             copied.append(test)
         else:
-            copied.append({**test, "transcript": None})
+            copied.append(replace(test, transcript=None))
     return copied
 
 

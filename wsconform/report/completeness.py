@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-UNDECIDED = ("SKIP", "ERROR", "UNTESTED")
+from wsconform.requirements import Level, Verdict
+
+if TYPE_CHECKING:  # results holds a Selection and a Completeness: it imports this module
+    from wsconform.report.results import RequirementResult
+
+UNDECIDED = (Verdict.SKIP, Verdict.ERROR, Verdict.UNTESTED)
 
 
 @dataclass
@@ -61,7 +66,7 @@ class Completeness:
 
 
 def assess(
-    requirements: list[dict[str, Any]], selection: Selection, interrupted: str | None
+    requirements: list[RequirementResult], selection: Selection, interrupted: str | None
 ) -> Completeness:
     """COMPLETE, or INCOMPLETE with every reason: the run's, then each undecided MUST's."""
     reasons = selection.partial()
@@ -69,19 +74,19 @@ def assess(
         reasons.append(f"interrupted: {interrupted}")
     deselected = {r for reqs in selection.deselected.values() for r in reqs}
     for req in requirements:
-        if req["level"] != "MUST" or req["verdict"] not in UNDECIDED:
+        if req.level != Level.MUST or req.verdict not in UNDECIDED:
             continue
-        reasons.append(f"{req['id']} [MUST] {_why_undecided(req, deselected, interrupted)}")
+        reasons.append(f"{req.id} [MUST] {_why_undecided(req, deselected, interrupted)}")
     return Completeness(not reasons, reasons)
 
 
-def _why_undecided(req: dict[str, Any], deselected: set[str], interrupted: str | None) -> str:
-    note = req["notes"][0].splitlines()[0] if req["notes"] else ""
-    if req["verdict"] == "SKIP":
+def _why_undecided(req: RequirementResult, deselected: set[str], interrupted: str | None) -> str:
+    note = req.notes[0].splitlines()[0] if req.notes else ""
+    if req.verdict == Verdict.SKIP:
         return f"skipped: {note}"
-    if req["verdict"] == "ERROR":
+    if req.verdict == Verdict.ERROR:
         return f"errored: {note}"
-    if req["id"] in deselected:
+    if req.id in deselected:
         return "not run: its tests were deselected"
     if interrupted:
         return "not reached: the run was interrupted"

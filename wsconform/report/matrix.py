@@ -7,47 +7,32 @@ what makes vendors comparable at a glance: each family gets a per-column summary
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from wsconform.report import html as html_report
-from wsconform.requirements import FAMILIES, Level, Verdict
+from wsconform.report.results import RequirementResult, Results, ResultsError
+from wsconform.requirements import FAMILIES, Level
 
 ABSENT = "—"
 LEVELS = tuple(str(level) for level in Level)
-VERDICTS = frozenset(str(v) for v in Verdict)
 # The order the non-PASS verdicts are listed in a summary: the worst first.
 VERDICT_ORDER = ("FAIL", "ERROR", "WARN", "INFO", "SKIP", "UNTESTED")
 # Verdicts the overall row counts; ERROR too, since it means a check never finished.
 OVERALL_VERDICTS = ("FAIL", "ERROR", "WARN")
 # Cells whose notes the details section lists: a PASS or an INFO needs no explanation.
 EXPLAINED = frozenset({"FAIL", "ERROR", "WARN", "SKIP", "UNTESTED"})
-REQUIRED_KEYS = ("profile", "title", "target", "requirements", "certification")
-ENTRY_KEYS = ("id", "level", "family", "title", "verdict")
 
 
 class MatrixError(Exception):
     """A results file the matrix cannot use; the message names the file."""
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One requirement's verdict in one results.json."""
-
-    id: str
-    level: str
-    family: str
-    title: str
-    verdict: str
-    notes: tuple[str, ...] = ()
-    baselined: str | None = None  # the reason a known failure is accepted
-
-    @property
-    def text(self) -> str:
-        return f"{self.verdict} (baselined)" if self.baselined else self.verdict
+def verdict_text(entry: RequirementResult) -> str:
+    """A cell's text: the verdict, and whether a baseline knows it."""
+    return f"{entry.verdict} (baselined)" if entry.baselined else str(entry.verdict)
 
 
 @dataclass(frozen=True)
@@ -55,19 +40,24 @@ class Column:
     """One target: one results.json."""
 
     path: Path
-    profile: str
-    title: str
-    target: str
-    mock_defect: str | None
-    tls_verified: bool
-    strict: bool
-    certification: str  # the run's verdict, as its results.json and bundle state it
-    requirements: dict[str, Entry] = field(default_factory=dict)  # by id, catalogue order
+    results: Results
+
+    @cached_property
+    def requirements(self) -> dict[str, RequirementResult]:
+        """By id, in catalogue order."""
+        return {r.id: r for r in self.results.requirements}
+
+    @property
+    def certification(self) -> str:
+        """The run's verdict, as its results.json and bundle state it (load refuses a column
+        without one)."""
+        return self.results.certification.verdict if self.results.certification else ABSENT
 
     @property
     def label(self) -> str:
-        defect = f" [defect: {self.mock_defect}]" if self.mock_defect else ""
-        return f"{self.profile} @ {self.target}{defect}"
+        r = self.results
+        defect = f" [defect: {r.mock_defect}]" if r.mock_defect else ""
+        return f"{r.profile} @ {r.target}{defect}"
 
 
 @dataclass(frozen=True)
@@ -75,7 +65,7 @@ class Row:
     id: str
     level: str
     title: str
-    cells: tuple[Entry | None, ...]  # one per column; None where the column lacks the id
+    cells: tuple[RequirementResult | None, ...]  # one per column; None where it lacks the id
 
 
 @dataclass(frozen=True)
@@ -127,48 +117,12 @@ def load(paths: list[Path]) -> list[Column]:
 
 def _load_one(path: Path) -> Column:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise MatrixError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MatrixError(f"{path}: not a readable JSON file ({exc})") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("requirements"), list):
-        raise MatrixError(f"{path}: not a wsconform results.json (no requirements list)")
-    missing = [k for k in REQUIRED_KEYS if k not in doc]
-    if missing:
-        raise MatrixError(f"{path}: not a wsconform results.json (lacks {missing})")
-    entries = [_entry(path, raw) for raw in doc["requirements"]]
-    return Column(
-        path=path,
-        profile=str(doc["profile"]),
-        title=str(doc["title"]),
-        target=str(doc["target"]),
-        mock_defect=doc.get("mock_defect") or None,
-        tls_verified=bool(doc.get("tls_verified", True)),
-        strict=bool(doc.get("strict", False)),
-        certification=str(doc["certification"]["verdict"]),
-        requirements={e.id: e for e in entries},
-    )
-
-
-def _entry(path: Path, raw: Any) -> Entry:
-    if not isinstance(raw, dict) or any(k not in raw for k in ENTRY_KEYS):
-        raise MatrixError(f"{path}: a requirement entry lacks one of {list(ENTRY_KEYS)}: {raw!r}")
-    # Validated, because level and verdict become CSS class names and table keys.
-    if raw["level"] not in LEVELS:
-        raise MatrixError(f"{path}: {raw['id']} has an unknown level {raw['level']!r}")
-    if raw["verdict"] not in VERDICTS:
-        raise MatrixError(f"{path}: {raw['id']} has an unknown verdict {raw['verdict']!r}")
-    baselined = raw.get("baselined")
-    return Entry(
-        id=str(raw["id"]),
-        level=raw["level"],
-        family=str(raw["family"]),
-        title=str(raw["title"]),
-        verdict=raw["verdict"],
-        notes=tuple(str(n) for n in raw.get("notes") or ()),
-        baselined=str(baselined) if baselined else None,
-    )
+        results = Results.load(path)
+    except ResultsError as exc:
+        raise MatrixError(str(exc)) from None
+    if results.certification is None:  # a run from before the run's verdict was recorded
+        raise MatrixError(f"{path}: not a wsconform results.json (lacks ['certification'])")
+    return Column(path, results)
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -191,13 +145,13 @@ def _family_names(columns: list[Column]) -> list[str]:
 
 def _rows(columns: list[Column], family: str) -> list[Row]:
     # First-seen order keeps each vendor's catalogue order, and its IDs together.
-    first: dict[str, Entry] = {}
+    first: dict[str, RequirementResult] = {}
     for column in columns:
         for entry in column.requirements.values():
             if entry.family == family:
                 first.setdefault(entry.id, entry)
     return [
-        Row(e.id, e.level, e.title, tuple(c.requirements.get(e.id) for c in columns))
+        Row(e.id, str(e.level), e.title, tuple(c.requirements.get(e.id) for c in columns))
         for e in first.values()
     ]
 
@@ -229,7 +183,7 @@ def overall(column: Column) -> Overall:
     return Overall(column.certification, counts, baselined, must_failed)
 
 
-def explained(column: Column) -> list[Entry]:
+def explained(column: Column) -> list[RequirementResult]:
     """The entries whose verdict wants a reason: non-PASS/INFO ones, and any baselined one."""
     return [e for e in column.requirements.values() if e.verdict in EXPLAINED or e.baselined]
 
@@ -247,15 +201,15 @@ def _md_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _cell_text(entry: Entry | None) -> str:
-    return entry.text if entry else ABSENT
+def _cell_text(entry: RequirementResult | None) -> str:
+    return verdict_text(entry) if entry else ABSENT
 
 
 def _column_caption(i: int, column: Column) -> str:
-    flags = [column.title, str(column.path)]
-    if not column.tls_verified:
+    flags = [column.results.title, str(column.path)]
+    if not column.results.tls_verified:
         flags.append("TLS NOT verified")
-    if column.strict:
+    if column.results.strict:
         flags.append("strict")
     return f"{i}. **{_md(column.label)}** — " + "; ".join(_md(f) for f in flags)
 
@@ -283,7 +237,7 @@ def _md_details(columns: list[Column]) -> list[str]:
             continue
         lines += [f"### {_md(column.label)}", ""]
         for e in entries:
-            lines.append(f"- **{_md(e.id)}** {_md(e.text)} — {_md(e.title)}")
+            lines.append(f"- **{_md(e.id)}** {_md(verdict_text(e))} — {_md(e.title)}")
             if e.baselined:
                 lines.append(f"  - baselined: {_md(e.baselined)}")
             lines += [f"  - {_md(note)}" for note in e.notes]
@@ -301,6 +255,7 @@ def html(columns: list[Column]) -> str:
         families=families(columns),
         explained=[(c, explained(c)) for c in columns],
         absent=ABSENT,
+        text=verdict_text,
     )
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from wsconform.report.completeness import Completeness
+from wsconform.report.results import Certification, RequirementResult, TestResult
 from wsconform.requirements import Catalogue, Level, Requirement, Verdict
 
 # Which verdict wins when several tests speak of one requirement.
@@ -13,55 +11,10 @@ PRECEDENCE = (Verdict.FAIL, Verdict.ERROR, Verdict.WARN, Verdict.PASS, Verdict.I
 MISS = {Level.MUST: Verdict.FAIL, Level.SHOULD: Verdict.WARN, Level.INFO: Verdict.INFO}
 
 
-@dataclass
-class TestResult:
-    nodeid: str
-    profile: str
-    reqs: list[str]
-    outcome: str  # passed | failed | skipped | error
-    duration: float = 0.0
-    checks: list[dict[str, str]] = field(default_factory=list)
-    failed_req: str | None = None  # the requirement a ConformanceFailure named
-    message: str = ""  # redacted failure text or skip reason
-    transcript: str | None = None  # path relative to the profile's report directory
-    baselined: str | None = None  # why this failure is known (--baseline): it does not gate
-    notes: list[str] = field(default_factory=list)  # what it covered (a machine's exploration)
-    reproduce: str = ""  # the command that re-runs a failed or errored test exactly
-    # mask → origin of each secret its transcript shows (wsconform.provenance): what a replay
-    # substitutes a fresh secret of the same kind for.
-    tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-
-@dataclass
-class RequirementResult:
-    requirement: Requirement
-    verdict: Verdict
-    tests: list[str]
-    notes: list[str]
-    baselined: str | None = None  # every red test of it is baselined, for this reason
-    link: str | None = None  # where the requirement's documentation is public
-
-    def as_dict(self) -> dict[str, Any]:
-        r = self.requirement
-        return {
-            "id": r.id,
-            "level": str(r.level),
-            "family": r.family,
-            "title": r.title,
-            "source": r.source,
-            "link": self.link,
-            "quote": r.quote,
-            "verdict": str(self.verdict),
-            "tests": self.tests,
-            "notes": self.notes,
-            "baselined": self.baselined,
-        }
-
-
 def _blamed(test: TestResult) -> list[str]:
     """Who a failure no check attributed (a timeout, a closed socket) falls on: the test's
     requirements that recorded no PASS, or all of them, so that the failure is never lost."""
-    passed = {c["req"] for c in test.checks if c["verdict"] == "PASS"}
+    passed = {c.req_id for c in test.checks if c.verdict == Verdict.PASS}
     return [r for r in test.reqs if r not in passed] or test.reqs
 
 
@@ -77,15 +30,15 @@ def _verdict_in(
 ) -> tuple[Verdict | None, list[str]]:
     """The requirement's verdict in one test that names it or checked it; None when the test
     passed without a check of it (a state machine's run that never reached it): no evidence."""
-    records = [c for c in test.checks if c["req"] == req.id]
+    records = [c for c in test.checks if c.req_id == req.id]
     notes = [
-        f"{c['what']}: {c['detail']}"
+        f"{c.what}: {c.detail}"
         for c in records
-        if c["verdict"] in ("INFO", "WARN", "FAIL") and c["detail"]
+        if c.verdict in (Verdict.INFO, Verdict.WARN, Verdict.FAIL) and c.detail
     ]
     if test.outcome == "skipped":
         return Verdict.SKIP, [test.message]
-    found = {Verdict(c["verdict"]) for c in records}
+    found = {c.verdict for c in records}
     if test.outcome == "error" and (not found or req.id == test.failed_req):
         # The test could not finish: ERROR on what it had not decided, never a FAIL.
         return Verdict.ERROR, [test.message]
@@ -104,7 +57,7 @@ def roll_up(
     results = []
     for req in catalogue.requirements.values():
         covering = [
-            t for t in tests if req.id in t.reqs or any(c["req"] == req.id for c in t.checks)
+            t for t in tests if req.id in t.reqs or any(c.req_id == req.id for c in t.checks)
         ]
         if not covering:
             uncovered = ["no test names this requirement"]
@@ -142,32 +95,18 @@ def roll_up(
     return results
 
 
-def summary(results: list[RequirementResult]) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {}
-    for r in results:
-        level = counts.setdefault(str(r.requirement.level), {})
-        level[str(r.verdict)] = level.get(str(r.verdict), 0) + 1
-    return counts
-
-
 # -- the run's verdict: the bundle, the matrix and the exit code all read it from here ----------
 
 
-@dataclass(frozen=True)
-class Certification:
-    verdict: str  # CERTIFIED | NOT CERTIFIED | INCOMPLETE
-    reasons: list[str]
-
-
 def certification(
-    requirements: list[dict[str, Any]], tests: list[dict[str, Any]], completeness: Completeness
+    requirements: list[RequirementResult], tests: list[TestResult], completeness: Completeness
 ) -> Certification:
     """CERTIFIED only when the run is complete (every MUST requirement decided, the whole suite
     run to its end) and nothing failed or errored (a SHOULD fails only under --strict); a
     baselined failure is still a failure here."""
-    failed = [r for r in requirements if r["verdict"] == "FAIL"]
-    failed_tests = [t for t in tests if t["outcome"] == "failed"]
-    errored_tests = [t for t in tests if t["outcome"] == "error"]
+    failed = [r for r in requirements if r.verdict == Verdict.FAIL]
+    failed_tests = [t for t in tests if t.outcome == "failed"]
+    errored_tests = [t for t in tests if t.outcome == "error"]
     if failed or failed_tests:
         return Certification(
             "NOT CERTIFIED", [_reason(r) for r in failed] + [_test_reason(t) for t in failed_tests]
@@ -179,21 +118,21 @@ def certification(
     return Certification("CERTIFIED", [])
 
 
-def exit_code(requirements: list[dict[str, Any]], tests: list[dict[str, Any]]) -> int:
+def exit_code(requirements: list[RequirementResult], tests: list[TestResult]) -> int:
     """1 when a test failed or errored, or a requirement FAILed, unless a baseline knows it;
     else 0 (skipped and untested requirements make a run INCOMPLETE, not red)."""
-    red_tests = [t for t in tests if t["outcome"] in ("failed", "error") and not t["baselined"]]
-    red_reqs = [r for r in requirements if r["verdict"] == "FAIL" and not r["baselined"]]
+    red_tests = [t for t in tests if t.outcome in ("failed", "error") and not t.baselined]
+    red_reqs = [r for r in requirements if r.verdict == Verdict.FAIL and not r.baselined]
     return 1 if red_tests or red_reqs else 0
 
 
-def _reason(req: dict[str, Any]) -> str:
-    known = f" (baselined: {req['baselined']})" if req.get("baselined") else ""
-    note = f": {req['notes'][0].splitlines()[0]}" if req["notes"] else ""
-    return f"{req['id']} [{req['level']}] {req['verdict']}{known} — {req['title']}{note}"
+def _reason(req: RequirementResult) -> str:
+    known = f" (baselined: {req.baselined})" if req.baselined else ""
+    note = f": {req.notes[0].splitlines()[0]}" if req.notes else ""
+    return f"{req.id} [{req.level}] {req.verdict}{known} — {req.title}{note}"
 
 
-def _test_reason(test: dict[str, Any]) -> str:
-    outcome = "ERROR" if test["outcome"] == "error" else "FAILED"
-    first = (test["message"] or "").strip().splitlines()
-    return f"{test['nodeid']} {outcome}" + (f": {first[0]}" if first else "")
+def _test_reason(test: TestResult) -> str:
+    outcome = "ERROR" if test.outcome == "error" else "FAILED"
+    first = (test.message or "").strip().splitlines()
+    return f"{test.nodeid} {outcome}" + (f": {first[0]}" if first else "")
