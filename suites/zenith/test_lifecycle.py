@@ -257,7 +257,8 @@ class ZenithLifecycle(LifecycleMachine):
             self.expect_refused(self.model.refusal_req(conn), conn, channel, confirm)
             return
         self.clients[conn.name].sub(channel)
-        answer = self.sub_answer("ZEN-SUB-06", f"Sub {channel!r} is answered", conn, channel)
+        what, awaited = f"Sub {channel!r} is answered", "Sub confirmation or Error"
+        answer = self.sub_answer("ZEN-SUB-06", what, conn, channel, awaited)
         req = self.model.confirmation_req(conn, refused=action_of(answer.obj) == "Error")
         checks.sub_confirmed(self.check, req, answer.obj, channel)
         early = [f for f in self.session(conn).pending(is_data(channel)) if f.index < answer.index]
@@ -266,10 +267,10 @@ class ZenithLifecycle(LifecycleMachine):
         self.model.subscribed(conn, channel)
         self.observe_data(conn)
 
-    def sub_answer(self, req: str, what: str, conn: Conn, channel: str) -> Frame:
+    def sub_answer(self, req: str, what: str, conn: Conn, channel: str, awaited: str) -> Frame:
         """The Sub's confirmation or the Error refusing it, whichever comes."""
         confirmed, error = is_action(channel, SUB, confirm=True), is_error(channel)
-        awaited = f"Sub confirmation or Error for {channel!r}"
+        awaited = f"{awaited} for {channel!r}"
         return self.awaited(req, what, conn, lambda f: confirmed(f) or error(f), awaited)
 
     def expect_refused(self, req: str, conn: Conn, channel: str, confirm: bool) -> None:
@@ -278,10 +279,11 @@ class ZenithLifecycle(LifecycleMachine):
         client = self.clients[conn.name]
         what = f"a Sub of {channel!r} without the right ({self.status(conn).value})"
         client.sub(channel, confirm)
-        answer = self.sub_answer(req, f"{what} is answered", conn, channel)
+        answer = self.sub_answer(req, f"{what} is answered", conn, channel, "Error")
         checks.sub_refused(self.check, req, answer.obj, what=what)
         if confirm:  # it must come, in no documented order with the Error or a later pong
-            scope, awaited = "a refused Sub with Confirm gets a Sub reply", "the Sub reply"
+            scope = "a refused Sub with Confirm gets a Sub reply"
+            awaited = f"the Sub reply to the refused {channel!r}"
             reply = self.awaited("ZEN-SUB-10", scope, conn, is_action(channel, SUB), awaited)
             checks.failed_sub_reply_documented(self.check, "ZEN-SUB-10", reply)
         else:
