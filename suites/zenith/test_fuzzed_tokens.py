@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from wsconform import fuzz
 from wsconform.fixtures import each_known_bad
 from wsconform.raw_handshake import upgrade_status
+from wsconform.vendors.zenith.checks import token_refused
 from wsconform.vendors.zenith.protocol import SUBPROTOCOL, result_of
 
 
@@ -30,8 +31,7 @@ HEADER_CLASSES = tuple(name for name in fuzz.KNOWN_BAD_SHORT_STRINGS if name != 
 
 
 def expect_refused(check, reply, what):
-    refused = result_of(reply) in ("Reject", "Rejected") or reply.get("Action") == "Error"
-    check.true("ZEN-REJ-05", refused, what, expected='Result "Reject" or an Error', actual=reply)
+    token_refused(check, "ZEN-REJ-05", reply, what=what)
     if reply.get("Action") == "Error":
         check.schema("ZEN-REJ-05", reply, "error-frame", what="the Error has a documented code")
 

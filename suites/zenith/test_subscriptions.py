@@ -7,64 +7,60 @@ from __future__ import annotations
 
 import pytest
 
+from wsconform.checks import none_of
+from wsconform.vendors.zenith.checks import (
+    auth_succeeded,
+    data_frame_documented,
+    error_before_server_unsub,
+    server_unsub_documented,
+    sub_confirmed,
+    unsub_reply_documented,
+)
 from wsconform.vendors.zenith.client import is_action, is_data, is_error
-from wsconform.vendors.zenith.protocol import SUB, UNSUB, action_of
+from wsconform.vendors.zenith.protocol import SUB, UNSUB
 
 
 @pytest.mark.req("ZEN-SUB-06", "ZEN-SUB-07", "ZEN-SUB-08", "ZEN-SUB-09", "ZEN-AUTH-01")
-def test_sub_confirmation_data_frames_and_the_unsub_reply(
-    client, authenticate, target, check, expect_no_data
-):
+def test_sub_confirmation_data_frames_and_the_unsub_reply(client, tokens, target, check):
     c = client()
-    authenticate(c)
+    auth_succeeded(check, "ZEN-AUTH-01", c.auth(tokens.get("valid").value), what="AuthToken Result")
     channel = target.public_channel
     c.sub(channel)
     confirmation = c.session.expect(is_action(channel, SUB), f"Sub confirmation of {channel!r}")
     early = [f for f in c.session.pending(is_data(channel)) if f.index < confirmation.index]
     check.info("ZEN-SUB-09", f"{len(early)} data frame(s) arrived before the Sub confirmation")
-    check.schema("ZEN-SUB-06", confirmation.obj, "sub-confirm", what="the Sub confirmation")
-    data = c.data(channel)
-    check.schema("ZEN-SUB-08", data, "data-frame", what="a data frame: no Action, no TID")
+    sub_confirmed(check, "ZEN-SUB-06", confirmation.obj, channel)
+    data_frame_documented(check, "ZEN-SUB-08", c.data(channel))
     c.unsub(channel)
     reply = c.session.expect(is_action(channel, UNSUB), f"Unsub reply for {channel!r}").obj
-    check.schema("ZEN-SUB-07", reply, "unsub-reply", what="the client Unsub's reply")
+    unsub_reply_documented(check, "ZEN-SUB-07", reply)
 
 
 @pytest.mark.req(
     "ZEN-SUB-02", "ZEN-SUB-03", "ZEN-SUB-04", "ZEN-SUB-05", "ZEN-AUTH-01", "ZEN-SUB-06"
 )
 def test_reauth_with_fewer_rights_ends_only_what_lost_its_right(
-    client, authenticate, tokens, target, private_channel, check, subscribed
+    client, tokens, target, private_channel, check
 ):
     c = client()
-    authenticate(c)
+    auth_succeeded(check, "ZEN-AUTH-01", c.auth(tokens.get("valid").value), what="AuthToken Result")
     public = target.public_channel
-    subscribed(c, public)
-    subscribed(c, private_channel)
+    sub_confirmed(check, "ZEN-SUB-06", c.subscribe(public), public)
+    sub_confirmed(check, "ZEN-SUB-06", c.subscribe(private_channel), private_channel)
     c.data(private_channel)
-    authenticate(c, tokens.get("limited").value)
+    limited = c.auth(tokens.get("limited").value)
+    auth_succeeded(check, "ZEN-AUTH-01", limited, what="AuthToken Result")
     with check.scope("ZEN-SUB-02", "an Error and a server Unsub for the lost subscription"):
         error = c.session.expect(is_error(private_channel), f"Error for {private_channel!r}")
         unsub = c.session.expect(
             is_action(private_channel, UNSUB), f"server Unsub of {private_channel!r}"
         )
-    check.true(
-        "ZEN-SUB-03",
-        error.index < unsub.index,
-        "the Error comes before the server Unsub",
-        expected="Error, then Unsub",
-        actual=[action_of(f.obj) for f in sorted((error, unsub), key=lambda f: f.index)],
-    )
-    check.schema("ZEN-SUB-04", unsub.obj, "server-unsub", what="the server Unsub")
+    error_before_server_unsub(check, "ZEN-SUB-03", error, unsub)
+    server_unsub_documented(check, "ZEN-SUB-04", unsub)
     c.session.barrier()
     touched = c.session.pending(lambda f: is_error(public)(f) or is_action(public, UNSUB)(f))
-    check.true(
-        "ZEN-SUB-05",
-        not touched,
-        f"the still-permitted {public!r} gets no Error and no Unsub",
-        expected="nothing",
-        actual=touched[0].data if touched else None,
-    )
+    what = f"the still-permitted {public!r} gets no Error and no Unsub"
+    none_of(check, "ZEN-SUB-05", touched, what, expected="nothing")
     with check.scope("ZEN-SUB-05", f"data on {public!r} continues"):
         target.settle(c.session)
         c.data(public)
