@@ -33,8 +33,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
 from wsconform.checks import none_of
-from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, run_lifecycle
-from wsconform.lifecycle_kit import FORGED, LIFETIME, TokenPool
+from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, TokenPool, run_lifecycle
+from wsconform.lifecycle_kit import FORGED, LIFETIME
 from wsconform.lifecycle_kit import pick as chosen
 from wsconform.session import Frame, PeerClosed, Predicate, ProbeSession
 from wsconform.vendors.zenith import checks
