@@ -23,7 +23,7 @@ from hypothesis.stateful import initialize, precondition, rule
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, TokenPool, run_lifecycle
 from wsconform.lifecycle_kit import LIFETIME
 from wsconform.lifecycle_kit import pick as chosen
-from wsconform.session import PeerClosed, ProbeSession
+from wsconform.session import PeerClosed
 from wsconform.vendors.zenith import checks, model
 from wsconform.vendors.zenith.client import ZenithClient, frames, is_action, is_data
 from wsconform.vendors.zenith.model import GOOD, Conn, Model, Returned, Status, ends_any, token_kind
@@ -51,8 +51,7 @@ def at_most(times: int) -> Callable[[F], F]:
 
 
 class ZenithLifecycle(LifecycleMachine):
-    """Connections, AuthToken/header authentication, Sub/Unsub, expiry and re-auth, against the
-    documented model of what each connection is entitled to."""
+    """Connections, AuthToken/header authentication, Sub/Unsub, expiry and re-auth (Model)."""
 
     def __init__(self, env: LifecycleEnv) -> None:
         super().__init__(env)
@@ -73,12 +72,6 @@ class ZenithLifecycle(LifecycleMachine):
 
     def status(self, conn: Conn) -> Status:
         return self.model.status(conn, self.now())
-
-    def client(self, session: ProbeSession) -> ZenithClient:
-        """A client whose answers must have come: no wait on the embedded mock (expect_settled)."""
-        return ZenithClient(session, functools.partial(self.expect_settled, session))
-
-    # -- connections -----------------------------------------------------------------------------
 
     @initialize(start=st.sampled_from(model.STARTS), bad=st.sampled_from(model.BAD))
     def two_clients_connect(self, start: str, bad: str) -> None:
@@ -119,10 +112,9 @@ class ZenithLifecycle(LifecycleMachine):
             token = self.pool.valid()
             session = self.open(headers=[bearer_header(token.value)])
             conn = self.model.connected(via_header=True, expires_at=token.expires_at)
-        self.clients[conn.name] = self.client(session)
+        settled = functools.partial(self.expect_settled, session)  # no wait on the embedded mock
+        self.clients[conn.name] = ZenithClient(session, settled)
         return conn
-
-    # -- authentication --------------------------------------------------------------------------
 
     @precondition(lambda self: self.model.conns)
     @rule(pick=PICK, kind=st.sampled_from(GOOD))
@@ -197,8 +189,6 @@ class ZenithLifecycle(LifecycleMachine):
         checks.subscription_ended(self.check, error, unsub)
         client.take_answered(is_data(channel))  # sent before the Unsub
         self.model.ended(conn, channel)
-
-    # -- subscriptions ---------------------------------------------------------------------------
 
     @precondition(lambda self: self.model.sub_pairs(self.now()))
     @rule(pick=PICK)
@@ -277,8 +267,6 @@ class ZenithLifecycle(LifecycleMachine):
                 frame = client.data_frame(channel)
             checks.data_frame_documented(self.check, "ZEN-SUB-08", frame.obj)
             client.session.take(is_data(channel))
-
-    # -- time --------------------------------------------------------------------------------------
 
     @precondition(lambda self: self.model.next_instant(self.now()) is not None)
     @rule()
