@@ -87,7 +87,7 @@ class ZenithLifecycle(LifecycleMachine):
             self.authenticate_with(first, start)
         for channel in channels:
             self.subscribe_to(first, channel)
-        self.subscribe_to(neighbour, channels[0])
+        self.subscribe_to(neighbour, channels[0])  # refused: a session is its connection's alone
 
     @rule(how=st.sampled_from(("restore", "plain", "header")))
     @at_most(2)
@@ -168,8 +168,7 @@ class ZenithLifecycle(LifecycleMachine):
         """AuthToken that must succeed (restoring the session `back` came from, if given),
         then what the re-auth does to the subscriptions (Model.authenticated)."""
         client, before = self.clients[conn.name], self.status(conn)
-        what = f"AuthToken with a {kind} token"
-        req = self.model.auth_req(kind, before)
+        req, what = self.model.auth_req(kind, before), f"AuthToken with a {kind} token"
         with self.check.scope(req, f"the reply to {what}"):
             reply = client.auth(value)
         checks.auth_token_succeeded(self.check, req, reply, what=what)

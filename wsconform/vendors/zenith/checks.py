@@ -130,6 +130,7 @@ def data_before_confirmation(
     check: Checker, req_id: str, pending: list[Frame], confirmation: Frame
 ) -> None:
     """Whether data (`pending` on the channel) came before the Sub confirmation is recorded."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
     early = [f for f in pending if f.index < confirmation.index]
     did = "did" if early else "did not"
     check.info(req_id, f"data {did} arrive before the Sub confirmation")
