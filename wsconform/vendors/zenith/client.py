@@ -99,7 +99,8 @@ class ZenithClient:
         return self.expect(is_action(channel, protocol.UNSUB), f"Unsub reply ({channel!r})")
 
     def ended(self, channel: str) -> tuple[Frame, Frame]:
-        """A subscription the server ends: its Error, then the server Unsub (in either order)."""
+        """A subscription the server ends: its Error and the server Unsub, in whatever order
+        they came (the order is judged by checks.error_before_server_unsub)."""
         error = self.expect(is_error(channel), f"Error for {channel!r}")
         unsub = self.expect(is_action(channel, protocol.UNSUB), f"server Unsub ({channel!r})")
         return error, unsub
