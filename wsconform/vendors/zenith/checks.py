@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wsconform.checks import HIDE_CHECK_FRAMES, Checker
+from wsconform.checks import HIDE_CHECK_FRAMES, Checker, none_of
 from wsconform.session import Frame, HandshakeRejected, ProbeSession
 from wsconform.vendors.zenith.protocol import (
     ERROR,
@@ -126,6 +126,16 @@ def sub_confirmed(check: Checker, req_id: str, answer: Message, channel: str) ->
     return check.schema(req_id, answer, "sub-confirm", what=f"Sub {channel!r} is confirmed")
 
 
+def data_before_confirmation(
+    check: Checker, req_id: str, pending: list[Frame], confirmation: Frame
+) -> None:
+    """Whether data (`pending` on the channel) came before the Sub confirmation is recorded."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    early = [f for f in pending if f.index < confirmation.index]
+    did = "did" if early else "did not"
+    check.info(req_id, f"data {did} arrive before the Sub confirmation")
+
+
 def sub_refused(check: Checker, req_id: str, answer: Message, *, what: str) -> bool:
     """The answer to a Sub without the right is an Error, with an Appendix D code (ZEN-ENV-02).
     `what` names the Sub."""
@@ -160,6 +170,13 @@ def failed_sub_reply_documented(check: Checker, req_id: str, reply: Frame) -> bo
     return check.schema(req_id, reply.obj, "sub-failed-confirm", what="its Confirm is omitted")
 
 
+def no_data_after_expiry(check: Checker, req_id: str, leaked: list[Frame], channel: str) -> bool:
+    """No data on `channel` reached a connection whose access token expired."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    what = f"no data on {channel!r} after the access token expired"
+    return none_of(check, req_id, leaked, what, expected="no data")
+
+
 def data_frame_documented(check: Checker, req_id: str, frame: Message) -> bool:
     """A subscription's data frame: no Action, no TransactionID."""
     __tracebackhide__ = HIDE_CHECK_FRAMES
@@ -189,3 +206,22 @@ def server_unsub_documented(check: Checker, req_id: str, unsub: Frame) -> bool:
     """The server Unsub that ends a subscription carries Confirm true."""
     __tracebackhide__ = HIDE_CHECK_FRAMES
     return check.schema(req_id, unsub.obj, "server-unsub", what="the server Unsub")
+
+
+def subscription_ended(check: Checker, error: Frame, unsub: Frame) -> bool:
+    """A subscription a re-auth ends: its Error has an Appendix D code (ZEN-ENV-02) and comes
+    before the server Unsub (ZEN-SUB-03), which carries Confirm true (ZEN-SUB-04)."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    documented = check.schema(
+        "ZEN-ENV-02", error.obj, "error-frame", what="the Error of a lost Sub"
+    )
+    in_order = error_before_server_unsub(check, "ZEN-SUB-03", error, unsub)
+    return server_unsub_documented(check, "ZEN-SUB-04", unsub) and documented and in_order
+
+
+def kept_untouched(check: Checker, req_id: str, touched: list[Frame]) -> bool:
+    """A subscription that keeps its right on re-auth gets no Error and no server Unsub
+    (`touched`: those that came)."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    what = "a subscription that keeps its right gets no Error and no Unsub on re-auth"
+    return none_of(check, req_id, touched, what, expected="nothing")

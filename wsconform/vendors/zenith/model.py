@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
+from wsconform.lifecycle_kit import FORGED
 from wsconform.vendors.zenith.protocol import (
     UNSUB,
     Message,
@@ -46,6 +47,25 @@ MARKET, TRADING = frozenset({"Market"}), frozenset({"Market", "Trading"})
 SHORT_LIVED = ("base64", "short-lived")
 # The requirement an AuthToken's success is owed under, by the path it took (else ZEN-AUTH-01).
 AUTH_PATHS = {"base64": "ZEN-AUTH-06", "returned": "ZEN-AUTH-08"}
+
+MAX_CONNECTIONS = 3
+GOOD = ("base64", "short-lived", "valid", "limited")  # AuthToken kinds that must succeed
+# How an example's first connection is authenticated: with a short-lived token in half the
+# examples (the first, simplest one included), as expiry is where the lifecycle has the most to
+# show.
+STARTS = ("base64", "short-lived", "short-lived", "header", "limited", "none")
+GARBAGE = "mF_9.B5f-4.1JqM"  # the docs' own placeholder token, tried beside the kit's forgeries
+BAD = ("garbage", *FORGED, "expired")  # tokens that must be rejected
+# The requirements the lifecycle machine judges or records.
+JUDGED = (
+    "ZEN-AUTH-01", "ZEN-AUTH-02", "ZEN-AUTH-03", "ZEN-AUTH-04", "ZEN-AUTH-06", "ZEN-AUTH-08",
+    "ZEN-AUTH-09", "ZEN-AUTH-10",
+    "ZEN-REJ-01", "ZEN-REJ-02", "ZEN-REJ-03", "ZEN-REJ-04", "ZEN-REJ-07",
+    "ZEN-EXP-01", "ZEN-EXP-02", "ZEN-EXP-03", "ZEN-EXP-04",
+    "ZEN-SUB-01", "ZEN-SUB-02", "ZEN-SUB-03", "ZEN-SUB-04", "ZEN-SUB-05", "ZEN-SUB-06",
+    "ZEN-SUB-07", "ZEN-SUB-08", "ZEN-SUB-09", "ZEN-SUB-10",
+    "ZEN-ENV-02",
+)  # fmt: skip
 
 
 class Status(Enum):
@@ -97,6 +117,11 @@ def ends_any(channels: list[str]) -> MessagePredicate:
     """An Error or a server Unsub on one of `channels`: what a re-auth must not send a
     subscription that keeps its right (ZEN-SUB-05)."""
     return lambda f: any(is_error(ch)(f) or is_action(ch, UNSUB)(f) for ch in channels)
+
+
+def rejection_req(kind: str) -> str:
+    """The requirement AuthToken with a bad token of `kind` is refused under."""
+    return "ZEN-REJ-04" if kind == "expired" else "ZEN-REJ-01"
 
 
 def token_kind(kind: str) -> str:
