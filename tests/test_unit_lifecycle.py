@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import wsconform.vendors
-from wsconform.lifecycle import BudgetSpent, Exploration
+from wsconform import jwt_forge
+from wsconform.lifecycle import BudgetSpent, Exploration, TokenPool
+from wsconform.tokens import Token
 
 
 def test_no_budget_never_stops() -> None:
@@ -55,3 +57,31 @@ def test_a_lifecycle_model_imports_nothing_that_acts(vendor: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+class FakeTokens:
+    """A token source whose tokens live `lifetime` s from `now`; it has no `limited` ones."""
+
+    def __init__(self) -> None:
+        self.now, self.minted = 1000.0, 0
+
+    def get(self, kind: str, arg: float | None = None) -> Token:
+        if kind == "limited":
+            pytest.skip("no limited tokens")
+        self.minted += 1
+        exp = self.now - 10 if kind == "expired" else self.now + (arg or 300.0)
+        claims = {"exp": int(exp), "n": self.minted}
+        return Token(jwt_forge.encode({"alg": "ES256"}, claims, b"signature"), kind, exp)
+
+
+def test_the_pool_keeps_tokens_while_fit_and_mints_short_lived_ones_anew() -> None:
+    source = FakeTokens()
+    pool = TokenPool(source, lambda: source.now, keep_for=60.0)  # type: ignore[arg-type]
+    assert pool.valid() is pool.valid() and pool.get("expired") is pool.get("expired")
+    assert pool.get("short-lived") is not pool.get("short-lived")
+    assert pool.get("limited") is None and pool.get("limited") is None  # asked once
+    kept = pool.valid()
+    source.now += 250.0  # 50 s left: less than keep_for
+    assert pool.valid() is not kept
+    assert pool.bad("alg-none") == pool.forged("alg-none") != pool.valid().value
+    assert pool.bad("expired") == pool.get("expired").value  # type: ignore[union-attr]

@@ -15,15 +15,17 @@ A failure on the embedded mock shrinks to a minimal sequence of steps, which hyp
 
 from __future__ import annotations
 
+import functools
 import time
 import weakref
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import pytest
 from hypothesis import Phase, settings
-from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
+from hypothesis.stateful import RuleBasedStateMachine, precondition, run_state_machine_as_test
 
 from wsconform import progress
 from wsconform.checks import Checker
@@ -37,6 +39,7 @@ from wsconform.tokens import Token, Tokens
 # profile's examples (ci: 20 sequences), each of at most STEPS steps.
 EXAMPLES_DIVISOR = 5
 STEPS = 12
+F = TypeVar("F", bound=Callable[..., None])
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,23 @@ class Exploration:
 _exploring: Exploration | None = None  # set while run_lifecycle runs (one test at a time)
 
 
+def at_most(times: int) -> Callable[[F], F]:
+    """A rule that runs at most `times` in an example. Hypothesis likes to repeat a rule, and
+    an example's dozen steps should reach different parts of the lifecycle."""
+
+    def budgeted(rule_function: F) -> F:
+        name = rule_function.__name__
+
+        @functools.wraps(rule_function)
+        def counted(self: LifecycleMachine, *args: Any, **kwargs: Any) -> None:
+            self.used[name] += 1
+            rule_function(self, *args, **kwargs)
+
+        return cast(F, precondition(lambda self: self.used[name] < times)(counted))
+
+    return budgeted
+
+
 class LifecycleMachine(RuleBasedStateMachine):
     """The shared part of every profile's machine: its environment, the connections one example
     opened (closed when the example ends, so examples do not pile up connections), and time."""
@@ -126,6 +146,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             r.function.__name__ for r in (*state.initializers, *state.rules)
         ]
         self._ran: dict[str, float] = {}
+        self.used: Counter[str] = Counter()  # rule → runs in this example (at_most)
 
     def model_state(self) -> str:
         """The model's state in a few words, for the exploration's coverage (per machine)."""
@@ -286,6 +307,14 @@ class TokenPool:
         if key not in self._forged:
             self._forged[key] = FORGED[kind](valid)
         return self._forged[key]
+
+    def bad(self, kind: str) -> str | None:
+        """A token the server must refuse: the expired one (None where the source has none), or
+        a FORGED forgery of the valid one."""
+        if kind != "expired":
+            return self.forged(kind)
+        expired = self.get("expired")
+        return None if expired is None else expired.value
 
     def _fit(self, token: Token) -> bool:
         if token.kind == "expired" or token.expires_at is None:

@@ -11,43 +11,21 @@ modelled (optional): Trading over plain ws://, the Identify subscription.
 from __future__ import annotations
 
 import functools
-from collections import Counter
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
 
 import pytest
 from hypothesis import note
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
-from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, TokenPool, run_lifecycle
-from wsconform.lifecycle_kit import LIFETIME
-from wsconform.lifecycle_kit import pick as chosen
+from wsconform import lifecycle_kit as kit
+from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, TokenPool, at_most, run_lifecycle
 from wsconform.session import PeerClosed
 from wsconform.vendors.zenith import checks, model
 from wsconform.vendors.zenith.client import ZenithClient, frames, is_action, is_data
 from wsconform.vendors.zenith.model import GOOD, Conn, Model, Returned, Status, ends_any, token_kind
 from wsconform.vendors.zenith.protocol import SUB, action_of, base64_of, bearer_header
 
-F = TypeVar("F", bound=Callable[..., None])
 PICK = st.integers(min_value=0, max_value=5)  # which eligible connection (or pair)
-
-
-def at_most(times: int) -> Callable[[F], F]:
-    """A rule that runs at most `times` in an example. Hypothesis likes to repeat a rule, and
-    an example's dozen steps should reach different parts of the lifecycle."""
-
-    def budgeted(rule_function: F) -> F:
-        name = rule_function.__name__
-
-        @functools.wraps(rule_function)
-        def counted(self: ZenithLifecycle, *args: Any, **kwargs: Any) -> None:
-            self.used[name] += 1
-            rule_function(self, *args, **kwargs)
-
-        return cast(F, precondition(lambda self: self.used[name] < times)(counted))
-
-    return budgeted
 
 
 class ZenithLifecycle(LifecycleMachine):
@@ -56,12 +34,11 @@ class ZenithLifecycle(LifecycleMachine):
     def __init__(self, env: LifecycleEnv) -> None:
         super().__init__(env)
         self.check, target = env.check, env.target
-        self.used: Counter[str] = Counter()  # rule → runs in this example (at_most)
         self.pool = TokenPool.of(env.tokens, target.clock)
         # Live, the clock runs during a step: near an expiry either outcome is allowed.
         slack = 0.0 if target.embedded else target.observation_window + env.op_timeout
         tls = target.url.startswith("wss:")
-        self.model = Model(target.public_channel, target.private_channel, tls, LIFETIME, slack)
+        self.model = Model(target.public_channel, target.private_channel, tls, kit.LIFETIME, slack)
         self.clients: dict[str, ZenithClient] = {}  # connection name → its client
 
     def now(self) -> float:
@@ -123,7 +100,7 @@ class ZenithLifecycle(LifecycleMachine):
         """AuthToken with a good token, where it may go (Model.takers)."""
         takers = self.model.takers(kind, self.now())
         if takers:
-            self.authenticate_with(chosen(takers, pick), kind)
+            self.authenticate_with(kit.pick(takers, pick), kind)
 
     @precondition(lambda self: self.model.with_private_subscriptions(self.now()))
     @rule(pick=PICK)
@@ -131,9 +108,9 @@ class ZenithLifecycle(LifecycleMachine):
     def reauthenticate_with_fewer_rights(self, pick: int) -> None:
         """AuthToken with the limited token where a subscription needs the right it lacks."""
         conns = self.model.with_private_subscriptions(self.now())
-        self.authenticate_with(chosen(conns, pick), "limited")
+        self.authenticate_with(kit.pick(conns, pick), "limited")
 
-    def authenticate_with(self, conn: Conn, kind: str, lifetime: float = LIFETIME) -> None:
+    def authenticate_with(self, conn: Conn, kind: str, lifetime: float = kit.LIFETIME) -> None:
         token = self.pool.get(token_kind(kind), lifetime)
         if token is not None:
             value = base64_of(token.value) if kind == "base64" else token.value
@@ -142,13 +119,9 @@ class ZenithLifecycle(LifecycleMachine):
     def expect_bad_token_refused(self, kind: str) -> None:
         """A bad token, refused in the handshake header and by AuthToken, on a connection of its
         own: what is left of a connection after Reject is not documented (ZEN-REJ-07, INFO)."""
-        if kind == "expired":
-            expired = self.pool.get("expired")
-            if expired is None:
-                return
-            token = expired.value
-        else:
-            token = model.GARBAGE if kind == "garbage" else self.pool.forged(kind)
+        token = model.GARBAGE if kind == "garbage" else self.pool.bad(kind)
+        if token is None:  # the source has no expired token
+            return
         headers, what = [bearer_header(token)], f"a {kind} header token"
         attempt = functools.partial(self.open, headers=headers, refusal_expected=True)
         checks.header_token_refused(self.check, "ZEN-REJ-03", attempt, what=what)
@@ -193,7 +166,7 @@ class ZenithLifecycle(LifecycleMachine):
     @rule(pick=PICK)
     @at_most(2)
     def subscribe(self, pick: int) -> None:
-        self.subscribe_to(*chosen(self.model.sub_pairs(self.now()), pick))
+        self.subscribe_to(*kit.pick(self.model.sub_pairs(self.now()), pick))
 
     def subscribe_to(self, conn: Conn, channel: str, confirm: bool = True) -> None:
         status, client = self.status(conn), self.clients[conn.name]
@@ -235,7 +208,7 @@ class ZenithLifecycle(LifecycleMachine):
     @rule(pick=PICK)
     @at_most(1)
     def unsubscribe(self, pick: int) -> None:
-        conn, channel = chosen(self.model.unsub_pairs(self.now()), pick)
+        conn, channel = kit.pick(self.model.unsub_pairs(self.now()), pick)
         client = self.clients[conn.name]
         client.unsub(channel)
         with self.check.scope("ZEN-SUB-07", f"the Unsub of {channel!r} is answered"):
@@ -248,7 +221,7 @@ class ZenithLifecycle(LifecycleMachine):
     def observe(self, pick: int) -> None:
         """observe_data at any time: always possible (once the other rules' budgets are spent)."""
         if self.model.conns:
-            self.observe_data(chosen(self.model.conns, pick))
+            self.observe_data(kit.pick(self.model.conns, pick))
 
     def observe_data(self, conn: Conn) -> None:
         """Data on every subscription while entitled (Model.data_req), none once expired."""
@@ -296,7 +269,7 @@ class ZenithLifecycle(LifecycleMachine):
         instant = self.model.next_expiry(self.now())
         for conn in self.model.open_conns(self.now(), Status.ENTITLED):
             if conn.expires_at == instant:
-                self.authenticate_with(conn, "short-lived", lifetime=2 * LIFETIME)
+                self.authenticate_with(conn, "short-lived", lifetime=2 * kit.LIFETIME)
         self.pass_time(instant)
 
     def pass_time(self, instant: float | None) -> None:
