@@ -93,7 +93,9 @@ def test_ctrl_c_is_recorded_and_never_certified(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:randomly", "-v",
          "suites/paradex", "--report-dir", str(tmp_path)],
-        cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        # Unbuffered: each PASSED line comes as it is written, not with the whole run's output.
+        cwd=ROOT, env=clean_env(PYTHONUNBUFFERED="1"), stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     assert process.stdout is not None
     deadline = time.monotonic() + 120
