@@ -11,7 +11,6 @@ requirements it declares. `make kill-matrix` runs the whole suite for every defe
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -31,8 +30,6 @@ from wsconform.requirements import catalogue
 # The matrices are built once, inside the first test's time (about 120 pytest runs), on one
 # pytest-xdist worker (its group), against pytest-timeout's default of 300 s per test.
 pytestmark = [pytest.mark.timeout(1800), pytest.mark.xdist_group("kill-matrix")]
-# Runs at once: twice the processors, as a run waits about as much as it computes.
-RUNS_AT_ONCE = 2 * (os.cpu_count() or 2)
 LIFECYCLE = "test_lifecycle.py"
 
 VARIANT_CASES = [(p, v) for p in sorted(installed()) for v in variants(get_profile(p))]
@@ -49,7 +46,7 @@ def matrices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str | N
     """Every profile's matrix, run once and written to reports/kill-matrix/<profile>.md."""
     profiles = [get_profile(name) for name in sorted(installed())]
     work = tmp_path_factory.mktemp("kill-matrix")
-    found = kill_matrices(profiles, work, workers=RUNS_AT_ONCE, selected=True)
+    found = kill_matrices(profiles, work, selected=True)
     out = ROOT / "reports" / "kill-matrix"
     out.mkdir(parents=True, exist_ok=True)
     for profile in profiles:
