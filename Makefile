@@ -38,7 +38,7 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 test: $(STAMP) $(VENV_INTEROP) lint
 	$(PYTEST) -n 4 --dist loadgroup --no-loadscope-reorder suites tests
 
-## check: the edit loop (about a minute): lint, then the conformance suites on the mocks and every
+## check: the edit loop (about 30 s): lint, then the conformance suites on the mocks and every
 ## test that starts no child process (-m "not system": no kill matrix, no live runs), 2 workers
 check: $(STAMP) lint
 	$(PYTEST) -q -n 2 -m "not system" suites tests
