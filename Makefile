@@ -33,8 +33,8 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 
 ## test: lint, then everything CI runs: the conformance suites on the mocks and the suite's own
 ## tests, system tests included, in 4 pytest-xdist workers (their child processes wait as much as
-## they compute). The tests that bound a wall time (-m timed) go first, on a worker of their own;
-## the other workers yield the CPU to it (tests/conftest.py).
+## they compute). The tests that bound a wall time (-m timed) go first, on two workers of their
+## own; the other workers yield the CPU to them (tests/conftest.py). About 12 min on 2 cores.
 test: $(STAMP) $(VENV_INTEROP) lint
 	$(PYTEST) -n 4 --dist loadgroup --no-loadscope-reorder suites tests
 
