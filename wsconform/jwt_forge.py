@@ -15,6 +15,7 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -225,6 +226,15 @@ def wrong_key(token: str) -> str:
         raise ValueError("header has no alg")
     extra = {k: v for k, v in header.items() if k != "alg"}
     return jwt.encode(claims, _fresh_key(alg), algorithm=alg, headers=extra)
+
+
+# Invalid tokens made from a valid one, by name: what every profile's documents say a server
+# refuses (the suites' rejection tests and the lifecycle machines draw from it).
+FORGED: dict[str, Callable[[str], str]] = {
+    "bad-signature": bad_signature,
+    "alg-none": alg_none,
+    "wrong-key": wrong_key,
+}
 
 
 @step

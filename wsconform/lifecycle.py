@@ -29,7 +29,8 @@ from hypothesis.stateful import RuleBasedStateMachine, precondition, run_state_m
 
 from wsconform import progress
 from wsconform.checks import Checker
-from wsconform.lifecycle_kit import FORGED, LIFETIME, REUSE_MARGIN
+from wsconform.jwt_forge import FORGED
+from wsconform.lifecycle_kit import LIFETIME, REUSE_MARGIN
 from wsconform.profiles.base import Profile
 from wsconform.session import ExpectTimeout, Frame, Predicate, ProbeSession
 from wsconform.target import Target

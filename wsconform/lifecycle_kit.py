@@ -1,6 +1,6 @@
-"""What the lifecycle machines' models and rules share, without I/O: the forgeries the documents
-say a server must refuse, a short-lived token's lifetime, when a token is surely expired on the
-target's clock, and which of the eligible choices a rule acts on.
+"""What the lifecycle machines' models and rules share, without I/O: a short-lived token's
+lifetime, when a token is surely expired on the target's clock, and which of the eligible choices
+a rule acts on (the forgeries every document says a server refuses are jwt_forge.FORGED).
 
 A machine is a pure model of what the documents entitle each connection to (the vendor folder's
 `model.py`, no I/O, importing nothing of pytest, hypothesis or the probe) plus thin rules (the
@@ -10,10 +10,8 @@ wsconform.lifecycle (the machine's base, its runner and the test's TokenPool).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, TypeVar
-
-from wsconform import jwt_forge
 
 if TYPE_CHECKING:
     from wsconform.tokens import Token
@@ -22,12 +20,6 @@ T = TypeVar("T")
 
 LIFETIME = 5.0  # seconds: a short-lived token's, so that a live run waits little (as test_expiry)
 REUSE_MARGIN = 600.0  # seconds: by default, a kept token with less life left is replaced
-# Invalid tokens made from a valid one: what every profile's documents say a server refuses.
-FORGED: dict[str, Callable[[str], str]] = {
-    "bad-signature": jwt_forge.bad_signature,
-    "alg-none": jwt_forge.alg_none,
-    "wrong-key": jwt_forge.wrong_key,
-}
 
 
 def surely_expired(token: Token, now: float, skew: float = 0.0) -> bool:

@@ -173,10 +173,7 @@ class EthgasLifecycle(LifecycleMachine):
     def log_in_refused(self, which: int, kind: str, times: int) -> None:
         """A bad token, once or many times in a row (Model.refusal says what each must get)."""
         conn = pick(self.model.eligible(Conn.can_log_in), which)
-        if kind == "expired":
-            value = (token := self.tokens.get(kind)) and token.value
-        else:
-            value = model.MALFORMED[kind] if kind in model.MALFORMED else self.tokens.forged(kind)
+        value = model.MALFORMED[kind] if kind in model.MALFORMED else self.tokens.bad(kind)
         if value is None:
             return
         note(f"#{conn.number} logs in {conn.phase.value} with a {kind} token, {times}x")

@@ -12,9 +12,7 @@ from wsconform.vendors.ethgas.checks import login_refused
 from wsconform.vendors.ethgas.protocol import INVALID_TOKEN, RATE_LIMITED, error_code, status_of
 
 FORGERIES = {
-    "bad-signature": jwt_forge.bad_signature,
-    "alg-none": jwt_forge.alg_none,
-    "wrong-key": jwt_forge.wrong_key,
+    **jwt_forge.FORGED,
     "escalated-claims": lambda t: jwt_forge.tampered_claims(t, sub="admin", exp=2**31 - 1),
 }
 

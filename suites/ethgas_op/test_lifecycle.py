@@ -18,8 +18,9 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, precondition, rule
 
+from wsconform.jwt_forge import FORGED
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, TokenPool, run_lifecycle
-from wsconform.lifecycle_kit import FORGED, pick
+from wsconform.lifecycle_kit import pick
 from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed
 from wsconform.tokens import Token
 from wsconform.vendors.ethgas_op import checks, model, protocol

@@ -24,6 +24,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, precondition, rule
 
+from wsconform import jwt_forge
 from wsconform import lifecycle_kit as kit
 from wsconform.checks import none_of
 from wsconform.lifecycle import LifecycleEnv, LifecycleMachine, TokenPool, run_lifecycle
@@ -142,7 +143,7 @@ class ParadexLifecycle(LifecycleMachine):
     @rule(pick=PICK)
     def authenticate_with_forged_jwts(self, pick: int) -> None:
         conn = kit.pick(self.model.anonymous(), pick)
-        for kind in kit.FORGED:
+        for kind in jwt_forge.FORGED:
             if conn in self.clients:
                 self._auth(conn, kind)
 
@@ -153,7 +154,7 @@ class ParadexLifecycle(LifecycleMachine):
         self._auth(kit.pick(self.model.anonymous(), pick), kind)
 
     def _auth(self, conn: model.Connection, kind: str) -> None:
-        if kind in model.MALFORMED or kind in kit.FORGED:
+        if kind in model.MALFORMED or kind in jwt_forge.FORGED:
             token, bearer = None, model.MALFORMED.get(kind) or self.pool.forged(kind)
         elif (token := self._jwt(kind)) is None:  # the token source has none: nothing to do
             return

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from wsconform.lifecycle_kit import FORGED
+from wsconform.jwt_forge import FORGED
 from wsconform.requirements import catalogue
 from wsconform.session import Frame
 from wsconform.tokens import Token

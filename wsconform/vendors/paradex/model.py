@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from wsconform.lifecycle_kit import FORGED, surely_expired, surely_fresh
+from wsconform.jwt_forge import FORGED
+from wsconform.lifecycle_kit import surely_expired, surely_fresh
 from wsconform.vendors.paradex import protocol
 
 if TYPE_CHECKING:

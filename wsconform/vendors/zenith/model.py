@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
-from wsconform.lifecycle_kit import FORGED
+from wsconform.jwt_forge import FORGED
 from wsconform.vendors.zenith.protocol import (
     UNSUB,
     Message,
