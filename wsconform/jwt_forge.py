@@ -18,7 +18,6 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from wsconform.provenance import step
@@ -34,6 +33,7 @@ __all__ = [
     "encode",
     "expires_at",
     "segments",
+    "signing_input",
     "split",
     "tampered_claims",
     "unverified_claims",
@@ -134,14 +134,13 @@ def split(token: str) -> tuple[dict[str, Any], dict[str, Any], bytes]:
     )
 
 
+def signing_input(header: dict[str, Any], claims: dict[str, Any]) -> str:
+    """The first two segments of a compact JWS: what its signature signs (RFC 7515 §5.1)."""
+    return f"{b64url_encode(_json_bytes(header))}.{b64url_encode(_json_bytes(claims))}"
+
+
 def encode(header: dict[str, Any], claims: dict[str, Any], signature: bytes) -> str:
-    return ".".join(
-        (
-            b64url_encode(_json_bytes(header)),
-            b64url_encode(_json_bytes(claims)),
-            b64url_encode(signature),
-        )
-    )
+    return f"{signing_input(header, claims)}.{b64url_encode(signature)}"
 
 
 def unverified_claims(token: str) -> dict[str, Any]:
@@ -225,6 +224,8 @@ def wrong_key(token: str) -> str:
     if not isinstance(alg, str):
         raise ValueError("header has no alg")
     extra = {k: v for k, v in header.items() if k != "alg"}
+    import jwt  # here: a token issuer imports this module, and PyJWT's import is costly
+
     return jwt.encode(claims, _fresh_key(alg), algorithm=alg, headers=extra)
 
 
