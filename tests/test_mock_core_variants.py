@@ -17,13 +17,13 @@ from standalone import standalone_mock
 from websockets.asyncio.client import connect
 
 from wsconform.cli import main
+from wsconform.mock.defects import UnknownDefect
 from wsconform.mock.server import (
     CORE_VARIANTS,
     EXTRA_MEMBER,
     REPLY_DELAYS,
     MockContext,
     MockServer,
-    UnknownDefect,
 )
 from wsconform.profiles import get_profile, installed
 from wsconform.vendors.paradex.mock import ParadexMock

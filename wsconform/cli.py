@@ -15,7 +15,6 @@ wsconform prune --keep 5              delete all but the newest bundles of each 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import io
 import json
@@ -30,7 +29,7 @@ from wsconform import __version__
 from wsconform.config import ConfigError, Settings, add_options, resolve, without_settings
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
-from wsconform.profiles import get_profile, installed
+from wsconform.profiles import get_profile, installed, names
 
 if TYPE_CHECKING:
     from wsconform.requirements import Catalogue
@@ -222,7 +221,10 @@ def compare(args: argparse.Namespace) -> int:
 
 
 def mock(args: argparse.Namespace) -> int:
-    from wsconform.mock.server import CannotListen, MockServer, UnknownDefect
+    import asyncio
+
+    from wsconform.mock.defects import UnknownDefect
+    from wsconform.mock.server import CannotListen, MockServer
     from wsconform.mock.tls import MockTLS
     from wsconform.target import mock_context
 
@@ -383,7 +385,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="wsconform",
         description="Conformance suite for WebSocket authentication APIs "
-        f"(profiles: {', '.join(installed())}).",
+        f"(profiles: {', '.join(names())}).",
         epilog="Exit codes: 0 conformant (or verified), 1 a MUST failed (a WARN too under "
         "--strict; or the bundle does not verify), 2 the run could not be made.",
     )
@@ -400,7 +402,7 @@ def parser() -> argparse.ArgumentParser:
         "HTML report (allure/). Extra arguments after -- go to pytest (--endpoint and the "
         "token options among them).",
     )
-    c.add_argument("--profile", choices=sorted(installed()), help="only this profile")
+    c.add_argument("--profile", choices=names(), help="only this profile")
     c.add_argument("--report-dir", default="reports", help="output directory (reports/)")
     c.add_argument("--strict", action="store_true", help="SHOULD violations fail too")
     c.add_argument(
@@ -489,7 +491,7 @@ def parser() -> argparse.ArgumentParser:
         "that file as --ca-file. --plain-port adds a plain ws:// listener beside it, for "
         "protocols that grant some rights only over TLS.",
     )
-    m.add_argument("profile", choices=sorted(installed()))
+    m.add_argument("profile", choices=names())
     m.add_argument("--host", default="127.0.0.1")
     m.add_argument("--port", type=int, default=8765, help="0 picks a free port (8765)")
     m.add_argument("--defect", help="switch on one named defect (see --list-defects)")
@@ -533,7 +535,7 @@ def parser() -> argparse.ArgumentParser:
         help="print a token for a standalone mock (a --token-command)",
         description="Print one token of the given kind, signed with the mock's key.",
     )
-    t.add_argument("profile", choices=sorted(installed()))
+    t.add_argument("profile", choices=names())
     t.add_argument("kind", choices=TOKEN_KINDS)
     t.add_argument("arg", nargs="?", help="for short-lived: the lifetime in seconds")
     t.add_argument("--key-file", default=str(DEFAULT_KEY_FILE), help="the key the mock uses")
@@ -547,7 +549,7 @@ def parser() -> argparse.ArgumentParser:
         "pytest run; nothing is run). Requirements no test names are listed as such. Run the "
         "tests of some with `pytest --req ID[,ID...]`.",
     )
-    r.add_argument("profile", choices=sorted(installed()))
+    r.add_argument("profile", choices=names())
     r.set_defaults(run=requirements)
 
     p = sub.add_parser(

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from wsconform.mock.server import UnknownDefect
-from wsconform.profiles import installed
+from wsconform.mock.defects import UnknownDefect
+from wsconform.profiles import get_profile, installed, names
 from wsconform.redact import mask
 
 ENV_PREFIX = "WSCONFORM_"
@@ -308,7 +308,7 @@ def add_options(addoption: Callable[..., None], only: Collection[str] | None = N
         if meta["metavar"]:
             kwargs["metavar"] = meta["metavar"]
         if f.name == "profile":
-            kwargs["metavar"] = "{" + ",".join(installed()) + "}"
+            kwargs["metavar"] = "{" + ",".join(names()) + "}"
         addoption(option_name(f.name), **kwargs)
 
 
@@ -400,19 +400,18 @@ def _ws_url(name: str, url: str, schemes: tuple[str, ...]) -> None:
 
 def _extra_endpoint(profile: str | None, item: str) -> None:
     name, equals, url = item.partition("=")
-    declared = installed()[profile].extra_endpoints if profile in installed() else {}
+    declared = get_profile(profile).extra_endpoints if profile in names() else {}
     if not equals or name not in declared:
-        names = ", ".join(declared) or "none"
         raise ConfigError(
             f"--extra-endpoint {item!r}: expected NAME=URL, NAME one that --profile "
-            f"{profile or '(none given)'} declares: {names}"
+            f"{profile or '(none given)'} declares: {', '.join(declared) or 'none'}"
         )
     _ws_url("extra_endpoint", url, ("ws", "wss"))
 
 
 def validate(s: Settings) -> None:
-    if s.profile is not None and s.profile not in installed():
-        raise ConfigError(f"--profile {s.profile!r}: expected one of {', '.join(installed())}")
+    if s.profile is not None and s.profile not in names():
+        raise ConfigError(f"--profile {s.profile!r}: expected one of {', '.join(names())}")
     if s.endpoint and not s.profile:
         raise ConfigError("--endpoint needs --profile: which protocol does the endpoint speak?")
     if s.endpoint:
@@ -428,7 +427,7 @@ def validate(s: Settings) -> None:
             raise ConfigError(f"--mock-variant {item!r}: expected KEY=VALUE")
     if s.profile and (s.mock_defect or s.mock_variant):
         try:  # said once, now, rather than as every test's error
-            installed()[s.profile].mock.check_choices(s.mock_defect, s.variants)
+            get_profile(s.profile).mock.check_choices(s.mock_defect, s.variants)
         except UnknownDefect as exc:
             raise ConfigError(str(exc)) from None
     for item in s.header:

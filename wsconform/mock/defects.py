@@ -7,6 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+class UnknownDefect(ValueError):
+    """A defect or variant the mock does not have; the message names those it has."""
+
+
 @dataclass(frozen=True)
 class Defect:
     """One way to break the documents, switched on by `--mock-defect <name>`."""

@@ -43,7 +43,7 @@ from websockets.protocol import State
 
 from wsconform import pongs
 from wsconform.mock.clock import MockClock
-from wsconform.mock.defects import ACCEPT_EXPIRED, PONG_WITHHELD, Defect
+from wsconform.mock.defects import ACCEPT_EXPIRED, PONG_WITHHELD, Defect, UnknownDefect
 from wsconform.mock.issuer import Identity, TokenIssuer
 from wsconform.profiles.base import Heartbeat
 
@@ -64,10 +64,6 @@ EXTRA_MEMBER = ("serverVersion", "undocumented")  # name, value: a member no doc
 WRITE_LIMIT_HIGH = 2**15
 WRITE_LIMIT_LOW = 2**13
 PING_BYTES = 16  # a heartbeat ping frame, with its 4-byte payload, and then some
-
-
-class UnknownDefect(ValueError):
-    pass
 
 
 class CannotListen(OSError):

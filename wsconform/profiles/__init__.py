@@ -31,6 +31,13 @@ def installed() -> dict[str, Profile]:
     return load(entry_points(group=ENTRY_POINTS))
 
 
+@cache
+def names() -> list[str]:
+    """Every registered profile's name, sorted, none loaded: a command that needs only one
+    (`wsconform mint`, run once per token of a live run) loads only that one."""
+    return sorted(point.name for point in entry_points(group=ENTRY_POINTS))
+
+
 def load(points: Iterable[EntryPoint]) -> dict[str, Profile]:
     """The profiles these entry points name, by name; BrokenProfile for one that is not the
     Profile it is registered as."""
@@ -46,14 +53,16 @@ def load(points: Iterable[EntryPoint]) -> dict[str, Profile]:
     return found
 
 
+@cache
 def get_profile(name: str) -> Profile:
-    try:
-        return installed()[name]
-    except KeyError:
-        known = ", ".join(installed())
-        raise UnknownProfile(f"unknown profile {name!r}; profiles: {known}") from None
+    """The profile registered as `name`, loaded alone."""
+    points = entry_points(group=ENTRY_POINTS, name=name)
+    if not points:
+        raise UnknownProfile(f"unknown profile {name!r}; profiles: {', '.join(names())}")
+    return load(points)[name]
 
 
+@cache  # asked of every test item and report, and each answer resolves paths
 def profile_holding(path: Path) -> Profile | None:
     """The profile whose suite holds `path`, if any."""
     return next((p for p in installed().values() if p.holds(path)), None)
