@@ -46,7 +46,6 @@ class SchemaRegistry:
                 raise SchemaError(
                     f"{path}: $id must be {expected!r}, found {document.get('$id')!r}"
                 )
-            Draft202012Validator.check_schema(document)
             self._documents[expected] = document
         self._registry: Registry = Registry().with_resources(
             (uri, Resource.from_contents(doc, default_specification=DRAFT202012))
@@ -70,6 +69,9 @@ class SchemaRegistry:
     def validator(self, vendor: str, name: str) -> Draft202012Validator:
         uri = schema_id(vendor, name)
         if uri not in self._validators:
+            # Checked against the metaschema here, when first used, rather than all at start:
+            # every pytest process makes a registry, and most use a few schemas of one vendor.
+            Draft202012Validator.check_schema(self.document(vendor, name))
             inlined = self.inlined(self.document(vendor, name), uri, (uri,))
             self._validators[uri] = Draft202012Validator(inlined, registry=self._registry)
         return self._validators[uri]
