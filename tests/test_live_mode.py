@@ -1,8 +1,9 @@
 """Live mode, proven: every profile's suite runs against `wsconform mock` started as a separate
 process, through --endpoint and --token-command exactly as against a vendor's staging, with real
 waits (short-lived tokens of a few seconds) and default settings: one defect per profile turns
-the suite red. (The green runs, against the mock and the independent servers, are the README's
-own staging commands: tests/test_readme_staging.py.) Token sources and --insecure, live."""
+the tests of the requirement it breaks (--req) red. (The green runs, whole and against the mock
+and the independent servers, are the README's own staging commands: tests/test_readme_staging.py.)
+Token sources and --insecure, live."""
 
 from __future__ import annotations
 
@@ -68,7 +69,10 @@ def test_a_defect_turns_the_live_run_red_with_default_settings(profile, tmp_path
     defect, requirement = LIVE_DEFECT[profile]
     key, reports = tmp_path / "key.pem", tmp_path / "reports"
     with standalone_mock(profile, "--key-file", str(key), "--defect", defect) as mock:
-        done = run_pytest(*suite_command(profile, mock, key, reports), timeout=LIVE_RUN_TIMEOUT)
+        done = run_pytest(
+            *suite_command(profile, mock, key, reports), "--req", requirement,
+            timeout=LIVE_RUN_TIMEOUT,
+        )  # fmt: skip
     assert done.returncode == 1, done.stdout[-4000:]
     verdicts = {r["id"]: r["verdict"] for r in results(reports, profile)["requirements"]}
     assert verdicts[requirement] == "FAIL", done.stdout[-4000:]
