@@ -44,6 +44,7 @@ from websockets.protocol import State
 from wsconform import pongs
 from wsconform.mock.clock import MockClock
 from wsconform.mock.defects import ACCEPT_EXPIRED, PONG_WITHHELD, Defect, UnknownDefect
+from wsconform.mock.http import Routes, serve_http
 from wsconform.mock.issuer import Identity, TokenIssuer
 from wsconform.profiles.base import Heartbeat
 
@@ -199,6 +200,11 @@ class MockApp:
 
     def extra_urls(self, url: str) -> dict[str, str]:
         """Where this mock, served at `url`, serves each of its profile's extra endpoints."""
+        return {}
+
+    def http_routes(self) -> Routes:
+        """The HTTP side the vendor's real clients need ((method, path) → route), served on a
+        port of its own (MockServer.http_url); none by default."""
         return {}
 
     def data_frame(self, conn: Connection, channel: str) -> str | None:
@@ -360,7 +366,8 @@ def connection_class(reply_delay: float, extra_member: bool) -> type[ServerConne
 
 class MockServer:
     """Runs one MockApp: wss:// on `port` when `ssl` is given (else ws://), and with `ssl` and
-    `plain_port` plain ws:// on that port too, both on the same loop with the same app."""
+    `plain_port` plain ws:// on that port too, both on the same loop with the same app; the
+    app's HTTP routes, if it has any, on `http_port` (https:// with `ssl`)."""
 
     def __init__(
         self,
@@ -371,6 +378,7 @@ class MockServer:
         port: int = 0,
         ssl: ssl_module.SSLContext | None = None,
         plain_port: int | None = None,
+        http_port: int = 0,
         pump_interval: float = 0.02,
     ) -> None:
         self.ctx = ctx or MockContext()
@@ -379,6 +387,8 @@ class MockServer:
             raise ValueError("plain_port is a second, plain listener beside TLS: it needs ssl")
         self.host, self.port, self.ssl = host, port, ssl
         self.plain_port = plain_port
+        self.routes = self.app.http_routes()
+        self.http_port = http_port
         self.pump_interval = pump_interval
         # The core's variants (the app has validated them): deflate, reply delay, extra member.
         deflate = self.app.variant("compression") == "deflate"
@@ -402,6 +412,13 @@ class MockServer:
         if self.ssl is None or self.plain_port is None:
             return None
         return f"ws://{self.host}:{self.plain_port}{self.app.path}"
+
+    @property
+    def http_url(self) -> str | None:
+        """Where the app's HTTP routes are served, or None when it has none."""
+        if not self.routes:
+            return None
+        return f"{'https' if self.ssl else 'http'}://{self.host}:{self.http_port}"
 
     def _listen(self, port: int, ssl: ssl_module.SSLContext | None) -> Server:
         """One listener for the app (enter it to bind); wss and plain ws share everything else."""
@@ -427,9 +444,21 @@ class MockServer:
         try:
             return await listeners.enter_async_context(self._listen(port, ssl))
         except OSError as exc:
-            # asyncio's bind error repeats the address in a long text; errno's own words suffice.
-            reason = os.strerror(exc.errno) if (exc.errno or 0) > 0 else exc.strerror or str(exc)
-            raise CannotListen(f"cannot listen on {self.host}:{port}: {reason}") from exc
+            raise self._cannot_listen(port, exc) from exc
+
+    async def _bind_http(self, listeners: contextlib.AsyncExitStack) -> None:
+        try:
+            server = await serve_http(self.routes, self.host, self.http_port, self.ssl)
+        except OSError as exc:
+            raise self._cannot_listen(self.http_port, exc) from exc
+        listeners.push_async_callback(server.wait_closed)
+        listeners.callback(server.close)
+        self.http_port = server.sockets[0].getsockname()[1]
+
+    def _cannot_listen(self, port: int, exc: OSError) -> CannotListen:
+        # asyncio's bind error repeats the address in a long text; errno's own words suffice.
+        reason = os.strerror(exc.errno) if (exc.errno or 0) > 0 else exc.strerror or str(exc)
+        return CannotListen(f"cannot listen on {self.host}:{port}: {reason}")
 
     async def serve(self, on_ready: Callable[[], None] = lambda: None) -> None:
         self._stop = asyncio.Event()
@@ -439,6 +468,8 @@ class MockServer:
             if self.ssl is not None and self.plain_port is not None:
                 plain = await self._bind(listeners, self.plain_port, None)
                 self.plain_port = plain.sockets[0].getsockname()[1]
+            if self.routes:
+                await self._bind_http(listeners)
             pump = asyncio.create_task(self._pump_forever())
             on_ready()
             await self._stop.wait()
