@@ -258,6 +258,7 @@ def mock(args: argparse.Namespace) -> int:
             port=args.port,
             ssl=tls.server_context() if tls else None,
             plain_port=args.plain_port,
+            http_port=args.http_port,
         )
     except UnknownDefect as exc:
         print(f"wsconform mock: {exc}", file=sys.stderr)
@@ -274,6 +275,9 @@ def mock(args: argparse.Namespace) -> int:
         ]
         if server.plain_url is not None:
             lines.append(f"also plain ws on {server.plain_url}")
+        if server.http_url is not None:
+            routes = ", ".join(f"{method} {path}" for method, path in server.routes)
+            lines.append(f"http on {server.http_url} ({routes})")
         if tls is not None:
             lines.append(f"CA certificate: {args.ca_out} (give it to the suite as --ca-file)")
         for name, url in server.app.extra_urls(server.url).items():
@@ -516,6 +520,15 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="with --tls: also serve plain ws:// on port N (0 picks a free port)",
+    )
+    m.add_argument(
+        "--http-port",
+        type=int,
+        default=0,
+        metavar="N",
+        help="where the HTTP side a vendor's own client needs is served, for a profile that has "
+        "one (Zenith: an OAuth 2.0 token endpoint, /connect/token); https:// with --tls "
+        "(default 0: a free port, printed at start)",
     )
     m.add_argument(
         "--ca-out",

@@ -28,8 +28,10 @@ from urllib.parse import parse_qsl, urlsplit
 from websockets.asyncio.server import Request, Response, ServerConnection
 from websockets.typing import Subprotocol
 
+from wsconform.mock.http import Routes
 from wsconform.mock.issuer import ALL_RIGHTS, PRIVATE_RIGHT, Identity, Rejected
 from wsconform.mock.server import Connection, MockApp
+from wsconform.mock.token_endpoint import token_endpoint
 from wsconform.vendors.zenith import defects, protocol
 from wsconform.vendors.zenith.protocol import Message
 
@@ -44,6 +46,18 @@ def zenith_rights(issuer_rights: Sequence[str], secure: bool) -> frozenset[str]:
     if PRIVATE_RIGHT in issuer_rights:
         granted.update(protocol.PRIVATE_ACCESS)
     return frozenset(granted if secure else granted - protocol.TLS_ONLY_ACCESS)
+
+
+def rights_of_scope(scope: Sequence[str]) -> tuple[str, ...]:
+    """The issuer rights an OAuth scope (`Zenith/Market Zenith/Trading`, the README's --scope)
+    grants: all when none is asked for, the private right only with a private access."""
+    known = (*protocol.PUBLIC_ACCESS, *protocol.PRIVATE_ACCESS)
+    unknown = sorted(set(scope) - set(known))
+    if unknown:
+        raise ValueError(f"unknown scope {', '.join(unknown)}; scopes: {' '.join(known)}")
+    if not scope or set(scope) & set(protocol.PRIVATE_ACCESS):
+        return ALL_RIGHTS
+    return tuple(right for right in ALL_RIGHTS if right != PRIVATE_RIGHT)
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,9 @@ class ZenithMock(MockApp):
         if self.defect("no-subprotocol"):
             return None
         return Subprotocol(protocol.SUBPROTOCOL) if protocol.SUBPROTOCOL in offered else None
+
+    def http_routes(self) -> Routes:
+        return {("POST", protocol.TOKEN_PATH): token_endpoint(self.issuer, rights_of_scope)}
 
     def process_request(self, ws: ServerConnection, request: Request) -> Response | None:
         handshake: Any = ws.protocol

@@ -21,6 +21,9 @@ MessagePredicate = Callable[[Message], bool]
 
 SUBPROTOCOL = "ZenithJson"
 PATH = "/Zenith"
+# Zenith's tokens come from its identity server's OAuth 2.0 endpoint (passport.paritech.com, the
+# README's --token-url); the mock serves one at this path.
+TOKEN_PATH = "/connect/token"
 # facts §1.7: a Ping every 30 s; "no data ... in 1 minute" closes with 1008.
 HEARTBEAT = Heartbeat(ping_every=30.0, close_silent_after=60.0, close_code=1008)
 
