@@ -10,9 +10,10 @@ request nobody routes gets 404, a known path with another method 405 naming the 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import ssl as ssl_module
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -64,7 +65,8 @@ class HttpResponse:
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + self.body
 
 
-Route = Callable[[HttpRequest], HttpResponse]
+# A route answers at once, or on the loop (one that advances the mock's clock awaits its effects).
+Route = Callable[[HttpRequest], HttpResponse | Awaitable[HttpResponse]]
 Routes = Mapping[tuple[str, str], Route]  # (method, path) → route
 
 
@@ -101,10 +103,11 @@ async def read_request(reader: asyncio.StreamReader) -> HttpRequest:
     return HttpRequest(method, url.path, dict(parse_qsl(url.query)), headers, body)
 
 
-def route(routes: Routes, request: HttpRequest) -> HttpResponse:
+async def route(routes: Routes, request: HttpRequest) -> HttpResponse:
     handler = routes.get((request.method, request.path))
     if handler is not None:
-        return handler(request)
+        answer = handler(request)
+        return await answer if inspect.isawaitable(answer) else answer
     allowed = sorted(method for method, path in routes if path == request.path)
     if allowed:
         error = {"error": f"{request.method} not allowed on {request.path}"}
@@ -121,7 +124,7 @@ async def serve_http(
         try:
             try:
                 request = await asyncio.wait_for(read_request(reader), READ_TIMEOUT)
-                response = route(routes, request)
+                response = await route(routes, request)
             except BadRequest as exc:
                 response = HttpResponse.of_json(400, {"error": str(exc)})
             except (TimeoutError, asyncio.IncompleteReadError):
