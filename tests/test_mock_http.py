@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from standalone import standalone_mock
 
+from wsconform.mock.clock import MockClock
 from wsconform.mock.http import HttpRequest, HttpResponse, Routes
-from wsconform.mock.issuer import ALL_RIGHTS
+from wsconform.mock.issuer import ALL_RIGHTS, Rejected, TokenIssuer
 from wsconform.mock.server import MockContext, MockServer
 from wsconform.oauth import OAuthTokens
-from wsconform.redact import Redactor
+from wsconform.redact import Redactor, mask
 from wsconform.vendors.paradex.mock import ParadexMock
 from wsconform.vendors.zenith import protocol
 from wsconform.vendors.zenith.mock import ZenithMock
@@ -143,3 +145,79 @@ def test_basic_client_authentication_is_enough(zenith):
     basic = "Basic " + base64.b64encode(b"a-client:a-secret").decode()
     status, body = form_post(zenith, "grant_type=client_credentials", Authorization=basic)
     assert status == 200 and body["token_type"] == "Bearer" and "refresh_token" not in body
+
+
+# -- a client developer's controls (wsconform mock serves them) -------------------------------
+
+
+@pytest.fixture
+def controlled() -> Iterator[MockServer]:
+    server = MockServer(ZenithMock, MockContext(), control=True).start()
+    yield server
+    server.stop()
+
+
+def control(server: MockServer, action: str, body: object = None) -> tuple[int, dict]:
+    payload = json.dumps(body).encode() if body is not None else b""
+    status, _, answer = request(server, "POST", f"/control/{action}", payload)
+    return status, json.loads(answer)
+
+
+def test_advance_moves_the_mock_s_clock(controlled):
+    before = controlled.ctx.clock.now()
+    status, body = control(controlled, "advance", {"seconds": 90})
+    assert status == 200 and body["clock"] == pytest.approx(before + 90, abs=1)
+
+
+@pytest.mark.parametrize("body", [None, {"seconds": "soon"}, {"seconds": -1}, {"seconds": 1e12}])
+def test_advance_refuses_what_is_no_sensible_number_of_seconds(controlled, body):
+    before = controlled.ctx.clock.now()
+    status, answer = control(controlled, "advance", body)
+    assert status == 400 and "seconds" in answer["error"]
+    assert controlled.ctx.clock.now() == pytest.approx(before, abs=1)
+
+
+def test_expire_makes_every_token_given_out_so_far_expired(controlled):
+    issuer = controlled.ctx.issuer
+    token = issuer.mint("valid")
+    assert control(controlled, "expire")[0] == 200
+    with pytest.raises(Rejected, match="expired"):
+        issuer.verify(token)
+    issuer.verify(issuer.mint("valid"))  # one issued now is good
+
+
+def test_revoke_refuses_that_token_and_shows_it_masked(controlled):
+    issuer = controlled.ctx.issuer
+    token, other = issuer.mint("valid"), issuer.mint("valid")
+    status, body = control(controlled, "revoke", {"token": token})
+    assert status == 200 and token not in json.dumps(body) and body["revoked"].startswith("eyJ")
+    with pytest.raises(Rejected, match="revoked"):
+        issuer.verify(token)
+    issuer.verify(other)
+    assert control(controlled, "revoke", {"token": "not-a-token"})[0] == 400
+
+
+def test_the_embedded_mock_has_no_controls(zenith):
+    assert request(zenith, "POST", "/control/expire")[0] == 404
+
+
+@pytest.mark.system
+def test_verbose_logs_every_frame_with_the_token_masked(tmp_path):
+    from websockets.sync.client import connect
+
+    key = tmp_path / "key.pem"
+    token = TokenIssuer.from_key_file(MockClock(), key, lifetime=300).mint("valid")
+    auth = {"jsonrpc": "2.0", "method": "auth", "params": {"bearer": token}, "id": 1}
+    with (
+        standalone_mock("paradex", "--key-file", str(key), "-v") as mock,
+        connect(mock.url, open_timeout=TIMEOUT) as ws,
+    ):
+        ws.send(json.dumps(auth))
+        reply = ws.recv(timeout=TIMEOUT)
+    logged = mock.printed_since_ready(until_exit=TIMEOUT)  # all it printed, to its end
+    received = [line for line in logged if " < " in line]
+    sent = [line for line in logged if " > " in line]
+    assert received and '"method":"auth"' in received[0].replace(" ", "")
+    assert sent and json.loads(reply)["id"] == 1
+    assert not [line for line in logged if token in line]
+    assert any(mask(token) in line for line in received)

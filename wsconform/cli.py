@@ -259,6 +259,10 @@ def mock(args: argparse.Namespace) -> int:
             ssl=tls.server_context() if tls else None,
             plain_port=args.plain_port,
             http_port=args.http_port,
+            control=True,
+            log_frames=(lambda line: print(line, file=sys.stderr, flush=True))
+            if args.verbose
+            else None,
         )
     except UnknownDefect as exc:
         print(f"wsconform mock: {exc}", file=sys.stderr)
@@ -275,9 +279,8 @@ def mock(args: argparse.Namespace) -> int:
         ]
         if server.plain_url is not None:
             lines.append(f"also plain ws on {server.plain_url}")
-        if server.http_url is not None:
-            routes = ", ".join(f"{method} {path}" for method, path in server.routes)
-            lines.append(f"http on {server.http_url} ({routes})")
+        routes = ", ".join(f"{method} {path}" for method, path in server.routes)
+        lines.append(f"http on {server.http_url} ({routes})")
         if tls is not None:
             lines.append(f"CA certificate: {args.ca_out} (give it to the suite as --ca-file)")
         for name, url in server.app.extra_urls(server.url).items():
@@ -526,9 +529,16 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         metavar="N",
-        help="where the HTTP side a vendor's own client needs is served, for a profile that has "
-        "one (Zenith: an OAuth 2.0 token endpoint, /connect/token); https:// with --tls "
-        "(default 0: a free port, printed at start)",
+        help="where the HTTP side is served: what a vendor's own client needs (Zenith: an "
+        "OAuth 2.0 token endpoint, POST /connect/token) and the controls of wsconform/mock/"
+        'control.py (POST /control/advance {"seconds": N}, /control/expire, /control/revoke '
+        '{"token": T}); https:// with --tls (default 0: a free port, printed at start)',
+    )
+    m.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log every data frame received (<) and sent (>) on stderr, tokens masked",
     )
     m.add_argument(
         "--ca-out",

@@ -59,6 +59,7 @@ class TokenIssuer:
         self.clock = clock
         self.key = key or ec.generate_private_key(ec.SECP256R1())
         self.lifetime = lifetime  # Paradex: "JWTs expire after 5 minutes" (facts §3.5)
+        self.revoked: set[str] = set()  # jti of the tokens refused from now on
 
     @classmethod
     def from_key_file(cls, clock: MockClock, path: Path, lifetime: float = 300.0) -> TokenIssuer:
@@ -132,6 +133,15 @@ class TokenIssuer:
             return jwt_forge.wrong_key(self.issue())
         raise ValueError(f"unknown token kind {kind!r}; kinds: {', '.join(TOKEN_KINDS)}")
 
+    def revoke(self, token: str) -> None:
+        """Refuse this token from now on, by its jti; Rejected if it is none of this issuer's
+        (or revoked already). Sessions already made with it are the vendor mock's affair."""
+        self.verify(token, check_expiry=False)
+        jti = jwt_forge.unverified_claims(token).get("jti")
+        if not isinstance(jti, str):
+            raise Rejected("the token has no jti to revoke it by", malformed=False)
+        self.revoked.add(jti)
+
     def verify(
         self,
         token: object,
@@ -163,6 +173,9 @@ class TokenIssuer:
                 )
             except jwt.InvalidTokenError as exc:
                 raise Rejected(f"signature or algorithm refused: {exc}", malformed=False) from None
+        jti = claims.get("jti")
+        if isinstance(jti, str) and jti in self.revoked:
+            raise Rejected("revoked", malformed=False)
         return self._identity(claims, check_expiry)
 
     def _identity(self, claims: dict[str, Any], check_expiry: bool) -> Identity:

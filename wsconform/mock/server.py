@@ -43,10 +43,12 @@ from websockets.protocol import State
 
 from wsconform import pongs
 from wsconform.mock.clock import MockClock
+from wsconform.mock.control import control_routes
 from wsconform.mock.defects import ACCEPT_EXPIRED, PONG_WITHHELD, Defect, UnknownDefect
 from wsconform.mock.http import Routes, serve_http
 from wsconform.mock.issuer import Identity, TokenIssuer
 from wsconform.profiles.base import Heartbeat
+from wsconform.redact import Redactor
 
 log = logging.getLogger("wsconform.mock")
 
@@ -345,11 +347,29 @@ def with_extra_member(message: Any) -> Any:
     return json.dumps({**decoded, name: value}, separators=(",", ":"))
 
 
-def connection_class(reply_delay: float, extra_member: bool) -> type[ServerConnection]:
+FRAME_SHOWN = 500  # characters of a logged frame
+
+
+def frame_line(ws: ServerConnection, direction: str, message: Any, redactor: Redactor) -> str:
+    """One frame as a log line: the connection, < received or > sent, the text with tokens
+    masked (or a binary frame's size), cut at FRAME_SHOWN characters."""
+    if isinstance(message, str):
+        text = redactor.text(message)
+        shown = text if len(text) <= FRAME_SHOWN else f"{text[:FRAME_SHOWN]}… ({len(text)} chars)"
+    else:
+        shown = f"<binary, {len(message)} bytes>"
+    return f"{ws.id.hex[:8]} {direction} {shown}"
+
+
+def connection_class(
+    reply_delay: float, extra_member: bool, log: Callable[[str], None] | None = None
+) -> type[ServerConnection]:
     """The websockets connection class to serve with: plain, or with the reply-delay variant's
-    DelayedTransport and the extra-member variant's rewriting of what is sent."""
-    if reply_delay <= 0 and not extra_member:
+    DelayedTransport, the extra-member variant's rewriting of what is sent, and `log` given
+    every data frame received and sent (tokens masked)."""
+    if reply_delay <= 0 and not extra_member and log is None:
         return ServerConnection
+    redactor = Redactor()
 
     class VariantConnection(ServerConnection):
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -359,7 +379,16 @@ def connection_class(reply_delay: float, extra_member: bool) -> type[ServerConne
             super().connection_made(transport)
 
         async def send(self, message: Any, *, text: bool | None = None) -> None:
-            await super().send(with_extra_member(message) if extra_member else message, text=text)
+            message = with_extra_member(message) if extra_member else message
+            if log is not None:
+                log(frame_line(self, ">", message, redactor))
+            await super().send(message, text=text)
+
+        async def recv(self, decode: bool | None = None) -> Any:
+            message = await super().recv(decode)
+            if log is not None:
+                log(frame_line(self, "<", message, redactor))
+            return message
 
     return VariantConnection
 
@@ -379,6 +408,8 @@ class MockServer:
         ssl: ssl_module.SSLContext | None = None,
         plain_port: int | None = None,
         http_port: int = 0,
+        control: bool = False,
+        log_frames: Callable[[str], None] | None = None,
         pump_interval: float = 0.02,
     ) -> None:
         self.ctx = ctx or MockContext()
@@ -387,7 +418,9 @@ class MockServer:
             raise ValueError("plain_port is a second, plain listener beside TLS: it needs ssl")
         self.host, self.port, self.ssl = host, port, ssl
         self.plain_port = plain_port
-        self.routes = self.app.http_routes()
+        # The vendor's HTTP side, and with `control` a client developer's controls beside it.
+        self.routes = {**self.app.http_routes(), **(control_routes(self) if control else {})}
+        self.log_frames = log_frames
         self.http_port = http_port
         self.pump_interval = pump_interval
         # The core's variants (the app has validated them): deflate, reply delay, extra member.
@@ -434,7 +467,9 @@ class MockServer:
             write_limit=(WRITE_LIMIT_HIGH, WRITE_LIMIT_LOW),
             backlog=2048,
             ping_interval=None,
-            create_connection=connection_class(self.reply_delay, self.extra_member),
+            create_connection=connection_class(
+                self.reply_delay, self.extra_member, self.log_frames
+            ),
         )
 
     async def _bind(
@@ -514,13 +549,14 @@ class MockServer:
         future: Future[Any] = asyncio.run_coroutine_threadsafe(coro, self._loop)
         return future.result(timeout)
 
-    def advance(self, seconds: float) -> None:
-        async def advance() -> None:
-            self.ctx.clock.advance(seconds)
-            await self.app.heartbeat()
-            await self.app.clock_advanced()
+    async def advance_clock(self, seconds: float) -> None:
+        """Move the mock's clock on, and let the app act on it (heartbeats, expiry)."""
+        self.ctx.clock.advance(seconds)
+        await self.app.heartbeat()
+        await self.app.clock_advanced()
 
-        self.call(advance())
+    def advance(self, seconds: float) -> None:
+        self.call(self.advance_clock(seconds))
 
     def pump_now(self) -> None:
         self.call(self.app.pump())
