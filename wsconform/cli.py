@@ -1,5 +1,5 @@
-"""The `wsconform` command: certify, verify, replay, baseline, compare, mock, mint, requirements,
-prune.
+"""The `wsconform` command: certify, verify, replay, baseline, compare, mock, mint, asyncapi,
+requirements, prune.
 
 wsconform certify                     every profile's suite on its embedded mock → reports/
 wsconform verify reports/certification/paradex-…   check a bundle's hashes and signature
@@ -8,6 +8,7 @@ wsconform baseline reports/paradex/results.json -o baseline.json   known failure
 wsconform compare reports/*/results.json            a cross-vendor verdict matrix (HTML, Markdown)
 wsconform mock paradex --port 8765    a reference mock, standalone, for client developers
 wsconform mint paradex valid          a token for that mock (share --key-file with it)
+wsconform asyncapi paradex            its AsyncAPI 3.0 document, from the schemas
 wsconform requirements paradex        each requirement and the tests that cover it (runs nothing)
 wsconform prune --keep 5              delete all but the newest bundles of each profile
 """
@@ -259,7 +260,7 @@ def mock(args: argparse.Namespace) -> int:
             ssl=tls.server_context() if tls else None,
             plain_port=args.plain_port,
             http_port=args.http_port,
-            control=True,
+            developer=True,
             log_frames=(lambda line: print(line, file=sys.stderr, flush=True))
             if args.verbose
             else None,
@@ -296,6 +297,18 @@ def mock(args: argparse.Namespace) -> int:
         print(f"wsconform mock: {exc}", file=sys.stderr)
         return EXIT_NOT_RUN
     return 0
+
+
+def asyncapi(args: argparse.Namespace) -> int:
+    from wsconform.asyncapi import document
+
+    text = json.dumps(document(get_profile(args.profile), args.server), indent=2) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wsconform asyncapi: {args.out}")
+    return EXIT_CONFORMANT
 
 
 def requirements(args: argparse.Namespace) -> int:
@@ -563,6 +576,19 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("arg", nargs="?", help="for short-lived: the lifetime in seconds")
     t.add_argument("--key-file", default=str(DEFAULT_KEY_FILE), help="the key the mock uses")
     t.set_defaults(run=mint)
+
+    a = sub.add_parser(
+        "asyncapi",
+        help="print a profile's AsyncAPI 3.0 document, generated from its schemas",
+        description="The profile's AsyncAPI 3.0 document: every request, reply and event its "
+        "JSON Schemas capture (as 2020-12 multi-format schemas), the request/reply pairs, and "
+        "its expiry and subscription-replay requirements as x- extensions. `wsconform mock` "
+        "serves it at GET /asyncapi.json.",
+    )
+    a.add_argument("profile", choices=names())
+    a.add_argument("--server", metavar="URL", help="the ws:// or wss:// URL to name as its server")
+    a.add_argument("--out", metavar="FILE", help="write it there (default: standard output)")
+    a.set_defaults(run=asyncapi)
 
     r = sub.add_parser(
         "requirements",
