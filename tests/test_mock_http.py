@@ -152,7 +152,7 @@ def test_basic_client_authentication_is_enough(zenith):
 
 @pytest.fixture
 def controlled() -> Iterator[MockServer]:
-    server = MockServer(ZenithMock, MockContext(), control=True).start()
+    server = MockServer(ZenithMock, MockContext(), developer=True).start()
     yield server
     server.stop()
 

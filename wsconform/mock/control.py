@@ -1,5 +1,6 @@
-"""A client developer's controls over a standalone mock, served beside its HTTP side, so that a
-client's expiry and re-authentication paths run without waiting (tzi-OCTT's "trigger server"):
+"""What a standalone mock serves a client developer beside its HTTP side: the profile's AsyncAPI
+document (GET /asyncapi.json, wsconform.asyncapi), and controls so that a client's expiry and
+re-authentication paths run without waiting (tzi-OCTT's "trigger server"):
 
     POST /control/advance  {"seconds": 60}     the mock's clock moves on (heartbeats, expiry)
     POST /control/expire                        ... by one token lifetime: every token it gave
@@ -35,6 +36,18 @@ def _member(request: HttpRequest, name: str) -> Any:
     if not isinstance(body, dict) or name not in body:
         raise ValueError(f'expected a JSON object with "{name}"')
     return body[name]
+
+
+def developer_routes(server: MockServer) -> Routes:
+    """The controls, and the profile's AsyncAPI document at GET /asyncapi.json."""
+    return {**control_routes(server), ("GET", "/asyncapi.json"): lambda _: _asyncapi(server)}
+
+
+def _asyncapi(server: MockServer) -> HttpResponse:
+    from wsconform import asyncapi
+    from wsconform.profiles import get_profile
+
+    return HttpResponse.of_json(200, asyncapi.document(get_profile(server.app.profile), server.url))
 
 
 def control_routes(server: MockServer) -> Routes:

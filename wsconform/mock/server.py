@@ -43,7 +43,7 @@ from websockets.protocol import State
 
 from wsconform import pongs
 from wsconform.mock.clock import MockClock
-from wsconform.mock.control import control_routes
+from wsconform.mock.control import developer_routes
 from wsconform.mock.defects import ACCEPT_EXPIRED, PONG_WITHHELD, Defect, UnknownDefect
 from wsconform.mock.http import Routes, serve_http
 from wsconform.mock.issuer import Identity, TokenIssuer
@@ -396,7 +396,8 @@ def connection_class(
 class MockServer:
     """Runs one MockApp: wss:// on `port` when `ssl` is given (else ws://), and with `ssl` and
     `plain_port` plain ws:// on that port too, both on the same loop with the same app; the
-    app's HTTP routes, if it has any, on `http_port` (https:// with `ssl`)."""
+    app's HTTP routes, if it has any, on `http_port` (https:// with `ssl`), and with `developer`
+    the controls and AsyncAPI document of wsconform.mock.control."""
 
     def __init__(
         self,
@@ -408,7 +409,7 @@ class MockServer:
         ssl: ssl_module.SSLContext | None = None,
         plain_port: int | None = None,
         http_port: int = 0,
-        control: bool = False,
+        developer: bool = False,
         log_frames: Callable[[str], None] | None = None,
         pump_interval: float = 0.02,
     ) -> None:
@@ -418,8 +419,8 @@ class MockServer:
             raise ValueError("plain_port is a second, plain listener beside TLS: it needs ssl")
         self.host, self.port, self.ssl = host, port, ssl
         self.plain_port = plain_port
-        # The vendor's HTTP side, and with `control` a client developer's controls beside it.
-        self.routes = {**self.app.http_routes(), **(control_routes(self) if control else {})}
+        # The vendor's HTTP side, and for a standalone mock the client developer's extras.
+        self.routes = {**self.app.http_routes(), **(developer_routes(self) if developer else {})}
         self.log_frames = log_frames
         self.http_port = http_port
         self.pump_interval = pump_interval
