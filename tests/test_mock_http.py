@@ -221,3 +221,29 @@ def test_verbose_logs_every_frame_with_the_token_masked(tmp_path):
     assert sent and json.loads(reply)["id"] == 1
     assert not [line for line in logged if token in line]
     assert any(mask(token) in line for line in received)
+
+
+def test_offline_access_gives_a_refresh_token_the_suite_s_source_then_uses(zenith):
+    issuer = zenith.ctx.issuer
+    scope = "Zenith/Market Zenith/Trading offline_access"
+    asked = f"grant_type=client_credentials&client_id=a-client&scope={scope}"
+    status, first = form_post(zenith, asked)
+    assert status == 200 and first["refresh_token"]
+    tokens = oauth(zenith, scope=scope, refresh_token=first["refresh_token"])  # as a-client
+    assert issuer.verify(tokens.get("valid").value).rights == ALL_RIGHTS
+    # Good once: the source used it (and was given a new one), so it is refused now.
+    used = f"grant_type=refresh_token&client_id=a-client&refresh_token={first['refresh_token']}"
+    status, body = form_post(zenith, used)
+    assert (status, body["error"]) == (400, "invalid_grant")
+
+
+def test_a_refresh_token_serves_only_its_client_and_its_scope(zenith):
+    asked = "grant_type=client_credentials&client_id=c&scope=Zenith/Market offline_access"
+    refresh = form_post(zenith, asked)[1]["refresh_token"]
+    other = f"grant_type=refresh_token&client_id=other&refresh_token={refresh}"
+    assert form_post(zenith, other)[1]["error"] == "invalid_grant"
+    wider = f"grant_type=refresh_token&client_id=c&refresh_token={refresh}&scope=Zenith/Trading"
+    assert form_post(zenith, wider)[1]["error"] == "invalid_scope"
+    narrower = f"grant_type=refresh_token&client_id=c&refresh_token={refresh}&scope=Zenith/Market"
+    status, body = form_post(zenith, narrower)
+    assert status == 200 and "refresh_token" not in body  # no offline_access asked this time
