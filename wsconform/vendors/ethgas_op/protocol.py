@@ -94,10 +94,6 @@ def query_reply(query_type: str, payload: Any) -> Message:
     return {"q": query_type, "P": payload}
 
 
-def data_frame(channel: str, time_ms: int, instrument: str, payload: Any) -> Message:
-    return {"e": channel, "E": time_ms, "s": instrument, "P": payload}
-
-
 # -- what a message is ---------------------------------------------------------------------------
 
 
