@@ -77,6 +77,10 @@ SDK_HANDLERS = {
 }
 
 
+# What the run is doing, for the watchdog's message.
+running = ["the SDK's constructor, connecting (it has no time-out of its own)"]
+
+
 class StepFailed(Exception):
     """A step's frame did not come, or came wrong: the step fails, the run goes on."""
 
@@ -194,6 +198,7 @@ class Probe:
                 return frame
 
     def step(self, name: str, action: Callable[[], str]) -> None:
+        running[0] = f"step {name!r}"
         try:
             result, detail = "works", action()
         except Refused as refused:
@@ -313,7 +318,10 @@ def main() -> None:
     args = parser.parse_args()
 
     # The SDK's constructor waits for the connection without a limit of its own.
-    watchdog = threading.Timer(args.timeout, fail, [f"the run took over {args.timeout:g} s"])
+    def timed_out() -> None:
+        fail(f"the run took over {args.timeout:g} s, in {running[0]}")
+
+    watchdog = threading.Timer(args.timeout, timed_out)
     watchdog.daemon = True
     watchdog.start()
 
