@@ -6,19 +6,21 @@ import re
 from typing import Any
 
 import pytest
+from schema_cases import REGISTRY
 
 from vendors.ethgas.mock_helpers import Harness, Own, mock_fixtures
 from vendors.ethgas.mock_helpers import settle as settle_on
 from wsconform.mock.server import MockContext
 from wsconform.session import ExpectTimeout, HandshakeRejected, PeerClosed, ProbeSession
 from wsconform.vendors.ethgas.common import PRIVATE_CHANNELS, PUBLIC_CHANNELS
-from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op import payloads, protocol
 from wsconform.vendors.ethgas_op.client import is_event, is_text_pong
 from wsconform.vendors.ethgas_op.mock import GENESIS, EthgasOpMock
 from wsconform.vendors.ethgas_op.protocol import (
     LOGIN,
     LOGOUT,
     PRIVATE_QUERIES,
+    PUBLIC_QUERIES,
     SUBSCRIBE,
     SYNC_QUERY,
     TEXT_PING,
@@ -30,6 +32,7 @@ from wsconform.vendors.ethgas_op.protocol import (
     query_reply,
 )
 
+VENDOR = "ethgas-op"
 PUBLIC = {"channel": PUBLIC_CHANNELS[0], "marketType": "inclusionPreconf"}
 PRIVATE = {"channel": PRIVATE_CHANNELS[0]}
 AUTH_FAILED = protocol.error_event(protocol.AUTH_FAILED, protocol.AUTH_FAILED_MSG)
@@ -218,15 +221,48 @@ def test_data_frames(mock: Harness) -> None:
     mock.pump_now()
     frames = settle(s)
     now_ms = mock.server.ctx.clock.now() * 1000
-    assert [(f["e"], f["s"], f["P"]) for f in frames] == [
-        ("preconfMarketUpdate", "ETH-PC-863", {"seq": 1}),
-        ("accountOrderUpdate", "ETH-PC-863", {"seq": 2}),
-        ("preconfMarketUpdate", "ETH-PC-863", {"seq": 3}),
-        ("accountOrderUpdate", "ETH-PC-863", {"seq": 4}),
-    ]
+    assert [f["e"] for f in frames] == ["preconfMarketUpdate", "accountOrderUpdate"] * 2
     for f in frames:
-        assert set(f) == {"e", "E", "s", "P"}
         assert isinstance(f["E"], int) and now_ms - 5000 < f["E"] <= now_ms
+        assert {**f, "E": 0} == {**documented_frame(f["e"]), "E": 0}
+
+
+def documented_frame(channel: str) -> dict[str, Any]:
+    """The docs' example frame of `channel` (x-derived-examples: the two the docs do not show)."""
+    document = REGISTRY.document(VENDOR, "channel-data")
+    frames = document["examples"] + document["x-derived-examples"]
+    return next(f for f in frames if f["e"] == channel)
+
+
+@pytest.mark.parametrize("channel", PUBLIC_CHANNELS + PRIVATE_CHANNELS)
+def test_each_channel_publishes_its_documented_shape(mock: Harness, channel: str) -> None:
+    s = subscribed(mock, mock.issuer.mint("valid"), {"channel": channel})
+    mock.pump_now()
+    (frame,) = [f for f in settle(s) if "e" in f]
+    assert REGISTRY.errors(VENDOR, "channel-data", frame) == []
+    assert frame["P"] == documented_frame(channel)["P"]
+
+
+@pytest.mark.parametrize("query_type", PUBLIC_QUERIES + PRIVATE_QUERIES)
+def test_each_query_answers_its_documented_shape(mock: Harness, query_type: str) -> None:
+    s = mock.open()
+    log_in(s, mock.issuer.mint("valid"))
+    reply = s.request(query(query_type), lambda f: "q" in f.obj, f"{query_type} reply").obj
+    assert REGISTRY.errors(VENDOR, "query-data", reply) == []
+
+
+def test_names_the_docs_do_not_list_are_refused_1002(mock: Harness) -> None:
+    """python-ethgas's own private channels and two of its queryTypes are in no ETHGas document:
+    the mock refuses them with the documented 1002, logged in or not, rather than guess a shape."""
+    channels = [{"channel": "userOrder"}, {"channel": "userTrade"}]
+    queries = [{"queryType": "currentPositions"}, {"queryType": "blockSpaceSale"}]
+    s = mock.open()
+    log_in(s, mock.issuer.mint("valid"))
+    s.send(op(SUBSCRIBE, *channels))
+    s.send(op("query", *queries))
+    assert settle(s) == [error(INVALID_CHANNEL, arg) for arg in channels] + [
+        error(OPERATION_FAILED, arg) for arg in queries
+    ]
 
 
 def test_subscriptions_are_keyed_by_the_arg(mock: Harness) -> None:
@@ -257,7 +293,7 @@ def test_queries(mock: Harness) -> None:
     ]
     log_in(s, mock.issuer.mint("valid"))
     s.send(op("query", *private))
-    assert settle(s) == [query_reply(arg["queryType"], []) for arg in private]
+    assert [reply["q"] for reply in settle(s)] == list(PRIVATE_QUERIES)
 
 
 def test_pings(mock: Harness) -> None:
@@ -377,7 +413,8 @@ def test_defect_private_without_login(own_mock: Own) -> None:
     s = mock.open()
     s.send(op(SUBSCRIBE, PRIVATE))
     s.send(query(PRIVATE_QUERIES[0]))
-    assert settle(s) == [arg_ack(SUBSCRIBE, PRIVATE), query_reply(PRIVATE_QUERIES[0], [])]
+    reply = query_reply(PRIVATE_QUERIES[0], payloads.query_payload(PRIVATE_QUERIES[0]))
+    assert settle(s) == [arg_ack(SUBSCRIBE, PRIVATE), reply]
     mock.pump_now()
     assert events(s) == ["accountOrderUpdate"]
 

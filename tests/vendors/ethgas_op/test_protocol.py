@@ -9,7 +9,7 @@ import pytest
 from schema_cases import REGISTRY
 
 from wsconform.vendors.ethgas.common import PRIVATE_CHANNELS, PUBLIC_CHANNELS
-from wsconform.vendors.ethgas_op import protocol
+from wsconform.vendors.ethgas_op import payloads, protocol
 
 VENDOR = "ethgas-op"
 ARG = {"channel": PUBLIC_CHANNELS[0]}
@@ -26,7 +26,8 @@ FRAMES: list[tuple[str, Any]] = [
     ("unsubscribe-ack", protocol.arg_ack(protocol.UNSUBSCRIBE, ARG)),
     ("query-reply", protocol.query_reply(protocol.SYNC_QUERY, {"s": 603410})),
     ("query-reply", protocol.query_reply(protocol.PRIVATE_QUERIES[0], [])),
-    ("data-frame", protocol.data_frame(PUBLIC_CHANNELS[0], 1, "ETH-PC-863", {})),
+    ("data-frame", payloads.data_frame(PUBLIC_CHANNELS[0], 1)),
+    ("channel-data", payloads.data_frame(PUBLIC_CHANNELS[0], 1)),
     ("error-event", protocol.error_event(protocol.INVALID_CHANNEL, "x", arg=ARG)),
     ("error-event", protocol.error_event(protocol.OPERATION_FAILED, "x")),
 ]
@@ -56,7 +57,7 @@ def test_the_login_success_is_event_login_code_0() -> None:
 
 
 def test_classifiers() -> None:
-    data = protocol.data_frame(ARG["channel"], 1, "s", {})
+    data = payloads.data_frame(ARG["channel"], 1)
     assert protocol.is_data(ARG["channel"])(data) and protocol.is_any_data(data)
     assert not protocol.is_data(PRIVATE_CHANNELS[0])(data)
     private_reply = protocol.query_reply(protocol.PRIVATE_QUERIES[0], [])

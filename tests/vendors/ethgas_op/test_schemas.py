@@ -184,7 +184,7 @@ for _name, _other in [("subscribe-ack", "unsubscribe"), ("unsubscribe-ack", "sub
 
 # data-frame.
 _D = "data-frame"
-for _member in ["e", "E", "s", "P"]:
+for _member in ["e", "E", "P"]:  # not s: two of the docs' examples carry none
     M.case(_D, f"{_member} missing", M.mutate(_D, drop(_member)))
 M.case(_D, "e empty", M.mutate(_D, set_("e", "")))
 M.case(_D, "e a number", M.mutate(_D, set_("e", 1)))
@@ -194,6 +194,30 @@ M.case(_D, "E negative", M.mutate(_D, set_("E", -1)))
 M.case(_D, "s a number", M.mutate(_D, set_("s", 863)))
 M.case(_D, "q instead of e (a query reply)", {"q": "orderBookUpdate", "E": 1, "s": "x", "P": {}})
 M.case(_D, "not an object", [M.first(_D)])
+
+# channel-data: each documented channel's P as its example shows it.
+_C = "channel-data"
+_ORDER_BOOK, _TICKER = 3, 4  # indexes of the orderBookUpdate and tickerUpdate examples
+M.case(_C, "e undocumented (the SDK's userOrder)", M.mutate(_C, set_("e", "userOrder")))
+M.case(_C, "P of another channel", M.mutate(_C, set_("P", M.first(_C, _TICKER)["P"]), _ORDER_BOOK))
+M.case(_C, "a P member missing", M.mutate(_C, drop("P", "b"), _ORDER_BOOK))
+M.case(_C, "a price level without q", M.mutate(_C, drop("P", "b", 0, "q"), _ORDER_BOOK))
+M.case(_C, "a P member of another type", M.mutate(_C, set_("P", "A", "18855242"), _TICKER))
+M.case(_C, "E missing (data-frame.json applies)", M.mutate(_C, drop("E")))
+
+# query-data: each documented query's P as its example shows it.
+_QD = "query-data"
+_SLOT, _OPEN_ORDERS = 2, 7  # indexes of the currentSlot and openOrders examples
+M.case(
+    _QD, "q undocumented (the SDK's currentPositions)", M.mutate(_QD, set_("q", "currentPositions"))
+)
+M.case(
+    _QD,
+    "a list reply as one object",
+    M.mutate(_QD, set_("P", M.first(_QD, _OPEN_ORDERS)["P"][0]), _OPEN_ORDERS),
+)
+M.case(_QD, "slot a string", M.mutate(_QD, set_("P", "s", "603410"), _SLOT))
+M.case(_QD, "P missing (query-reply.json applies)", M.mutate(_QD, drop("P")))
 
 # query-request / query-reply.
 _Q = "query-request"

@@ -17,10 +17,14 @@ Where the docs are silent the mock chooses [INF]:
   session that may read private data (unauthenticated, or a token without the private right).
   An unsubscribe needs no auth and is acked whether or not the arg was subscribed.
 - subscriptions are keyed by the whole arg (channel + marketType etc.): one data frame per arg
-  per pump, `"P":{"seq":n}` counting per connection, `"s"` always "ETH-PC-863".
+  per pump, the docs' example frame of its channel with E from the mock clock (payloads.py).
 - currentSlot is the Ethereum mainnet slot at the mock clock (genesis 1606824023, 12 s slots);
-  private queries answer an empty list; an unknown queryType is 1002 "Operation Failed" with
-  the arg.
+  every other documented query answers its example's P (payloads.py), whatever its parameters
+  (the docs do not say what a missing or unknown parameter gets).
+- only the channels and queryTypes the docs list are served; any other name (python-ethgas's
+  userOrder, userTrade, currentPositions, blockSpaceSale among them) is refused with 1002, the
+  one code the docs give for it: "Invalid channel" for a channel, "Operation Failed" (the
+  general table's 1002) for a queryType, each with the arg.
 - logout (listed by the docs, shape unshown): `{"event":"logout","code":0,"msg":"","connId":…}`
   and the identity is cleared.
 - the text "ping" is answered with the text "pong"; a text "pong" is ignored; any other non-JSON
@@ -54,7 +58,7 @@ from wsconform.vendors.ethgas.common import (
     is_private,
     reads_private,
 )
-from wsconform.vendors.ethgas_op import defects, protocol
+from wsconform.vendors.ethgas_op import defects, payloads, protocol
 from wsconform.vendors.ethgas_op.protocol import (
     AUTH_FAILED,
     AUTH_FAILED_MSG,
@@ -63,11 +67,11 @@ from wsconform.vendors.ethgas_op.protocol import (
     OPERATION_FAILED,
     OPERATION_FAILED_MSG,
     PRIVATE_QUERIES,
+    PUBLIC_QUERIES,
     SYNC_QUERY,
     Message,
 )
 
-INSTRUMENT = "ETH-PC-863"
 GENESIS = 1606824023  # Ethereum mainnet beacon chain genesis (Unix seconds)
 SLOT_SECONDS = 12
 CLOSE_EXPIRED = 4000  # python-ethgas logs it as "normally closed by EthGas" and stays closed
@@ -243,7 +247,7 @@ class EthgasOpMock(MockApp):
     def refusal(self, conn: Connection, arg: Any) -> Message | None:
         """The error one subscribe arg gets, or None when it may be subscribed."""
         channel = channel_of(arg)
-        if channel is None:
+        if channel is None:  # in no ETHGas document (python-ethgas's userOrder): refused, 1002
             return protocol.error_event(INVALID_CHANNEL, INVALID_CHANNEL_MSG, arg=arg)
         if is_private(channel) and not self.reads_private(conn):
             return protocol.error_event(AUTH_FAILED, AUTH_FAILED_MSG, arg=arg)
@@ -256,12 +260,16 @@ class EthgasOpMock(MockApp):
         if query_type == SYNC_QUERY:
             slot = int(self.clock.now() - GENESIS) // SLOT_SECONDS
             return protocol.query_reply(SYNC_QUERY, {"s": slot})
+        if query_type in PUBLIC_QUERIES:
+            return protocol.query_reply(query_type, payloads.query_payload(query_type))
         if query_type in PRIVATE_QUERIES:
             if not self.reads_private(conn):
                 return protocol.error_event(AUTH_FAILED, AUTH_FAILED_MSG, arg=arg)
+            payload = payloads.query_payload(query_type)
             if self.defect("private-query-payload-as-data"):
-                return {"q": query_type, "data": []}
-            return protocol.query_reply(query_type, [])
+                return {"q": query_type, "data": payload}
+            return protocol.query_reply(query_type, payload)
+        # Not a documented queryType: refused, never guessed at (module docstring).
         return protocol.error_event(OPERATION_FAILED, OPERATION_FAILED_MSG, arg=arg)
 
     # -- frames --------------------------------------------------------------------------------
@@ -273,16 +281,14 @@ class EthgasOpMock(MockApp):
             return None
         if is_private(name) and self.defect("private-channels-silent"):
             return None
-        frame = protocol.data_frame(
-            name, int(self.clock.now() * 1000), INSTRUMENT, {"seq": conn.seq + 1}
-        )
+        frame = payloads.data_frame(name, int(self.clock.now() * 1000))
         if self.defect("data-without-timestamp"):
             del frame["E"]
         return dumps(frame)
 
 
 def channel_of(arg: Any) -> str | None:
-    """The known channel an arg names, or None."""
+    """The documented channel an arg names, or None: undocumented names are refused 1002."""
     channel = arg.get("channel") if isinstance(arg, dict) else None
     return channel if isinstance(channel, str) and channel in CHANNELS else None
 

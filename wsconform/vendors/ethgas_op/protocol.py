@@ -40,7 +40,17 @@ AUTH_FAILED_MSG, INVALID_CHANNEL_MSG, OPERATION_FAILED_MSG = (
     "Operation Failed",
 )
 
-SYNC_QUERY = "currentSlot"  # the documented query that needs no auth
+SYNC_QUERY = "currentSlot"  # the public query the suite syncs on
+# The queryTypes docs/websocket/overview.mdx documents (§ Public Queries, § Private Queries).
+PUBLIC_QUERIES = (
+    "preconfMarkets",
+    "orderBooks",
+    SYNC_QUERY,
+    "candlesticks",
+    "recentTrades",
+    "inclusionPreconfTopSales",
+    "currentBlockBuilder",
+)
 PRIVATE_QUERIES = ("openOrders", "accountPositions", "preconfBundles")
 
 
@@ -82,10 +92,6 @@ def error_event(code: int, msg: str, **arg: Any) -> Message:
 
 def query_reply(query_type: str, payload: Any) -> Message:
     return {"q": query_type, "P": payload}
-
-
-def data_frame(channel: str, time_ms: int, instrument: str, payload: Any) -> Message:
-    return {"e": channel, "E": time_ms, "s": instrument, "P": payload}
 
 
 # -- what a message is ---------------------------------------------------------------------------
