@@ -14,7 +14,7 @@ import pytest
 
 from wsconform.mock.http import HttpRequest, HttpResponse, Routes
 from wsconform.mock.issuer import ALL_RIGHTS
-from wsconform.mock.server import MockContext, MockServer
+from wsconform.mock.server import MockApp, MockContext, MockServer
 from wsconform.oauth import OAuthTokens
 from wsconform.redact import Redactor
 from wsconform.vendors.paradex.mock import ParadexMock
@@ -32,6 +32,12 @@ class EchoMock(ParadexMock):
             return HttpResponse.of_json(200, {"query": request.query, "body": request.json()})
 
         return {("POST", "/echo"): echo, ("PUT", "/echo"): echo}
+
+
+class RoutelessMock(ParadexMock):
+    """A mock that declares no routes: MockApp's default."""
+
+    http_routes = MockApp.http_routes
 
 
 @pytest.fixture
@@ -85,7 +91,7 @@ def test_a_request_that_cannot_be_read_gets_400(echo):
 
 
 def test_a_mock_without_routes_serves_no_http():
-    server = MockServer(ParadexMock).start()
+    server = MockServer(RoutelessMock).start()
     try:
         assert server.http_url is None
     finally:

@@ -14,9 +14,10 @@ import secrets
 import time
 from typing import Any
 
+from wsconform.mock.http import Routes
 from wsconform.mock.issuer import PRIVATE_RIGHT, Rejected
 from wsconform.mock.server import Connection, MockApp
-from wsconform.vendors.paradex import channel_data, defects, protocol
+from wsconform.vendors.paradex import channel_data, defects, protocol, rest
 from wsconform.vendors.paradex.protocol import is_private
 
 GEO_BLOCKED_PATH = "/geo-blocked/v1"  # every auth here is refused 40112, as from a blocked region
@@ -42,6 +43,9 @@ class ParadexMock(MockApp):
         # and the (connection, channel) subscriptions the stale entry swallows.
         self.orphaned: set[str] = set()
         self.swallowed: set[tuple[int, str]] = set()
+
+    def http_routes(self) -> Routes:
+        return rest.routes(self.issuer)
 
     def extra_urls(self, url: str) -> dict[str, str]:
         return {protocol.GEO_BLOCKED_ENDPOINT: url.rsplit("/", 1)[0] + GEO_BLOCKED_PATH}
