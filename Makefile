@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 # The interop venv: python-ethgas (web3 and all) for tests/interop, kept out of the suite's venv.
 INTEROP := .venv-interop
 VENV_INTEROP := $(INTEROP)/.installed
+# ccxt (ccxt.pro.paradex) for tests/test_interop_ccxt_paradex.py, in a venv of its own too.
+CCXT := .venv-ccxt
+VENV_CCXT := $(CCXT)/.installed
 
 .PHONY: certify test check lint bench bench-live kill-matrix clean flakes
 
@@ -22,6 +25,11 @@ $(VENV_INTEROP): constraints-interop.txt
 		python-ethgas==0.3.0
 	touch $(VENV_INTEROP)
 
+$(VENV_CCXT): constraints-ccxt.txt
+	$(PYTHON) -m venv $(CCXT)
+	$(CCXT)/bin/pip install --quiet --disable-pip-version-check -c constraints-ccxt.txt ccxt==4.5.90
+	touch $(VENV_CCXT)
+
 ## certify: every profile's suite on its embedded mock → reports/: results, signed bundles, matrix, Allure
 certify: $(STAMP)
 	$(BIN)/wsconform certify
@@ -35,7 +43,7 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 ## tests, system tests included, in 4 pytest-xdist workers (their child processes wait as much as
 ## they compute). The tests that bound a wall time (-m timed) go first, on two workers of their
 ## own; the other workers yield the CPU to them (tests/conftest.py). About 12 min on 2 cores.
-test: $(STAMP) $(VENV_INTEROP) lint
+test: $(STAMP) $(VENV_INTEROP) $(VENV_CCXT) lint
 	$(PYTEST) -n 4 --dist loadgroup --no-loadscope-reorder suites tests
 
 ## check: the edit loop (about 30 s): lint, then the conformance suites on the mocks and every
@@ -68,4 +76,4 @@ flakes: $(STAMP)
 	$(BIN)/python -m wsconform.flakes --runs $(N)
 
 clean:
-	rm -rf $(VENV) $(INTEROP) tools/allure/node_modules reports/*/ reports/junit.xml reports/matrix.*
+	rm -rf $(VENV) $(INTEROP) $(CCXT) tools/allure/node_modules reports/*/ reports/junit.xml reports/matrix.*
