@@ -527,7 +527,8 @@ def parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="where the HTTP side a vendor's own client needs is served, for a profile that has "
-        "one (Zenith: an OAuth 2.0 token endpoint, /connect/token); https:// with --tls "
+        "one (Zenith: an OAuth 2.0 token endpoint, /connect/token; Paradex: /v1/markets, "
+        "/v1/system/config, /v1/auth); https:// with --tls "
         "(default 0: a free port, printed at start)",
     )
     m.add_argument(

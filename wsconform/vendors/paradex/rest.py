@@ -13,9 +13,7 @@ account header as the JWT's subject; any signature is accepted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from wsconform.mock.http import HttpRequest, HttpResponse, Routes
+from wsconform.mock.http import HttpRequest, HttpResponse, Route, Routes
 from wsconform.mock.issuer import TokenIssuer
 from wsconform.vendors.paradex.channel_data import MARKETS, SETTLEMENT_ASSET
 
@@ -80,7 +78,7 @@ def system_config(request: HttpRequest) -> HttpResponse:
     return HttpResponse.of_json(200, SYSTEM_CONFIG)
 
 
-def auth_route(issuer: TokenIssuer) -> Callable[[HttpRequest], HttpResponse]:
+def auth_route(issuer: TokenIssuer) -> Route:
     def auth(request: HttpRequest) -> HttpResponse:
         """POST /v1/auth: a JWT for the account the headers name (signature not verified)."""
         for header, code in AUTH_HEADERS.items():
