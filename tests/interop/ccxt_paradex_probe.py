@@ -2,9 +2,9 @@
 
 Only ccxt's URLs are pointed at the mock, and it is given an Ethereum key (ccxt derives the
 StarkNet account from it and signs POST /v1/auth with it, as against Paradex): markets, system
-config and the JWT come from the mock's own HTTP endpoints. `sbe` is off: ccxt asks for Simple
-Binary Encoding frames by default, which no document this suite follows describes; its option
-`sbe: False` keeps the documented JSON feed.
+config and the JWT come from the mock's own HTTP endpoints. Its options are ccxt's defaults: it
+asks for Simple Binary Encoding frames (?sbeSchemaId=…, facts §3.1), which the documents the mock
+follows do not describe; the mock ignores the query and sends JSON, which ccxt reads too.
 
 Each step prints one JSON line {"step", "ok", "detail"}; exit 0 when every step is ok. An
 exception raised in ccxt's message handler fails the step it happened in, and the run.
@@ -41,13 +41,7 @@ class ObservedParadex(ccxt.pro.paradex):  # type: ignore[misc]
 
 
 def exchange(ws_url: str, http_url: str) -> ObservedParadex:
-    ex = ObservedParadex(
-        {
-            "walletAddress": WALLET_ADDRESS,
-            "privateKey": PRIVATE_KEY,
-            "options": {"sbe": False},
-        }
-    )
+    ex = ObservedParadex({"walletAddress": WALLET_ADDRESS, "privateKey": PRIVATE_KEY})
     ex.callback_errors = []
     ex.urls["api"] = {"v1": f"{http_url}/v1", "v2": f"{http_url}/v2", "ws": ws_url}
     return ex
