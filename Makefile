@@ -11,6 +11,9 @@ VENV_INTEROP := $(INTEROP)/.installed
 # The official AsyncAPI JSON Schemas (npm @asyncapi/specs), which tests/test_asyncapi.py
 # validates the generated documents against.
 ASYNCAPI_SPECS := tools/asyncapi/node_modules/.installed
+# ccxt (ccxt.pro.paradex) for tests/test_interop_ccxt_paradex.py, in a venv of its own too.
+CCXT := .venv-ccxt
+VENV_CCXT := $(CCXT)/.installed
 
 .PHONY: certify test check lint bench bench-live kill-matrix clean flakes
 
@@ -29,6 +32,11 @@ $(ASYNCAPI_SPECS): tools/asyncapi/package-lock.json
 	cd tools/asyncapi && npm ci --no-audit --no-fund --loglevel=error
 	touch $(ASYNCAPI_SPECS)
 
+$(VENV_CCXT): constraints-ccxt.txt
+	$(PYTHON) -m venv $(CCXT)
+	$(CCXT)/bin/pip install --quiet --disable-pip-version-check -c constraints-ccxt.txt ccxt==4.5.90
+	touch $(VENV_CCXT)
+
 ## certify: every profile's suite on its embedded mock → reports/: results, signed bundles, matrix, Allure
 certify: $(STAMP)
 	$(BIN)/wsconform certify
@@ -42,7 +50,7 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 ## tests, system tests included, in 4 pytest-xdist workers (their child processes wait as much as
 ## they compute). The tests that bound a wall time (-m timed) go first, on two workers of their
 ## own; the other workers yield the CPU to them (tests/conftest.py). About 12 min on 2 cores.
-test: $(STAMP) $(VENV_INTEROP) $(ASYNCAPI_SPECS) lint
+test: $(STAMP) $(VENV_INTEROP) $(VENV_CCXT) $(ASYNCAPI_SPECS) lint
 	$(PYTEST) -n 4 --dist loadgroup --no-loadscope-reorder suites tests
 
 ## check: the edit loop (about 30 s): lint, then the conformance suites on the mocks and every
@@ -75,4 +83,5 @@ flakes: $(STAMP)
 	$(BIN)/python -m wsconform.flakes --runs $(N)
 
 clean:
-	rm -rf $(VENV) $(INTEROP) tools/allure/node_modules tools/asyncapi/node_modules reports/*/ reports/junit.xml reports/matrix.*
+	rm -rf $(VENV) $(INTEROP) $(CCXT) tools/allure/node_modules tools/asyncapi/node_modules \
+		reports/*/ reports/junit.xml reports/matrix.*

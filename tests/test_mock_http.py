@@ -16,7 +16,7 @@ from standalone import standalone_mock
 from wsconform.mock.clock import MockClock
 from wsconform.mock.http import HttpRequest, HttpResponse, Routes
 from wsconform.mock.issuer import ALL_RIGHTS, Rejected, TokenIssuer
-from wsconform.mock.server import MockContext, MockServer
+from wsconform.mock.server import MockApp, MockContext, MockServer
 from wsconform.oauth import OAuthTokens
 from wsconform.redact import Redactor, mask
 from wsconform.vendors.paradex.mock import ParadexMock
@@ -34,6 +34,12 @@ class EchoMock(ParadexMock):
             return HttpResponse.of_json(200, {"query": request.query, "body": request.json()})
 
         return {("POST", "/echo"): echo, ("PUT", "/echo"): echo}
+
+
+class RoutelessMock(ParadexMock):
+    """A mock that declares no routes: MockApp's default."""
+
+    http_routes = MockApp.http_routes
 
 
 @pytest.fixture
@@ -87,7 +93,7 @@ def test_a_request_that_cannot_be_read_gets_400(echo):
 
 
 def test_a_mock_without_routes_serves_no_http():
-    server = MockServer(ParadexMock).start()
+    server = MockServer(RoutelessMock).start()
     try:
         assert server.http_url is None
     finally:

@@ -123,7 +123,7 @@ def test_cli_mock_tls_prints_ready_lines_and_writes_the_ca(tmp_path: Path) -> No
         listening = re.fullmatch(r"paradex mock listening on (wss://127\.0\.0\.1:\d+/v1)", ready[0])
         assert listening and listening.group(1) == mock.url, ready[0]
         assert re.fullmatch(r"also plain ws on ws://127\.0\.0\.1:\d+/v1", ready[1]), ready[1]
-        assert re.fullmatch(r"http on https://127\.0\.0\.1:\d+ \(POST /control/.*\)", ready[2])
+        assert re.fullmatch(r"http on https://127\.0\.0\.1:\d+ \(.*POST /control/.*\)", ready[2])
         assert ready[3] == f"CA certificate: {ca_file} (give it to the suite as --ca-file)"
         assert ready[4] == f"geo-blocked endpoint: {mock.url.removesuffix('/v1')}/geo-blocked/v1"
         assert ready[5].startswith("tokens: wsconform mint paradex <kind> --key-file ")

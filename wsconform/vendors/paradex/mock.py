@@ -5,6 +5,9 @@ bearer, 40111 for an invalid one (bad signature, wrong algorithm, expired); `id`
 JSON type; usIn/usOut/usDiff on replies; private channels need auth; a JWT that expires after
 auth does not end the connection's private data. Where the docs are silent the mock picks the
 behaviour the fact sheet calls likely, and the suite records rather than asserts it.
+
+Channel data comes in the asyncapi document's shapes (channel_data.py), and the REST side a
+client needs first (markets, system config, POST /v1/auth) is served too (rest.py).
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import secrets
 import time
 from typing import Any
 
+from wsconform.mock.http import Routes
 from wsconform.mock.issuer import PRIVATE_RIGHT, Rejected
 from wsconform.mock.server import Connection, MockApp
-from wsconform.vendors.paradex import defects, protocol
+from wsconform.vendors.paradex import channel_data, defects, protocol, rest
 from wsconform.vendors.paradex.protocol import is_private
 
 GEO_BLOCKED_PATH = "/geo-blocked/v1"  # every auth here is refused 40112, as from a blocked region
@@ -42,6 +46,9 @@ class ParadexMock(MockApp):
         # and the (connection, channel) subscriptions the stale entry swallows.
         self.orphaned: set[str] = set()
         self.swallowed: set[tuple[int, str]] = set()
+
+    def http_routes(self) -> Routes:
+        return rest.routes(self.issuer)
 
     def extra_urls(self, url: str) -> dict[str, str]:
         return {protocol.GEO_BLOCKED_ENDPOINT: url.rsplit("/", 1)[0] + GEO_BLOCKED_PATH}
@@ -163,7 +170,10 @@ class ParadexMock(MockApp):
                 else protocol.INVALID_PARAMS,
                 "params.channel must be a non-empty string",
             )
-        if not (protocol.is_public(channel) or is_private(channel)):
+        base_asset = params.get("base_asset") if channel in protocol.BASE_ASSET_CHANNELS else None
+        if channel in protocol.BASE_ASSET_CHANNELS and not isinstance(base_asset, str):
+            raise RpcError(protocol.INVALID_PARAMS, f"{channel!r} needs a market or a base_asset")
+        if not (protocol.is_public(channel) or is_private(channel) or base_asset):
             raise RpcError(protocol.INVALID_PARAMS, f"unknown channel {channel!r}")
         if not is_private(channel) and conn.identity is None and self.defect("public-needs-auth"):
             raise RpcError(protocol.INVALID_BEARER, f"channel {channel!r} requires authentication")
@@ -175,7 +185,7 @@ class ParadexMock(MockApp):
             raise RpcError(protocol.INVALID_BEARER, f"channel {channel!r} requires authentication")
         if channel in conn.subscriptions and not self.defect("duplicate-subscribe-accepted"):
             raise RpcError(protocol.INVALID_PARAMS, f"already subscribed to {channel!r}")
-        conn.subscriptions[channel] = True
+        conn.subscriptions[channel] = base_asset
         if channel in self.orphaned:  # only ever filled by stale-subscription-after-disconnect
             self.swallowed.add((id(conn), channel))
         return {} if self.defect("subscribe-result-without-channel") else {"channel": channel}
@@ -226,5 +236,10 @@ class ParadexMock(MockApp):
             expires_at = conn.identity[2] if conn.identity else float("inf")
             if self.defect("private-data-stops-at-expiry") and expires_at <= self.clock.now():
                 return None
-        data = {"seq": conn.seq, "channel": channel, "created_at": int(self.clock.now() * 1000)}
+        subject = conn.identity[0] if conn.identity else None
+        now_ms = int(self.clock.now() * 1000)
+        base_asset = conn.subscriptions.get(channel)
+        data = channel_data.data(channel, conn.seq, now_ms, subject, base_asset)
+        if data is None:
+            return None
         return json.dumps(protocol.notification(channel, data))

@@ -18,7 +18,7 @@ PROFILE = Profile(
     data_on=protocol.data_frame,
     token_lifetime=protocol.TOKEN_LIFETIME,
     heartbeat=protocol.HEARTBEAT,
-    volatile=(*protocol.TIMING_MEMBERS, "node_id", "created_at"),
+    volatile=(*protocol.TIMING_MEMBERS, "node_id", "created_at", *protocol.DATA_TIME_MEMBERS),
     extra_endpoints={
         protocol.GEO_BLOCKED_ENDPOINT: "an endpoint that geo-blocks this client: every auth gets "
         "40112 (PDX-REJ-09 cannot be provoked from an ordinary network)"

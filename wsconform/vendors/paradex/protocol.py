@@ -63,15 +63,21 @@ LIVE_MESSAGES = {
     GEO_BLOCKED: "geo ip blocked",
 }
 
-# Channels (facts §3.3, the asyncapi channel table): public ones need no auth, private ones do.
+# Channels (facts §3.3, the channel table of Paradex's asyncapi document,
+# tradeparadex/paradex-docs fern/apis/prod_ws/asyncapi-2.6.0.yaml): public ones need no auth,
+# private ones do. A market may be `ALL`; an order book's price tick is one of the document's
+# `price_tick` values ("0_01", "10", …). block_trades is paradex-py's addition (facts §3.3).
+MARKET = r"[A-Za-z0-9_-]+"
 PUBLIC_CHANNEL = re.compile(
-    r"^(bbo|trades)\.[A-Za-z0-9_-]+$|^markets_summary(\.[A-Za-z0-9_-]+)?$|^markets(\.[A-Za-z0-9_-]+)?$"
-    r"|^funding_data\.[A-Za-z0-9_-]+$|^order_book\.[A-Za-z0-9_-]+\.(snapshot|deltas|interactive)@15@(50|100)ms(@[0-9.]+)?$"
+    rf"^(bbo|trades|funding_data)\.{MARKET}$|^(markets_summary|markets)(\.{MARKET})?$"
+    rf"|^order_book\.{MARKET}\.(snapshot|deltas|interactive)@15@(50|100)ms(@[0-9._]+)?$"
 )
 PRIVATE_CHANNEL = re.compile(
     r"^(account|balance_events|positions|tradebusts|transaction|transfers|block_trades)$"
-    r"|^(fills|orders|funding_payments)\.[A-Za-z0-9_-]+$|^rfq(\.[A-Za-z0-9_-]+)?$"
+    rf"|^(fills|orders|funding_payments)\.{MARKET}$|^rfq(\.{MARKET})?$"
 )
+# `{"channel": "bbo", "base_asset": "ETH"}`: every market of a base asset (facts §3.3).
+BASE_ASSET_CHANNELS = ("bbo", "trades")
 # The channels a run uses unless told others (--public-channel, --private-channel).
 DEFAULT_PUBLIC_CHANNEL = "bbo.ETH-USD-PERP"
 DEFAULT_PRIVATE_CHANNEL = "account"
@@ -81,6 +87,16 @@ HEARTBEAT = Heartbeat(ping_every=55.0, close_silent_after=60.0)
 TOKEN_LIFETIME = 300.0  # seconds: "JWTs expire after 5 minutes" (facts §3.5)
 # The server's timing members on replies (facts §3.2).
 TIMING_MEMBERS = ("usIn", "usOut", "usDiff")
+# The times in channel data (asyncapi schemas), other than created_at: they differ run to run.
+DATA_TIME_MEMBERS = (
+    "last_updated_at",
+    "updated_at",
+    "last_seen_notification",
+    "timestamp",
+    "received_at",
+    "published_at",
+    "completed_at",
+)
 
 
 def is_public(channel: str) -> bool:
@@ -89,6 +105,14 @@ def is_public(channel: str) -> bool:
 
 def is_private(channel: str) -> bool:
     return bool(PRIVATE_CHANNEL.match(channel))
+
+
+def channel_market(channel: str) -> str | None:
+    """The market a channel names (`ALL` included), or None when it names none."""
+    name, dot, rest = channel.partition(".")
+    if not dot or name == "rfq":
+        return None
+    return rest.split(".", 1)[0]
 
 
 # -- frame builders ----------------------------------------------------------------------------
