@@ -10,13 +10,15 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from standalone import ROOT, run_pytest
 
-from wsconform.report import signing
+from wsconform.report import attestation, signing
+from wsconform.report.bundle import sha256
 from wsconform.report.bundle import verify as verify_bundle
 
 pytestmark = pytest.mark.system
@@ -39,6 +41,21 @@ class Run:
     @property
     def results(self) -> dict:
         return json.loads((self.bundle / "results.json").read_text(encoding="utf-8"))
+
+    @property
+    def statement(self) -> dict:
+        """The in-toto Statement the bundle's envelope carries."""
+        return attestation.contents(attestation.read((self.bundle / attestation.FILE).read_bytes()))
+
+    @property
+    def facts(self) -> dict:
+        """What the statement records of the run (its configuration entry named run)."""
+        configuration = self.statement["predicate"]["configuration"]
+        return next(c["annotations"] for c in configuration if c["name"] == "run")
+
+    @property
+    def public_key(self) -> Path:
+        return self.reports / "certification" / "signing-key.pub.pem"
 
 
 def paradex_run(where: Path, *args: str) -> Run:
@@ -68,8 +85,9 @@ def defect_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 def test_a_failed_must_requirement_means_not_certified_and_exit_1(defect_run: Run) -> None:
     assert defect_run.returncode == 1, defect_run.output[-3000:]
-    manifest = json.loads((defect_run.bundle / "manifest.json").read_text())
-    assert manifest["verdict"] == "NOT CERTIFIED"
+    assert defect_run.facts["verdict"] == "NOT CERTIFIED"
+    assert defect_run.statement["predicate"]["result"] == "FAILED"
+    assert set(BROKEN) <= set(defect_run.statement["predicate"]["failedTests"])
     reasons = " ".join(defect_run.results["certification"]["reasons"])
     page = (defect_run.bundle / "index.html").read_text()
     for req in BROKEN:
@@ -89,7 +107,7 @@ def test_a_clean_run_is_certified_and_exits_0(tmp_path: Path) -> None:
     )
     latest = run.reports / "certification" / "paradex-latest"  # names the newest, relatively
     assert latest.is_symlink() and latest.readlink() == Path(run.bundle.name)
-    verified = wsconform("verify", latest)
+    verified = wsconform("verify", latest, "--public-key", run.public_key)
     assert verified.returncode == 0 and "OK" in verified.stdout, verified.stdout + verified.stderr
 
 
@@ -232,17 +250,23 @@ def test_a_baseline_naming_what_does_not_exist_is_one_line_and_exit_2(
 
 def test_the_bundle_holds_the_evidence(defect_run: Run) -> None:
     bundle = defect_run.bundle
-    manifest = json.loads((bundle / "manifest.json").read_text())
-    listed = set(manifest["files"])
+    statement = defect_run.statement
+    assert statement["_type"] == "https://in-toto.io/Statement/v1"
+    assert statement["predicateType"] == "https://in-toto.io/attestation/test-result/v0.1"
+    listed = {s["name"] for s in statement["subject"]}
     assert {"index.html", "results.json", "junit.xml", "signer.pub.pem"} <= listed
     transcripts = [t["transcript"] for t in defect_run.results["tests"] if t["transcript"]]
     assert transcripts and set(transcripts) <= listed
-    assert manifest["catalogue"]["path"] == "suites/paradex/requirements.toml"
-    assert "schemas/paradex/error.json" in manifest["schemas"]
-    assert manifest["hypothesis"]["seed"] is None  # the ci profile is derandomized
-    assert manifest["suite"]["commit"]
+    configured = {c["name"]: c for c in statement["predicate"]["configuration"]}
+    assert configured["suites/paradex/requirements.toml"]["digest"]["sha256"]
+    assert configured["schemas/paradex/error.json"]["digest"]["sha256"]
+    facts = defect_run.facts
+    assert facts["hypothesis"]["seed"] is None  # the ci profile is derandomized
+    assert facts["suite"]["commit"]
     key = signing.load_or_create(defect_run.key).public_key()
-    assert manifest["signer"]["fingerprint"] == signing.fingerprint(key)
+    assert facts["signer"] == signing.fingerprint(key)
+    envelope = json.loads((bundle / attestation.FILE).read_text())
+    assert envelope["signatures"][0]["keyid"] == attestation.key_id(key)
     assert (defect_run.reports / "certification" / "signing-key.pub.pem").is_file()
     junit = (bundle / "junit.xml").read_text()
     assert 'name="requirement" value="PDX-REJ-02"' in junit and "<failure" in junit
@@ -251,7 +275,7 @@ def test_the_bundle_holds_the_evidence(defect_run: Run) -> None:
 def test_verify_accepts_the_bundle_and_rejects_any_changed_byte(
     defect_run: Run, tmp_path: Path
 ) -> None:
-    intact = wsconform("verify", defect_run.bundle)
+    intact = wsconform("verify", defect_run.bundle, "--public-key", defect_run.public_key)
     assert intact.returncode == 0 and "OK" in intact.stdout, intact.stdout + intact.stderr
     files = sorted(
         p.relative_to(defect_run.bundle) for p in defect_run.bundle.rglob("*") if p.is_file()
@@ -264,8 +288,8 @@ def test_verify_accepts_the_bundle_and_rejects_any_changed_byte(
         data = bytearray((copy / name).read_bytes())
         data[len(data) // 2] ^= 0x01  # one bit of one byte
         (copy / name).write_bytes(bytes(data))
-        assert not verify_bundle(copy).ok, name
-    done = wsconform("verify", copy)
+        assert not verify_bundle(copy, defect_run.public_key).ok, name
+    done = wsconform("verify", copy, "--public-key", defect_run.public_key)
     assert done.returncode == 1, f"{name}: {done.stdout}{done.stderr}"
     assert "does NOT verify" in done.stdout
 
@@ -276,19 +300,20 @@ def test_verify_rejects_added_and_removed_files_and_a_foreign_key(
     added = tmp_path / "added"
     shutil.copytree(defect_run.bundle, added)
     (added / "transcripts" / "extra.txt").write_text("planted")
-    assert "extra.txt: not in the manifest" in wsconform("verify", added).stdout
+    trusting = "--trust-embedded-key"
+    assert "extra.txt: not in the attestation" in wsconform("verify", added, trusting).stdout
 
     removed = tmp_path / "removed"
     shutil.copytree(defect_run.bundle, removed)
     (removed / "junit.xml").unlink()
-    assert "junit.xml: missing" in wsconform("verify", removed).stdout
+    assert "junit.xml: missing" in wsconform("verify", removed, trusting).stdout
 
     foreign = tmp_path / "foreign.pub.pem"
     foreign.write_bytes(signing.public_pem(signing.load_or_create(tmp_path / "other.pem")))
     done = wsconform("verify", defect_run.bundle, "--public-key", foreign)
     assert done.returncode == 1 and "signature" in done.stdout
 
-    assert wsconform("verify", tmp_path).returncode == 2  # not a bundle at all
+    assert wsconform("verify", tmp_path, trusting).returncode == 2  # not a bundle at all
 
 
 # -- Allure ---------------------------------------------------------------------------------------
@@ -362,15 +387,66 @@ def test_the_certificate_renders_in_headless_chromium(defect_run: Run, tmp_path:
         assert f'<tr id="{req}">' in dom
 
 
-def test_verify_calls_a_manifest_broken_by_a_changed_byte_changed(
+def test_verify_calls_an_envelope_broken_by_a_changed_byte_changed(
     defect_run: Run, tmp_path: Path
 ) -> None:
-    """A changed byte that breaks manifest.json's JSON is a changed bundle (exit 1), not "not a
-    bundle" (exit 2): the signature says so."""
+    """A changed byte that breaks the envelope's JSON is a changed bundle (exit 1), not "not a
+    bundle" (exit 2)."""
     copy = tmp_path / "broken"
     shutil.copytree(defect_run.bundle, copy)
-    data = (copy / "manifest.json").read_bytes()
-    (copy / "manifest.json").write_bytes(b"[" + data[1:])
-    done = wsconform("verify", copy)
+    data = (copy / attestation.FILE).read_bytes()
+    (copy / attestation.FILE).write_bytes(b"[" + data[1:])
+    done = wsconform("verify", copy, "--public-key", defect_run.public_key)
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "manifest.json: changed, no longer readable" in done.stdout
+    assert f"{attestation.FILE}: changed, no longer readable" in done.stdout
+
+
+def test_verify_without_a_trust_policy_refuses_to_judge(defect_run: Run) -> None:
+    done = wsconform("verify", defect_run.bundle)
+    assert done.returncode == 2 and "no trust policy" in done.stderr, done.stdout + done.stderr
+    embedded = wsconform("verify", defect_run.bundle, "--trust-embedded-key")
+    assert embedded.returncode == 0 and "NOT who signed them" in embedded.stdout
+
+
+def forge(bundle: Path, where: Path, change: Callable[[dict], None]) -> Path:
+    """A copy of `bundle` with its results.json changed by `change` and everything re-signed
+    with a fresh key, as anyone can: the forger's bundle."""
+    forged = where / "forged"
+    shutil.copytree(bundle, forged)
+    document = json.loads((forged / "results.json").read_text())
+    change(document)
+    (forged / "results.json").write_text(json.dumps(document))
+    key = signing.load_or_create(where / "forger.pem")
+    (forged / "signer.pub.pem").write_bytes(signing.public_pem(key))
+    envelope = attestation.read((forged / attestation.FILE).read_bytes())
+    statement = attestation.contents(envelope)
+    files = sorted(p for p in forged.rglob("*") if p.is_file() and p.name != attestation.FILE)
+    subjects = {p.relative_to(forged).as_posix(): sha256(p) for p in files}
+    statement["subject"] = [{"name": n, "digest": {"sha256": d}} for n, d in subjects.items()]
+    statement["predicate"]["result"] = "PASSED"
+    (forged / attestation.FILE).write_bytes(attestation.sign(statement, key))
+    return forged
+
+
+def test_a_forged_certified_bundle_is_refused(defect_run: Run, tmp_path: Path) -> None:
+    """The forgery of issue 21: a NOT CERTIFIED bundle made CERTIFIED and re-signed with a
+    fresh key. A pinned key refuses its signature; the bundle's own key, explicitly trusted,
+    still refuses a CERTIFIED beside MUST requirements that failed."""
+
+    def certified(document: dict) -> None:
+        document["certification"] = {"verdict": "CERTIFIED", "reasons": []}
+
+    forged = forge(defect_run.bundle, tmp_path, certified)
+    pinned = wsconform("verify", forged, "--public-key", defect_run.public_key)
+    assert pinned.returncode == 1 and "FAILED signature" in pinned.stdout, pinned.stdout
+    embedded = wsconform("verify", forged, "--trust-embedded-key")
+    assert embedded.returncode == 1, embedded.stdout
+    for req in BROKEN:
+        assert f"CERTIFIED, yet MUST {req} is FAIL" in embedded.stdout
+
+
+def test_a_stale_bundle_is_refused_under_max_age(defect_run: Run) -> None:
+    fresh = wsconform("verify", defect_run.bundle, "--trust-embedded-key", "--max-age", "1")
+    assert fresh.returncode == 0, fresh.stdout
+    later = verify_bundle(defect_run.bundle, trust_embedded_key=True, max_age=60, now=4e9)
+    assert not later.ok and "freshness" in later.problems[0]

@@ -20,6 +20,8 @@ from zipfile import ZipFile
 import pytest
 from standalone import ROOT, clean_env, standalone_mock
 
+from wsconform.report import attestation
+
 # One worker under pytest-xdist: the wheel and its venv (a minute) are built once, not per worker.
 pytestmark = [pytest.mark.installed, pytest.mark.system, pytest.mark.xdist_group("installed")]
 
@@ -112,10 +114,13 @@ def test_certify_on_the_embedded_mock_from_elsewhere(installed: Installed, tmp_p
     # Node IDs as in the checkout: a baseline or a replay works with either.
     assert all(t["nodeid"].startswith("suites/paradex/") for t in results["tests"])
     bundle = installed.vendor / "reports" / "certification" / "paradex-latest"
-    manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["suite"]["commit"] == "unknown (installed package)"
-    assert manifest["catalogue"]["path"] == "suites/paradex/requirements.toml"
-    verified = installed.run("wsconform", "verify", bundle, cwd=installed.vendor)
+    statement = attestation.contents(attestation.read((bundle / attestation.FILE).read_bytes()))
+    configured = {c["name"]: c for c in statement["predicate"]["configuration"]}
+    assert configured["run"]["annotations"]["suite"]["commit"] == "unknown (installed package)"
+    assert "suites/paradex/requirements.toml" in configured
+    verified = installed.run(
+        "wsconform", "verify", bundle, "--trust-embedded-key", cwd=installed.vendor
+    )
     assert verified.returncode == 0, verified.stdout + verified.stderr
     # The run's state stays with the vendor, none of it in site-packages.
     assert (installed.vendor / ".pytest_cache").is_dir()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from standalone import ROOT
 
-from wsconform.report import bundle
+from wsconform.report import attestation, bundle
 
 STAMPS = [f"2026110{d}T101500Z" for d in range(1, 8)]
 
@@ -19,7 +19,7 @@ STAMPS = [f"2026110{d}T101500Z" for d in range(1, 8)]
 def fake_bundle(root: Path, name: str) -> Path:
     path = root / name
     path.mkdir(parents=True)
-    (path / bundle.MANIFEST).write_text("{}")
+    (path / attestation.FILE).write_text("{}")
     return path
 
 

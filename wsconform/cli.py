@@ -105,8 +105,14 @@ def verify(args: argparse.Namespace) -> int:
     from wsconform.report import bundle
 
     public_key = Path(args.public_key) if args.public_key else None
+    max_age = args.max_age * 86400 if args.max_age is not None else None
     try:
-        result = bundle.verify(bundle.resolve_latest(Path(args.bundle)), public_key)
+        result = bundle.verify(
+            bundle.resolve_latest(Path(args.bundle)),
+            public_key,
+            trust_embedded_key=args.trust_embedded_key,
+            max_age=max_age,
+        )
     except bundle.BundleError as exc:
         print(f"wsconform verify: {exc}", file=sys.stderr)
         return EXIT_NOT_RUN
@@ -115,11 +121,16 @@ def verify(args: argparse.Namespace) -> int:
     if not result.ok:
         print(f"wsconform verify: {args.bundle} does NOT verify ({len(result.problems)} problems)")
         return EXIT_NONCONFORMANT
-    whose = "the pinned key" if result.pinned else "the bundle's own key (pin one: --public-key)"
     print(
         f"wsconform verify: OK: {result.files} files intact, verdict {result.verdict}, "
-        f"signed by {result.fingerprint}, checked with {whose}"
+        f"signed by {result.fingerprint}"
     )
+    if not result.pinned:  # --trust-embedded-key
+        print(
+            "wsconform verify: checked with the key the bundle carries: this proves the files "
+            "are as that key signed them and agree with the verdict, NOT who signed them (anyone "
+            "can re-sign a changed bundle with a new key): pin the signer's with --public-key"
+        )
     return EXIT_CONFORMANT
 
 
@@ -442,17 +453,34 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser(
         "verify",
-        help="check a certification bundle: every file's hash and the signature",
-        description="Recompute the SHA-256 of every file a certification bundle's manifest "
-        "lists, refuse files it does not list, and check the Ed25519 signature of the "
-        "manifest. Exit 0: intact; 1: anything changed; 2: not a bundle.",
+        help="check a certification bundle's signed attestation against the files",
+        description="Check a bundle's attestation (an in-toto Statement in a DSSE envelope) as "
+        "a verifier does: its signature by the key the trust policy names, every file's SHA-256 "
+        "against the statement's subjects, files no subject names, the predicate against the "
+        "results (no CERTIFIED while a MUST requirement failed, errored or was not decided), "
+        "and freshness. A trust policy is required: --public-key, or --trust-embedded-key. "
+        "Exit 0: verified; 1: anything changed or claimed wrongly; 2: not a bundle, or no "
+        "trust policy.",
     )
     v.add_argument("bundle", help="reports/certification/<profile>-<time>/")
-    v.add_argument(
+    trust = v.add_mutually_exclusive_group()
+    trust.add_argument(
         "--public-key",
         metavar="PEM",
-        help="the signer's public key to trust (default: the bundle's own signer.pub.pem, "
-        "which proves integrity but not who signed)",
+        help="the signer's public key (Ed25519, PEM), obtained from the signer: the bundle "
+        "must be signed by it",
+    )
+    trust.add_argument(
+        "--trust-embedded-key",
+        action="store_true",
+        help="check against the key the bundle carries (signer.pub.pem): proves integrity and "
+        "consistency, not who signed",
+    )
+    v.add_argument(
+        "--max-age",
+        type=float,
+        metavar="DAYS",
+        help="refuse a bundle whose run ended more than DAYS days ago",
     )
     v.set_defaults(run=verify)
 

@@ -154,13 +154,6 @@ class SchemaRegistry:
             for example in self.document(vendor, name).get("examples", []):
                 yield name, example
 
-    def digest_inputs(self) -> dict[str, bytes]:
-        """Raw bytes of every schema file, for manifests that hash what a verdict relied on."""
-        return {
-            str(p.relative_to(self.root)): p.read_bytes()
-            for p in sorted(self.root.glob("*/*.json"))
-        }
-
 
 @cache
 def registry(root: Path = SCHEMA_ROOT) -> SchemaRegistry:

@@ -6,39 +6,42 @@
         junit.xml        this profile's tests as JUnit
         transcripts/     the redacted wire transcript of every test that has one
         signer.pub.pem   the public half of the signing key
-        manifest.json    SHA-256 of every file above, of the schemas and the catalogue; seed, times
-        manifest.sig     Ed25519 signature of manifest.json (base64)
+        attestation.intoto.json   a DSSE envelope, signed with Ed25519, of an in-toto Statement:
+                         every file above (SHA-256) as its subjects, the test-result predicate
+                         with the configuration (catalogue, schemas, documents, run) (attestation)
 
 Beside them, `<profile>-latest` names the newest bundle of each profile: a relative symlink, or
 where symlinks cannot be made a small text file holding the bundle's name. `prune` deletes all
 but the newest bundles of each profile.
 
-`verify` recomputes every hash, refuses files the manifest does not list, and checks the
-signature, with the bundle's own public key or, better, one the reviewer pinned.
+`verify` checks the envelope's signature under the reviewer's trust policy (a pinned key, or
+explicitly the bundle's own), every subject's digest against its file, files no subject names,
+the predicate against the results (no CERTIFIED with a MUST not passed), and freshness.
 """
 
 from __future__ import annotations
 
+import calendar
 import hashlib
-import json
 import os
 import re
 import shutil
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from wsconform.layout import CHECKOUT
-from wsconform.report import html, signing
+from wsconform.report import attestation, html, signing
 from wsconform.report.junit import junit_xml
-from wsconform.report.results import Results, TestResult
+from wsconform.report.results import Results, ResultsError, TestResult
 
-FORMAT = "wsconform-certification/1"
-MANIFEST, SIGNATURE, PUBLIC_KEY = "manifest.json", "manifest.sig", "signer.pub.pem"
+PUBLIC_KEY = "signer.pub.pem"
+CLOCK_SKEW = 300.0  # seconds a bundle may seem to come from the future (another machine's clock)
 LATEST = "latest"
 # <profile>-<UTC time>[-n], as _new_dir names them; profiles hold dashes (ethgas-op), stamps not.
 BUNDLE_NAME = re.compile(r"(?P<profile>.+)-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<n>\d+))?")
@@ -54,7 +57,7 @@ def sha256(path: Path) -> str:
 
 def suite_commit() -> str:
     """The suite's git commit, marked when the checkout has local changes. An installed wheel
-    has no repository: its version (in the manifest beside this) is all there is."""
+    has no repository: its version (in the attestation beside this) is all there is."""
     if CHECKOUT is None:
         return "unknown (installed package)"
     try:
@@ -124,6 +127,7 @@ def write(
                 doc_sources=doc_sources,
                 started=_iso(run.started),
                 finished=_iso(run.finished),
+                signer=signing.fingerprint(key.public_key()),
             ),
             encoding="utf-8",
         )
@@ -133,31 +137,32 @@ def write(
         for path in files:
             if leaks(path.read_text(encoding="utf-8", errors="replace")):
                 raise BundleError(f"{path.name} would hold a secret in full: bundle not written")
-        manifest = {
-            "format": FORMAT,
-            "profile": run.profile,
-            "verdict": verdict.verdict,
-            "target": run.target,
-            "suite": {"version": run.suite_version, "commit": commit},
-            "hypothesis": {"settings": run.hypothesis, "seed": hypothesis_seed},
-            "started": _iso(run.started),
-            "finished": _iso(run.finished),
-            "catalogue": {
-                "path": catalogue_file.relative_to(home).as_posix(),
-                "sha256": sha256(catalogue_file),
-            },
-            "schemas": {
-                p.relative_to(home).as_posix(): sha256(p) for p in sorted(schema_dir.glob("*.json"))
-            },
-            "signer": {
-                "algorithm": "Ed25519",
-                "fingerprint": signing.fingerprint(key.public_key()),
-            },
-            "files": {p.relative_to(bundle).as_posix(): sha256(p) for p in files},
-        }
-        data = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        (bundle / MANIFEST).write_bytes(data)
-        (bundle / SIGNATURE).write_bytes(signing.sign(key, data))
+        configuration = [
+            attestation.descriptor(
+                "run",
+                profile=run.profile,
+                verdict=verdict.verdict,
+                target=run.target,
+                suite={"version": run.suite_version, "commit": commit},
+                hypothesis={"settings": run.hypothesis, "seed": hypothesis_seed},
+                started=_iso(run.started),
+                finished=_iso(run.finished),
+                selection=run.selection.as_dict() if run.selection else None,
+                completeness=asdict(run.completeness) if run.completeness else None,
+                signer=signing.fingerprint(key.public_key()),
+            ),
+            attestation.descriptor(
+                catalogue_file.relative_to(home).as_posix(), sha256(catalogue_file)
+            ),
+            *(
+                attestation.descriptor(p.relative_to(home).as_posix(), sha256(p))
+                for p in sorted(schema_dir.glob("*.json"))
+            ),
+            *(attestation.descriptor(key, source=text) for key, text in doc_sources.items()),
+        ]
+        subjects = {p.relative_to(bundle).as_posix(): sha256(p) for p in files}
+        statement = attestation.statement(subjects, results, configuration)
+        (bundle / attestation.FILE).write_bytes(attestation.sign(statement, key))
     except BaseException:
         shutil.rmtree(bundle, ignore_errors=True)  # never leave a half-written, unsigned bundle
         raise
@@ -195,7 +200,7 @@ def bundles(root: Path) -> dict[str, list[Path]]:
     found: dict[str, list[tuple[tuple[str, int], Path]]] = {}
     for path in root.iterdir() if root.is_dir() else ():
         match = BUNDLE_NAME.fullmatch(path.name)
-        if match and not path.is_symlink() and (path / MANIFEST).is_file():
+        if match and not path.is_symlink() and (path / attestation.FILE).is_file():
             order = (match["stamp"], int(match["n"] or 1))
             found.setdefault(match["profile"], []).append((order, path))
     return {profile: [p for _, p in sorted(items)] for profile, items in sorted(found.items())}
@@ -243,6 +248,10 @@ class Verification:
     files: int
 
 
+class NoTrustPolicy(BundleError):
+    """Neither a pinned key nor an explicit trust in the bundle's own key was given."""
+
+
 def _pinned_key(path: Path) -> Ed25519PublicKey:
     """The reviewer's key: one they cannot use is their mistake (BundleError), not a changed
     bundle."""
@@ -254,49 +263,102 @@ def _pinned_key(path: Path) -> Ed25519PublicKey:
         raise BundleError(str(exc)) from None
 
 
-def verify(bundle: Path, public_key: Path | None = None) -> Verification:
-    manifest_file, signature_file = bundle / MANIFEST, bundle / SIGNATURE
-    if not manifest_file.is_file() or not signature_file.is_file():
-        raise BundleError(f"{bundle}: not a certification bundle (no {MANIFEST} and {SIGNATURE})")
+def verify(
+    bundle: Path,
+    public_key: Path | None = None,
+    *,
+    trust_embedded_key: bool = False,
+    max_age: float | None = None,
+    now: float | None = None,
+) -> Verification:
+    """Check a bundle as a verifier does: the signature under the trust policy (the key at
+    `public_key`, or with `trust_embedded_key` the bundle's own), every subject against its file,
+    the files no subject names, the predicate against the results, freshness (`max_age`
+    seconds, and never from the future)."""
+    envelope_file = bundle / attestation.FILE
+    if not envelope_file.is_file():
+        raise BundleError(f"{bundle}: not a certification bundle (no {attestation.FILE})")
+    if public_key is None and not trust_embedded_key:
+        raise NoTrustPolicy(
+            "no trust policy: give the signer's key (--public-key PEM), or say "
+            "--trust-embedded-key to check the bundle against the key it carries"
+        )
     pinned = _pinned_key(public_key) if public_key is not None else None
-    data = manifest_file.read_bytes()
-    problems = []
-    key_file = bundle / PUBLIC_KEY
+    problems: list[str] = []
+    fingerprint = "?"
     try:
-        key = pinned or signing.load_public(key_file.read_bytes(), str(key_file))
-        signing.verify(key, data, signature_file.read_bytes())
+        envelope = attestation.read(envelope_file.read_bytes())
+    except attestation.AttestationError as exc:
+        problems.append(f"{attestation.FILE}: changed, no longer readable ({exc})")
+        return Verification(False, problems, fingerprint, pinned is not None, "?", 0)
+    try:
+        key = pinned or signing.load_public((bundle / PUBLIC_KEY).read_bytes(), PUBLIC_KEY)
         fingerprint = signing.fingerprint(key)
-    except (OSError, signing.SigningError) as exc:
+        statement = attestation.verified(envelope, key)
+    except (OSError, signing.SigningError, attestation.AttestationError) as exc:
         problems.append(f"signature: {exc}")
-        fingerprint = "?"
-    try:
-        manifest = json.loads(data)
-        listed: dict[str, str] = manifest["files"]
-        claimed = manifest["signer"]["fingerprint"]
-    except (ValueError, KeyError, TypeError) as exc:
-        if not problems:  # signed as it is, yet not a manifest of ours
-            raise BundleError(f"{manifest_file}: not a wsconform manifest ({exc})") from None
-        # A changed byte can break the JSON itself: that is a changed bundle, not a foreign one.
-        problems.insert(0, f"{MANIFEST}: changed, no longer readable ({exc})")
-        return Verification(False, problems, fingerprint, public_key is not None, "?", 0)
-    if fingerprint not in ("?", claimed):
-        problems.append(f"signer: the manifest names {claimed}, the key is {fingerprint}")
-    for name, digest in listed.items():
-        path = bundle / name
-        if not path.is_file():
-            problems.append(f"{name}: missing")
-        elif sha256(path) != digest:
-            problems.append(f"{name}: changed (SHA-256 differs from the manifest)")
-    present = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()} - {
-        MANIFEST,
-        SIGNATURE,
-    }
-    problems += [f"{name}: not in the manifest" for name in sorted(present - listed.keys())]
+        try:
+            statement = attestation.contents(envelope)  # still show what else differs
+        except attestation.AttestationError as unreadable:
+            problems.append(f"{attestation.FILE}: {unreadable}")
+            return Verification(False, problems, fingerprint, pinned is not None, "?", 0)
+    subjects = {s["name"]: s["digest"]["sha256"] for s in statement["subject"]}
+    problems += _subject_problems(bundle, subjects)
+    run = next((c for c in statement["predicate"]["configuration"] if c["name"] == "run"), {})
+    facts = run.get("annotations", {})
+    if "results.json" in subjects and not problems:
+        problems += _predicate_problems(bundle / "results.json", statement["predicate"])
+    problems += _freshness_problems(facts.get("finished"), max_age, now or time.time())
     return Verification(
         ok=not problems,
         problems=problems,
         fingerprint=fingerprint,
-        pinned=public_key is not None,
-        verdict=str(manifest.get("verdict", "?")),
-        files=len(listed),
+        pinned=pinned is not None,
+        verdict=str(facts.get("verdict", "?")),
+        files=len(subjects),
     )
+
+
+def _subject_problems(bundle: Path, subjects: dict[str, str]) -> list[str]:
+    problems = []
+    for name, digest in subjects.items():
+        path = bundle / name
+        if not path.is_file():
+            problems.append(f"{name}: missing")
+        elif sha256(path) != digest:
+            problems.append(f"{name}: changed (SHA-256 differs from the attestation)")
+    present = {p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()}
+    unlisted = sorted(present - subjects.keys() - {attestation.FILE})
+    return problems + [f"{name}: not in the attestation" for name in unlisted]
+
+
+def _predicate_problems(results_file: Path, predicate: dict[str, Any]) -> list[str]:
+    """A predicate that claims more than its results: CERTIFIED (PASSED) with a MUST requirement
+    failed, errored or not decided, or a result that is not the certification's."""
+    try:
+        results = Results.load(results_file)
+    except ResultsError as exc:
+        return [f"results.json: {exc}"]
+    verdict = results.certification.verdict if results.certification else "INCOMPLETE"
+    problems = []
+    if predicate.get("result") != attestation.RESULT[verdict]:
+        problems.append(f"predicate: result {predicate.get('result')} for a run {verdict}")
+    if verdict == "CERTIFIED":
+        problems += [
+            f"predicate: CERTIFIED, yet MUST {r.id} is {r.verdict}"
+            for r in results.requirements
+            if str(r.level) == "MUST" and str(r.verdict) != "PASS"
+        ]
+    return problems
+
+
+def _freshness_problems(finished: Any, max_age: float | None, now: float) -> list[str]:
+    try:
+        when = calendar.timegm(time.strptime(str(finished), "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        return [f"freshness: the run's end ({finished!r}) is not a UTC time"]
+    if when > now + CLOCK_SKEW:
+        return [f"freshness: the run ended in the future ({finished})"]
+    if max_age is not None and now - when > max_age:
+        return [f"freshness: the run ended {(now - when) / 86400:.1f} days ago ({finished})"]
+    return []

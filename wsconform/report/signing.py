@@ -6,13 +6,11 @@ config directory, so that successive bundles from one machine carry one fingerpr
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -80,15 +78,3 @@ def load_public(pem: bytes, where: str) -> Ed25519PublicKey:
 def fingerprint(key: Ed25519PublicKey) -> str:
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return "sha256:" + hashlib.sha256(raw).hexdigest()[:32]
-
-
-def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
-    """The signature as one line of base64 text."""
-    return base64.b64encode(key.sign(data)) + b"\n"
-
-
-def verify(key: Ed25519PublicKey, data: bytes, signature: bytes) -> None:
-    try:
-        key.verify(base64.b64decode(signature.strip(), validate=True), data)
-    except (InvalidSignature, ValueError):
-        raise SigningError("the signature does not match the manifest") from None
