@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from wsconform.cli import main
 from wsconform.mock.defects import UnknownDefect
 from wsconform.mock.server import MockContext
 from wsconform.profiles import get_profile, installed
@@ -36,3 +37,29 @@ def test_an_unknown_preset_names_the_known_ones() -> None:
         ZenithMock(MockContext(preset="nosuch"))
     with pytest.raises(UnknownDefect, match="paradex has no preset 'motif'; presets: none"):
         get_profile("paradex").mock(MockContext(preset="motif"))
+
+
+def test_cli_mock_refuses_an_unknown_preset(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["mock", "zenith", "--port", "0", "--preset", "nosuch"]) == 2
+    assert (
+        "wsconform mock: zenith has no preset 'nosuch'; presets: motif" in capsys.readouterr().err
+    )
+
+
+def test_cli_mock_lists_the_presets_and_where_they_depart(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["mock", "zenith", "--list-presets"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.startswith("motif ")
+    assert "variant auth-reply-topic=AuthToken (conforming)" in listed
+    assert "ZEN-REJ-02 goes red" in listed and "ExpiresIn" in listed
+
+
+def test_cli_mock_help_lists_the_presets(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["mock", "--help"])
+    assert exited.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "presets (see --list-presets): zenith: motif" in help_text
+    assert "still judges by the docs" in " ".join(help_text.split())
