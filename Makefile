@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed
 # The interop venv: python-ethgas (web3 and all) for tests/interop, kept out of the suite's venv.
 INTEROP := .venv-interop
 VENV_INTEROP := $(INTEROP)/.installed
+# The Motif interop project (tests/interop/motif): typescript and ws from npm, as locked.
+MOTIF := tests/interop/motif
+MOTIF_NODE := $(MOTIF)/node_modules/.installed
 
 .PHONY: certify test check lint bench bench-live kill-matrix clean flakes
 
@@ -22,6 +25,12 @@ $(VENV_INTEROP): constraints-interop.txt
 		python-ethgas==0.3.0
 	touch $(VENV_INTEROP)
 
+# Without npm the Motif interop test skips, saying so: make test goes on without it.
+$(MOTIF_NODE): $(MOTIF)/package.json $(MOTIF)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $(MOTIF) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: tests/test_interop_motif.py will skip"; fi
+
 ## certify: every profile's suite on its embedded mock → reports/: results, signed bundles, matrix, Allure
 certify: $(STAMP)
 	$(BIN)/wsconform certify
@@ -35,7 +44,7 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 ## tests, system tests included, in 4 pytest-xdist workers (their child processes wait as much as
 ## they compute). The tests that bound a wall time (-m timed) go first, on two workers of their
 ## own; the other workers yield the CPU to them (tests/conftest.py). About 12 min on 2 cores.
-test: $(STAMP) $(VENV_INTEROP) lint
+test: $(STAMP) $(VENV_INTEROP) $(MOTIF_NODE) lint
 	$(PYTEST) -n 4 --dist loadgroup --no-loadscope-reorder suites tests
 
 ## check: the edit loop (about 30 s): lint, then the conformance suites on the mocks and every
@@ -68,4 +77,4 @@ flakes: $(STAMP)
 	$(BIN)/python -m wsconform.flakes --runs $(N)
 
 clean:
-	rm -rf $(VENV) $(INTEROP) tools/allure/node_modules reports/*/ reports/junit.xml reports/matrix.*
+	rm -rf $(VENV) $(INTEROP) $(MOTIF)/node_modules $(MOTIF)/build tools/allure/node_modules reports/*/ reports/junit.xml reports/matrix.*
