@@ -14,6 +14,9 @@ ASYNCAPI_SPECS := tools/asyncapi/node_modules/.installed
 # ccxt (ccxt.pro.paradex) for tests/test_interop_ccxt_paradex.py, in a venv of its own too.
 CCXT := .venv-ccxt
 VENV_CCXT := $(CCXT)/.installed
+# The Motif interop project (tests/interop/motif): typescript and ws from npm, as locked.
+MOTIF := tests/interop/motif
+MOTIF_NODE := $(MOTIF)/node_modules/.installed
 
 .PHONY: certify test check lint bench bench-live kill-matrix clean flakes
 
@@ -37,6 +40,12 @@ $(VENV_CCXT): constraints-ccxt.txt
 	$(CCXT)/bin/pip install --quiet --disable-pip-version-check -c constraints-ccxt.txt ccxt==4.5.90
 	touch $(VENV_CCXT)
 
+# Without npm the Motif interop test skips, saying so: make test goes on without it.
+$(MOTIF_NODE): $(MOTIF)/package.json $(MOTIF)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $(MOTIF) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: tests/test_interop_motif.py will skip"; fi
+
 ## certify: every profile's suite on its embedded mock → reports/: results, signed bundles, matrix, Allure
 certify: $(STAMP)
 	$(BIN)/wsconform certify
@@ -50,7 +59,7 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 ## tests, system tests included, in 4 pytest-xdist workers (their child processes wait as much as
 ## they compute). The tests that bound a wall time (-m timed) go first, on two workers of their
 ## own; the other workers yield the CPU to them (tests/conftest.py). About 12 min on 2 cores.
-test: $(STAMP) $(VENV_INTEROP) $(VENV_CCXT) $(ASYNCAPI_SPECS) lint
+test: $(STAMP) $(VENV_INTEROP) $(VENV_CCXT) $(ASYNCAPI_SPECS) $(MOTIF_NODE) lint
 	$(PYTEST) -n 4 --dist loadgroup --no-loadscope-reorder suites tests
 
 ## check: the edit loop (about 30 s): lint, then the conformance suites on the mocks and every
@@ -83,5 +92,5 @@ flakes: $(STAMP)
 	$(BIN)/python -m wsconform.flakes --runs $(N)
 
 clean:
-	rm -rf $(VENV) $(INTEROP) $(CCXT) tools/allure/node_modules tools/asyncapi/node_modules \
-		reports/*/ reports/junit.xml reports/matrix.*
+	rm -rf $(VENV) $(INTEROP) $(CCXT) $(MOTIF)/node_modules $(MOTIF)/build \
+		tools/allure/node_modules tools/asyncapi/node_modules reports/*/ reports/junit.xml reports/matrix.*

@@ -41,9 +41,10 @@ def one_line(done: subprocess.CompletedProcess[str]) -> str:
         (("--mock-defect", "nosuch"), "paradex has no defect 'nosuch'; defects: accept-alg-none"),
         (("--mock-variant", "nosuch=x"), "paradex has no variant nosuch=x; variants: "),
         (("--mock-variant", "auth-result=x"), "auth-result is one of node_id | empty"),
+        (("--mock-preset", "motif"), "paradex has no preset 'motif'; presets: none"),
     ],
 )
-def test_an_unknown_mock_defect_or_variant_is_one_line(
+def test_an_unknown_mock_defect_variant_or_preset_is_one_line(
     option: tuple[str, str], said: str, tmp_path: Path
 ) -> None:
     done = run_pytest(

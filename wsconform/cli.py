@@ -140,7 +140,7 @@ REPLAY_SETTINGS = (
     "endpoint", "target_file", "ca_file", "insecure", "header", "op_timeout",
     "token_command", "token_timeout", "token", "expired_token", "limited_token", "token_url",
     "client_id", "client_secret", "scope", "limited_scope", "refresh_token",
-    "mock_defect", "mock_variant", "mock_key_file",
+    "mock_defect", "mock_variant", "mock_preset", "mock_key_file",
 )  # fmt: skip
 
 
@@ -251,6 +251,20 @@ def mock(args: argparse.Namespace) -> int:
         for key, values in profile.mock.variant_choices().items():
             print(f"{key:40} {' | '.join(values)}  (default {values[0]})")
         return 0
+    if args.list_presets:
+        for name, preset in sorted(profile.mock.PRESETS.items()):
+            print(f"{name:40} for {preset.client}")
+            for key, value in preset.variant.items():
+                print(f"{'':40}   variant {key}={value} (conforming)")
+            for departure in preset.departures:
+                defect = profile.mock.DEFECTS.get(departure)
+                said = (
+                    f"{defect.description} (the defect {departure}: {defect.breaks} goes red)"
+                    if defect
+                    else profile.mock.DEPARTURES[departure]
+                )
+                print(f"{'':40}   departs: {said}")
+        return 0
     malformed = [item for item in args.variant if "=" not in item]
     if malformed:
         args.usage_error(f"--variant {malformed[0]!r}: expected KEY=VALUE (see --list-variants)")
@@ -258,6 +272,7 @@ def mock(args: argparse.Namespace) -> int:
         profile=profile.name,
         mock_defect=args.defect,
         mock_variant=tuple(args.variant),
+        mock_preset=args.preset,
         mock_key_file=args.key_file,
     )
     ctx = mock_context(profile, settings)
@@ -288,6 +303,7 @@ def mock(args: argparse.Namespace) -> int:
             f"{profile.name} mock listening on {server.url}"
             + (f" (defect: {args.defect})" if args.defect else "")
             + (f" (variants: {', '.join(args.variant)})" if args.variant else "")
+            + (f" (preset: {args.preset})" if args.preset else "")
         ]
         if server.plain_url is not None:
             lines.append(f"also plain ws on {server.plain_url}")
@@ -412,6 +428,23 @@ def mint(args: argparse.Namespace) -> int:
     return 0
 
 
+class MockHelp(argparse.Action):
+    """`wsconform mock --help`, ending with every profile's presets: loaded only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show this help message and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        listed = [
+            f"{name}: {', '.join(sorted(profile.mock.PRESETS))}"
+            for name, profile in installed().items()
+            if profile.mock.PRESETS
+        ]
+        parser.epilog = f"presets (see --list-presets): {'; '.join(listed) or 'none'}"
+        parser.print_help()
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="wsconform",
@@ -531,6 +564,7 @@ def parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser(
         "mock",
+        add_help=False,
         help="run a reference mock standalone (ws://, or wss:// with --tls)",
         description="Serve a profile's reference mock until interrupted. Tokens for "
         "it come from `wsconform mint` with the same --key-file. With --tls it serves "
@@ -539,6 +573,7 @@ def parser() -> argparse.ArgumentParser:
         "that file as --ca-file. --plain-port adds a plain ws:// listener beside it, for "
         "protocols that grant some rights only over TLS.",
     )
+    m.add_argument("-h", "--help", action=MockHelp)
     m.add_argument("profile", choices=names())
     m.add_argument("--host", default="127.0.0.1")
     m.add_argument("--port", type=int, default=8765, help="0 picks a free port (8765)")
@@ -555,6 +590,19 @@ def parser() -> argparse.ArgumentParser:
         "--list-variants",
         action="store_true",
         help="list the variants, their values and defaults, and exit",
+    )
+    m.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="a client-compatibility preset: what one real client needs, switched on together "
+        "(its variants, and departures from the docs that client relies on); the suite still "
+        "judges by the docs, so against a preset it may WARN or FAIL where the preset departs "
+        "(see --list-presets)",
+    )
+    m.add_argument(
+        "--list-presets",
+        action="store_true",
+        help="list the presets, what each selects and where it departs from the docs, and exit",
     )
     m.add_argument(
         "--tls", action="store_true", help="serve wss:// on --port with a fresh local CA"

@@ -146,6 +146,10 @@ class Settings:
         (), "embedded mock: a conforming choice where the docs allow several",
         many=True, metavar="KEY=VALUE",
     )  # fmt: skip
+    mock_preset: str | None = _setting(
+        None, "embedded mock: a client-compatibility preset (`wsconform mock PROFILE "
+        "--list-presets`); it may depart from the docs, which the verdicts still follow",
+    )  # fmt: skip
     mock_key_file: str | None = _setting(
         None, "embedded mock: the issuer's key file (as `wsconform mint`)"
     )
@@ -420,14 +424,16 @@ def validate(s: Settings) -> None:
         _ws_url("insecure_endpoint", s.insecure_endpoint, ("ws",))
     for item in s.extra_endpoint:
         _extra_endpoint(s.profile, item)
-    if (s.mock_defect or s.mock_variant) and (s.endpoint or not s.profile):
-        raise ConfigError("--mock-defect/--mock-variant need --profile and no --endpoint")
+    if (s.mock_defect or s.mock_variant or s.mock_preset) and (s.endpoint or not s.profile):
+        raise ConfigError(
+            "--mock-defect/--mock-variant/--mock-preset need --profile and no --endpoint"
+        )
     for item in s.mock_variant:
         if "=" not in item:
             raise ConfigError(f"--mock-variant {item!r}: expected KEY=VALUE")
-    if s.profile and (s.mock_defect or s.mock_variant):
+    if s.profile and (s.mock_defect or s.mock_variant or s.mock_preset):
         try:  # said once, now, rather than as every test's error
-            get_profile(s.profile).mock.check_choices(s.mock_defect, s.variants)
+            get_profile(s.profile).mock.check_choices(s.mock_defect, s.variants, s.mock_preset)
         except UnknownDefect as exc:
             raise ConfigError(str(exc)) from None
     for item in s.header:

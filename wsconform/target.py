@@ -160,7 +160,7 @@ def start_embedded(
 
 
 def mock_context(profile: Profile, s: Settings) -> MockContext:
-    """The profile's mock as the settings want it (key file, defect, variants): the embedded
+    """The profile's mock as the settings want it (key file, defect, variants, preset): the embedded
     mock of a run, and `wsconform mock`'s."""
     clock = MockClock()
     lifetime = profile.token_lifetime  # a fresh token lives as long as the docs say
@@ -168,7 +168,13 @@ def mock_context(profile: Profile, s: Settings) -> MockContext:
         issuer = TokenIssuer.from_key_file(clock, Path(s.mock_key_file), lifetime=lifetime)
     else:
         issuer = TokenIssuer(clock, lifetime=lifetime)
-    return MockContext(clock=clock, issuer=issuer, defect=s.mock_defect, variant=s.variants)
+    return MockContext(
+        clock=clock,
+        issuer=issuer,
+        defect=s.mock_defect,
+        variant=s.variants,
+        preset=s.mock_preset,
+    )
 
 
 def embedded_from(profile: Profile, s: Settings) -> EmbeddedTarget:

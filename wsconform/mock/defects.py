@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 
 class UnknownDefect(ValueError):
-    """A defect or variant the mock does not have; the message names those it has."""
+    """A defect, variant or preset the mock does not have; the message names those it has."""
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from wsconform.mock.control import developer_routes
 from wsconform.mock.defects import ACCEPT_EXPIRED, PONG_WITHHELD, Defect, UnknownDefect
 from wsconform.mock.http import Routes, serve_http
 from wsconform.mock.issuer import Identity, TokenIssuer
+from wsconform.mock.presets import Preset
 from wsconform.profiles.base import Heartbeat
 from wsconform.redact import Redactor
 
@@ -81,6 +82,7 @@ class MockContext:
     variant: dict[str, str] = field(
         default_factory=dict
     )  # conforming choices where docs allow several
+    preset: str | None = None  # a client-compatibility preset (wsconform.mock.presets)
 
     def __post_init__(self) -> None:
         if self.issuer is None:
@@ -119,13 +121,20 @@ class MockApp:
     profile: ClassVar[str]
     DEFECTS: ClassVar[dict[str, Defect]] = {}
     VARIANTS: ClassVar[dict[str, tuple[str, ...]]] = {}  # conforming choices; first is the default
+    # Behaviours no document shows that only a preset switches on: name → what the mock does.
+    DEPARTURES: ClassVar[dict[str, str]] = {}
+    PRESETS: ClassVar[dict[str, Preset]] = {}  # client-compatibility presets, by name
     subprotocols: ClassVar[list[str] | None] = None
     path: ClassVar[str] = "/v1"  # the URL path MockServer advertises
     HEARTBEAT: ClassVar[Heartbeat | None] = None  # the documented server pings, if any
 
     def __init__(self, ctx: MockContext) -> None:
-        self.check_choices(ctx.defect, ctx.variant)
+        self.check_choices(ctx.defect, ctx.variant, ctx.preset)
+        self.check_presets()
         self.ctx = ctx
+        preset = self.PRESETS[ctx.preset] if ctx.preset else None
+        self._variant = {**(preset.variant if preset else {}), **ctx.variant}  # explicit wins
+        self._departures = frozenset(preset.departures if preset else ())
         self.clock = ctx.clock
         assert ctx.issuer is not None
         self.issuer: TokenIssuer = ctx.issuer
@@ -133,12 +142,17 @@ class MockApp:
         self._closing: set[asyncio.Future[None]] = set()  # heartbeat closes under way
 
     @classmethod
-    def check_choices(cls, defect: str | None, variant: Mapping[str, str]) -> None:
-        """UnknownDefect, naming the known ones, for a defect or variant this mock lacks."""
+    def check_choices(
+        cls, defect: str | None, variant: Mapping[str, str], preset: str | None = None
+    ) -> None:
+        """UnknownDefect, naming the known ones, for a defect, variant or preset this mock lacks."""
         if defect is not None and defect not in cls.DEFECTS:
             raise UnknownDefect(
                 f"{cls.profile} has no defect {defect!r}; defects: {', '.join(sorted(cls.DEFECTS))}"
             )
+        if preset is not None and preset not in cls.PRESETS:
+            known = ", ".join(sorted(cls.PRESETS)) or "none"
+            raise UnknownDefect(f"{cls.profile} has no preset {preset!r}; presets: {known}")
         choices = cls.variant_choices()
         for key, value in variant.items():
             if value not in choices.get(key, ()):
@@ -156,15 +170,30 @@ class MockApp:
         assert not clash, f"{cls.__name__} redefines core variants {sorted(clash)}"
         return {**CORE_VARIANTS, **cls.VARIANTS}
 
+    @classmethod
+    def check_presets(cls) -> None:
+        """AssertionError unless every preset selects declared variants and departures."""
+        for name, preset in cls.PRESETS.items():
+            cls.check_choices(None, preset.variant)
+            unknown = set(preset.departures) - cls.DEFECTS.keys() - cls.DEPARTURES.keys()
+            assert not unknown, f"{cls.profile} preset {name} departs by undeclared {unknown}"
+
     def variant(self, key: str) -> str:
         """The chosen value of a variant (the core's or the vendor's), or its default."""
-        return self.ctx.variant.get(key, self.variant_choices()[key][0])
+        return self._variant.get(key, self.variant_choices()[key][0])
 
     def defect(self, name: str) -> bool:
+        """Whether the mock breaks its documents this way: the defect switched on, or a
+        departure of the preset that this defect's behaviour implements."""
         assert name in self.DEFECTS, (
             f"defect {name!r} is not declared"
         )  # typos must not pass silently
-        return self.ctx.defect == name
+        return self.ctx.defect == name or name in self._departures
+
+    def departs(self, name: str) -> bool:
+        """Whether the preset switches on this preset-only behaviour (DEPARTURES)."""
+        assert name in self.DEPARTURES, f"departure {name!r} is not declared"
+        return name in self._departures
 
     async def handler(self, ws: ServerConnection) -> None:
         conn = Connection(ws, secure=ws.transport.get_extra_info("ssl_object") is not None)

@@ -26,6 +26,7 @@ from wsconform.vendors.zenith.protocol import (
     auth_token,
     base64_of,
     bearer_header,
+    dotnet_timespan,
     message,
     query_identify,
     split_channel,
@@ -476,6 +477,34 @@ def test_variants(own_mock: Own) -> None:
 def test_unknown_variant_is_refused() -> None:
     with pytest.raises(ValueError, match="scope-style"):
         ZenithMock(MockContext(variant={"scope-style": "camel"}))
+
+
+# -- presets ------------------------------------------------------------------------------------
+
+# How Motif reads ExpiresIn (motif-core zenith-publisher.ts parseZenithTokenExpiresInInterval).
+MOTIF_EXPIRES_IN = re.compile(r"^-?([0-9]{2}):([0-9]{2}):([0-9]{2})\.[0-9]+$")
+
+
+def test_preset_motif_answers_as_motif_reads(own_mock: Own) -> None:
+    mock = own_mock(preset="motif")
+    s = mock.open()
+    token = mock.issuer.mint("short-lived", "90")
+    frame = s.request(auth_token(token, 1), reply(1), "AuthToken reply").obj
+    assert frame["Topic"] == "AuthToken" and frame["Data"]["Result"] == "Success"
+    parsed = MOTIF_EXPIRES_IN.match(frame["Data"]["ExpiresIn"])
+    assert parsed is not None, frame["Data"]["ExpiresIn"]
+    hours, minutes, seconds = (int(part) for part in parsed.groups())
+    assert 80 <= hours * 3600 + minutes * 60 + seconds <= 90
+    refused = s.request(auth_token("junk", 2), reply(2), "AuthToken reply").obj
+    assert refused["Topic"] == "AuthToken" and refused["Data"] == {"Result": "Rejected"}
+
+
+@pytest.mark.parametrize(
+    ("seconds", "written"),
+    [(3599.999, "00:59:59.9990000"), (0.0, "00:00:00.0000000"), (5.00000004, "00:00:05.0000000")],
+)
+def test_dotnet_timespan(seconds: float, written: str) -> None:
+    assert dotnet_timespan(seconds) == written
 
 
 # -- defects ------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from wsconform.mock.http import Routes
 from wsconform.mock.issuer import ALL_RIGHTS, PRIVATE_RIGHT, Identity, Rejected
 from wsconform.mock.server import Connection, MockApp
 from wsconform.mock.token_endpoint import token_endpoint
-from wsconform.vendors.zenith import defects, protocol
+from wsconform.vendors.zenith import defects, presets, protocol
 from wsconform.vendors.zenith.protocol import Message
 
 ANY_TOKEN_LIFETIME = 3600.0  # accept-any-token: the session it makes lasts an hour
@@ -77,6 +77,8 @@ class ZenithMock(MockApp):
     subprotocols: ClassVar[list[str] | None] = [protocol.SUBPROTOCOL]
     DEFECTS = defects.DEFECTS
     VARIANTS = defects.VARIANTS
+    DEPARTURES = presets.DEPARTURES
+    PRESETS = presets.PRESETS
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
@@ -337,6 +339,10 @@ class ZenithMock(MockApp):
         else:
             scope = sorted(session.rights)
         result = {} if self.defect("success-without-result") else {"Result": protocol.SUCCESS}
+        expires_in = {}
+        if self.departs(presets.EXPIRES_IN):
+            left = max(0.0, session.expires_at - self.clock.now())
+            expires_in = {"ExpiresIn": protocol.dotnet_timespan(left)}
         return {
             **result,
             "AccessToken": access,
@@ -345,6 +351,7 @@ class ZenithMock(MockApp):
             "ExpiryDate": int(session.expires_at)
             if self.defect("expiry-date-as-number")
             else protocol.basic_iso8601(session.expires_at),
+            **expires_in,
             "Scope": scope,
         }
 

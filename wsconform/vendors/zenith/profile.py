@@ -21,5 +21,6 @@ PROFILE = Profile(
     subprotocols=(protocol.SUBPROTOCOL,),
     tls_only_rights=True,
     heartbeat=protocol.HEARTBEAT,
-    volatile=("ExpiryDate", "DisplayName", "UserID"),  # the session's: each token is another
+    # The session's: each token is another (ExpiresIn only under the motif preset).
+    volatile=("ExpiryDate", "ExpiresIn", "DisplayName", "UserID"),
 )

@@ -165,6 +165,15 @@ def basic_iso8601(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def dotnet_timespan(seconds: float) -> str:
+    """A duration under a day as .NET writes a TimeSpan, to the tick (100 ns): 00:59:59.9990000,
+    the form Motif's ExpiresIn parser takes (it needs the fraction; facts §1.9)."""
+    ticks = round(seconds * 10_000_000)
+    whole, fraction = divmod(ticks, 10_000_000)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}.{fraction:07d}"
+
+
 def dotted_scope(rights: Iterable[str]) -> list[str]:
     """Scope in the docs' style, Paritech.Zenith.Market, of rights written Zenith/Market."""
     return [f"Paritech.{right.replace('/', '.')}" for right in sorted(rights)]
