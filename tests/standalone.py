@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from wsconform.config import without_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,6 +112,18 @@ def _server(command: list[str], ready: str) -> Iterator[StandaloneMock]:
     finally:
         process.kill()
         process.wait(10)
+
+
+def venv_python(venv: str, probe: str, what: str) -> Path:
+    """The Python of the checkout's venv `venv` (a client's own, which `make test` builds), once
+    `probe` (Python code) runs in it; else the test skips, saying what is missing."""
+    python = ROOT / venv / "bin" / "python"
+    if not python.exists():
+        pytest.skip(f"{venv} is missing: make {venv}/.installed")
+    found = subprocess.run([python, "-c", probe], capture_output=True, text=True, timeout=60)
+    if found.returncode != 0:
+        pytest.skip(f"{what} is not importable in {venv}: {found.stderr.strip()}")
+    return python
 
 
 # The live targets of the self-tests: the reference mock and the independent server.

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from standalone import ROOT, clean_env, standalone_mock
+from standalone import ROOT, clean_env, standalone_mock, venv_python
 
 pytestmark = [pytest.mark.interop, pytest.mark.system]
 
-CCXT_PYTHON = ROOT / ".venv-ccxt" / "bin" / "python"
 PROBE = ROOT / "tests" / "interop" / "ccxt_paradex_probe.py"
 STEP_TIMEOUT = 15.0  # seconds the probe gives each step
 STEPS = 10
@@ -34,17 +33,8 @@ WATCHES = (
 
 @pytest.fixture(scope="module")
 def ccxt_python() -> Path:
-    if not CCXT_PYTHON.exists():
-        pytest.skip(".venv-ccxt is missing: make .venv-ccxt/.installed")
-    found = subprocess.run(
-        [CCXT_PYTHON, "-c", "import ccxt.pro; assert ccxt.__version__.startswith('4.5.')"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if found.returncode != 0:
-        pytest.skip(f"ccxt 4.5.x is not importable in .venv-ccxt: {found.stderr.strip()}")
-    return CCXT_PYTHON
+    probe = "import ccxt.pro; assert ccxt.__version__.startswith('4.5.')"
+    return venv_python(".venv-ccxt", probe, "ccxt 4.5.x")
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from standalone import ROOT, venv_python
 
 from wsconform.mock.server import MockContext, MockServer
 from wsconform.vendors.ethgas_op.mock import EthgasOpMock
 
 pytestmark = [pytest.mark.interop, pytest.mark.system]
 
-ROOT = Path(__file__).resolve().parents[1]
-INTEROP_PYTHON = ROOT / ".venv-interop" / "bin" / "python"
 PROBE = ROOT / "tests" / "interop" / "ethgas_sdk_probe.py"
 STEP_TIMEOUT = 10.0  # each probe step's own limit
 RUN_TIMEOUT = 90.0  # the probe's limit for a whole run; the subprocess gets a little more
@@ -67,19 +66,7 @@ RECONNECT_BUG = "'NoneType' object has no attribute 'connected'"
 
 @pytest.fixture(scope="module")
 def interop_python() -> Path:
-    if not INTEROP_PYTHON.exists():
-        pytest.skip(
-            f"{INTEROP_PYTHON.parent.parent.name} is missing: make .venv-interop/.installed"
-        )
-    found = subprocess.run(
-        [INTEROP_PYTHON, "-c", "import ethgas.websocket.ws_client"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    if found.returncode != 0:
-        pytest.skip(f"python-ethgas is not importable in .venv-interop: {found.stderr.strip()}")
-    return INTEROP_PYTHON
+    return venv_python(".venv-interop", "import ethgas.websocket.ws_client", "python-ethgas")
 
 
 @pytest.fixture
