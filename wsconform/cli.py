@@ -620,9 +620,10 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="where the HTTP side is served: what a vendor's own client needs (Zenith: an "
         "OAuth 2.0 token endpoint, POST /connect/token; Paradex: /v1/markets, /v1/system/config, "
-        "/v1/auth) and the controls of wsconform/mock/"
-        'control.py (POST /control/advance {"seconds": N}, /control/expire, /control/revoke '
-        '{"token": T}); https:// with --tls (default 0: a free port, printed at start)',
+        "/v1/auth; ETHGas: /api/v1/user/login[/verify|/refresh]) and the controls of "
+        'wsconform/mock/control.py (POST /control/advance {"seconds": N}, /control/expire, '
+        '/control/revoke {"token": T}); https:// with --tls (default 0: a free port, printed at '
+        "start)",
     )
     m.add_argument(
         "-v",

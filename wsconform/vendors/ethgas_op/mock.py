@@ -49,6 +49,7 @@ from typing import Any
 
 from websockets.asyncio.server import Request, Response, ServerConnection
 
+from wsconform.mock.http import Routes
 from wsconform.mock.issuer import ALL_RIGHTS, Identity, Rejected
 from wsconform.mock.server import Connection, MockApp
 from wsconform.vendors.ethgas.common import (
@@ -58,7 +59,7 @@ from wsconform.vendors.ethgas.common import (
     is_private,
     reads_private,
 )
-from wsconform.vendors.ethgas_op import defects, payloads, protocol
+from wsconform.vendors.ethgas_op import defects, payloads, protocol, rest
 from wsconform.vendors.ethgas_op.protocol import (
     AUTH_FAILED,
     AUTH_FAILED_MSG,
@@ -98,6 +99,9 @@ class EthgasOpMock(MockApp):
         )
         self.states: dict[Connection, OpState] = {}
         self._closing: set[asyncio.Task[None]] = set()
+
+    def http_routes(self) -> Routes:
+        return rest.routes(self.issuer)
 
     # -- handshake -----------------------------------------------------------------------------
 
