@@ -20,6 +20,9 @@ from standalone import ROOT, clean_env
 from wsconform.profiles import get_profile
 
 API_KEY = "x-api-key-credential-0042"  # a credential header no redactor knows by name
+# A signing secret given to the token command as an argument, as people do (issue 21 §4): the
+# run records its settings (results, certificate page), and must record this one masked.
+COMMAND_SECRET = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 
 # Per profile, a defect that makes tests fail with tokens on the wire (accepted where refused).
 DEFECT = {
@@ -46,14 +49,16 @@ def test_no_planted_token_appears_in_any_output(profile: str, tmp_path: Path) ->
     )  # creates the key file on first use
     script = tmp_path / "token.sh"
     script.write_text(
-        f'#!/bin/sh\nt=$("{wsconform}" mint {profile} "$@" --key-file "{key}") || exit $?\n'
+        "#!/bin/sh\nshift 2  # --secret and its value: taken, as a signing script would\n"
+        f't=$("{wsconform}" mint {profile} "$@" --key-file "{key}") || exit $?\n'
         f'echo "$t" >> "{log}"\necho "$t"\n'
     )
     script.chmod(0o755)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", str(get_profile(profile).suite.relative_to(ROOT)),
          "--profile", profile, "--mock-defect", DEFECT[profile], "--mock-key-file", str(key),
-         "--token-command", str(script), "--header", f"X-Api-Key:{API_KEY}",
+         "--token-command", f"{script} --secret {COMMAND_SECRET}",
+         "--header", f"X-Api-Key:{API_KEY}",
          "--report-dir", str(reports), "--junitxml", str(reports / "junit.xml"), "-p",
          "no:cacheprovider", "-rA", "--tb=long", "--alluredir", str(reports / "allure"),
          "--signing-key", str(tmp_path / "signing-key.pem")],
@@ -67,7 +72,7 @@ def test_no_planted_token_appears_in_any_output(profile: str, tmp_path: Path) ->
     assert len(planted) >= 10
     secrets = (
         planted
-        | {API_KEY}
+        | {API_KEY, COMMAND_SECRET}
         | {base64.b64encode(t.encode()).decode() for t in planted}
         | {
             t.rsplit(".", 1)[1]

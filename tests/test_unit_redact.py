@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from wsconform import redact
 from wsconform.redact import MIN_SECRET_LENGTH, Redactor, mask
 
 JWT = (
@@ -194,3 +195,34 @@ def test_signature_length_runs_are_masked_but_long_names_are_not(redactor: Redac
     out = redactor.text(f"'{signature_piece}...' in {name}")
     assert signature_piece not in out and mask(signature_piece) in out
     assert name in out
+
+
+@pytest.mark.parametrize(
+    ("command", "kept_whole"),
+    [
+        ("mint --secret 9f8e7d6c5b4a39281706f5e4d3c2b1a0 --key-file key.pem", "--key-file key.pem"),
+        ("mint --secret=9f8e7d6c5b4a39281706f5e4d3c2b1a0 paradex", "mint --secret="),
+        ("./token.sh client_secret=s3cr3t-VALUE-xyz user=bob", "user=bob"),
+        ("get-token 8sHj29dkLq02nZpQ7xVb short-lived", "short-lived"),
+        ("tok --password hunter2hunter2 --env staging", "--env staging"),
+    ],
+)
+def test_a_token_command_is_recorded_with_its_secrets_masked(command, kept_whole):
+    secrets = redact.command_secrets(command)
+    assert len(secrets) == 1
+    masked = redact.masked_command(command)
+    assert secrets[0] not in masked and redact.mask(secrets[0]) in masked
+    assert kept_whole in masked
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "wsconform mint paradex --key-file /home/ci/.wsconform-mock-key.pem",
+        "scripts/zenith-token.sh --env staging short-lived",
+        'sh -c "vault read -field=token secret/ci"',
+    ],
+)
+def test_plain_words_options_and_paths_stay(command):
+    assert redact.command_secrets(command) == []
+    assert redact.masked_command(command) == command

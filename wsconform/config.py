@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from wsconform.mock.defects import UnknownDefect
 from wsconform.profiles import get_profile, installed, names
-from wsconform.redact import mask
+from wsconform.redact import mask, masked_command
 
 ENV_PREFIX = "WSCONFORM_"
 # Sized so that a whole live profile run stays within 90 s with real 5 s tokens (bench/live_run.py).
@@ -241,6 +241,8 @@ class Settings:
             value = getattr(self, f.name)
             if f.metadata["secret"]:
                 value = mask(value)
+            elif f.name == "token_command":
+                value = masked_command(value)
             elif f.name == "header":
                 value = [f"{name}: {mask(v)}" for name, v in self.headers]
             lines.append(f"{option_name(f.name)}={value} ({origin})")

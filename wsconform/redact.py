@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
+import shlex
 import threading
 from collections.abc import Iterable
 
@@ -25,6 +27,46 @@ _JWT_SHAPE = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.?[A-Za-z0-9_-
 # Only mixed-case runs: random base64url of that length is mixed-case but for odds of ~1e-10,
 # while long snake_case names (test ids, which must stay readable) never are.
 _LONG_BASE64URL = re.compile(r"[A-Za-z0-9_-]{43,}")
+
+
+# A command line's secrets (issue 21 §4): the value of an option or KEY=VALUE whose name says it
+# is one, and any long word that is random enough and no path (a key given as an argument).
+_SECRET_NAME = re.compile(r"secret|token|passw|pwd|key|auth|credential|private|bearer", re.I)
+_PATH_LIKE = re.compile(r".*/.*|[\w.-]+\.(pem|key|crt|json|toml|txt|env)")
+RANDOM_LENGTH = 16  # characters: shorter words are kinds, flags and names
+RANDOM_BITS = 3.0  # bits of entropy per character: hex is 4, English words about 2.5-3
+
+
+def _random(word: str) -> bool:
+    counts = {c: word.count(c) for c in set(word)}
+    bits = -sum(n / len(word) * math.log2(n / len(word)) for n in counts.values())
+    return len(word) >= RANDOM_LENGTH and bits >= RANDOM_BITS and any(c.isdigit() for c in word)
+
+
+def command_secrets(command: str) -> list[str]:
+    """The words of a shell command that are secrets (see _SECRET_NAME and _random); paths,
+    options and plain words stay."""
+    try:
+        words = shlex.split(command)
+    except ValueError:  # unbalanced quotes: the shell would refuse it too; judge the words
+        words = command.split()
+    found = []
+    for before, word in zip(["", *words], words, strict=False):
+        name, equals, value = word.partition("=")
+        if equals and _SECRET_NAME.search(name) and value:
+            found.append(value)
+        elif word.startswith("-") or _PATH_LIKE.fullmatch(word):
+            continue
+        elif (before.startswith("-") and _SECRET_NAME.search(before)) or _random(word):
+            found.append(word)
+    return [secret for secret in found if len(secret) >= MIN_SECRET_LENGTH]
+
+
+def masked_command(command: str) -> str:
+    """The command as it may be recorded: its secrets (command_secrets) masked."""
+    for secret in sorted(command_secrets(command), key=len, reverse=True):
+        command = command.replace(secret, mask(secret))
+    return command
 
 
 # hypothesis' `@reproduce_failure('<version>', b'<base64>')`, kept as one piece by split().

@@ -21,7 +21,7 @@ import pytest
 from wsconform import jwt_forge, progress, provenance
 from wsconform.checks import fail_if_broken
 from wsconform.mock.issuer import TokenIssuer
-from wsconform.redact import Redactor
+from wsconform.redact import Redactor, command_secrets
 
 if TYPE_CHECKING:
     from wsconform.target import Target
@@ -86,6 +86,8 @@ class CommandTokens:
         self.command = command
         self.redactor = redactor
         self.timeout = timeout
+        for secret in command_secrets(command):  # the command may echo them, e.g. in errors
+            redactor.add_credential(secret)
 
     def get(self, kind: str, arg: str | None = None) -> Token:
         line = " ".join([self.command, shlex.quote(kind), *([shlex.quote(arg)] if arg else [])])
