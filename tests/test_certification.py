@@ -270,6 +270,10 @@ def test_the_bundle_holds_the_evidence(defect_run: Run) -> None:
     assert (defect_run.reports / "certification" / "signing-key.pub.pem").is_file()
     junit = (bundle / "junit.xml").read_text()
     assert 'name="requirement" value="PDX-REJ-02"' in junit and "<failure" in junit
+    # A lifecycle transcript marks where each example begins and each machine step ends.
+    (lifecycle,) = [t for t in transcripts if "test_lifecycle" in t]
+    marked = (bundle / lifecycle).read_text()
+    assert "── lifecycle example 1 ──" in marked and "── step 1 done: " in marked
 
 
 def test_verify_accepts_the_bundle_and_rejects_any_changed_byte(

@@ -240,6 +240,7 @@ def lifecycle_env(
     wait_past: Callable[[float], None],
     expect_no_data: Callable[..., None],
     op_timeout: float,
+    transcript: Transcript,
 ) -> Iterator[LifecycleEnv]:
     """What a lifecycle state machine (wsconform.lifecycle) acts through. The embedded mock's
     clock is held still meanwhile: the model and the mock then agree on every expiry, however
@@ -247,7 +248,16 @@ def lifecycle_env(
     budget = request.config.stash[RUN].settings.lifecycle_seconds(live=not target.embedded)
     with target.clock_held():
         yield LifecycleEnv(
-            connect, tokens, target, check, profile, wait_past, expect_no_data, op_timeout, budget
+            connect,
+            tokens,
+            target,
+            check,
+            profile,
+            wait_past,
+            expect_no_data,
+            op_timeout,
+            transcript,
+            budget,
         )
 
 

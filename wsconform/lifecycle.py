@@ -35,6 +35,7 @@ from wsconform.profiles.base import Profile
 from wsconform.session import ExpectTimeout, Frame, Predicate, ProbeSession
 from wsconform.target import Target
 from wsconform.tokens import Token, Tokens
+from wsconform.transcript import Transcript
 
 # A lifecycle example is a sequence of steps, each a few round trips: a fifth of the hypothesis
 # profile's examples (ci: 20 sequences), each of at most STEPS steps.
@@ -55,6 +56,7 @@ class LifecycleEnv:
     wait_past: Callable[[float], None]
     expect_no_data: Callable[..., None]
     op_timeout: float
+    transcript: Transcript  # the test's: the machine marks where each example and step begin
     budget: float | None = None  # seconds of exploration (--lifecycle-budget); None: no limit
 
 
@@ -148,6 +150,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         ]
         self._ran: dict[str, float] = {}
         self.used: Counter[str] = Counter()  # rule → runs in this example (at_most)
+        env.transcript.note(f"── lifecycle example {self.exploration.sequences} ──")
 
     def model_state(self) -> str:
         """The model's state in a few words, for the exploration's coverage (per machine)."""
@@ -169,6 +172,9 @@ class LifecycleMachine(RuleBasedStateMachine):
                 exploration.states.add(state)
             step = ", ".join(k.removeprefix(RULE) for k in ran)
             progress.say(progress.STEPS, f"lifecycle step {exploration.steps}: {step} → {state}")
+            # Ends the step whose frames are above it, and so begins the next one's.
+            said = f"── step {exploration.steps} done: {step}" + (f" → {state}" if state else "")
+            self.env.transcript.note(said)
         exploration.stop_if_spent()
 
     def open(self, **connect_args: Any) -> ProbeSession:
