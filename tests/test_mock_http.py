@@ -4,13 +4,13 @@ process, and Zenith's OAuth 2.0 token endpoint as the suite's own --token-url so
 from __future__ import annotations
 
 import base64
-import http.client
 import json
 import socket
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from mock_http_client import TIMEOUT, request
 from standalone import standalone_mock
 
 from wsconform.mock.clock import MockClock
@@ -22,8 +22,6 @@ from wsconform.redact import Redactor, mask
 from wsconform.vendors.paradex.mock import ParadexMock
 from wsconform.vendors.zenith import protocol
 from wsconform.vendors.zenith.mock import ZenithMock
-
-TIMEOUT = 5.0
 
 
 class EchoMock(ParadexMock):
@@ -54,20 +52,6 @@ def zenith() -> Iterator[MockServer]:
     server = MockServer(ZenithMock, MockContext()).start()
     yield server
     server.stop()
-
-
-def request(
-    server: MockServer, method: str, path: str, body: bytes = b"", **headers: str
-) -> tuple[int, dict[str, str], bytes]:
-    assert server.http_url is not None
-    url = urlsplit(server.http_url)
-    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=TIMEOUT)
-    try:
-        connection.request(method, path, body=body, headers=headers)
-        answer = connection.getresponse()
-        return answer.status, dict(answer.getheaders()), answer.read()
-    finally:
-        connection.close()
 
 
 def test_a_route_gets_the_request_and_its_answer_is_sent(echo):

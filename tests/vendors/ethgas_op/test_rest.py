@@ -3,12 +3,12 @@ workflow, login → verify → refresh, gives tokens the WebSocket side takes.""
 
 from __future__ import annotations
 
-import http.client
 import json
 from collections.abc import Iterator
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
+from mock_http_client import request
 
 from wsconform.mock.issuer import Rejected
 from wsconform.mock.server import MockContext, MockServer
@@ -17,7 +17,6 @@ from wsconform.vendors.ethgas_op.mock import EthgasOpMock
 
 ADDRESS = "0x8F02425B5f3c522b7EF8EA124162645F0397c478"
 FORM = "application/x-www-form-urlencoded"
-TIMEOUT = 5.0
 
 
 @pytest.fixture
@@ -31,16 +30,11 @@ def post(
     server: MockServer, path: str, fields: dict[str, str], kind: str = FORM, **headers: str
 ) -> tuple[int, dict, dict[str, str]]:
     """POST `fields` as a form (the documents' samples) or as JSON: status, body, headers."""
-    assert server.http_url is not None
-    url = urlsplit(server.http_url)
     body = urlencode(fields) if kind == FORM else json.dumps(fields)
-    connection = http.client.HTTPConnection(url.hostname or "", url.port, timeout=TIMEOUT)
-    try:
-        connection.request("POST", path, body=body, headers={"Content-Type": kind, **headers})
-        answer = connection.getresponse()
-        return answer.status, json.loads(answer.read()), dict(answer.getheaders())
-    finally:
-        connection.close()
+    status, answered, text = request(
+        server, "POST", path, body, **{"Content-Type": kind}, **headers
+    )
+    return status, json.loads(text), answered
 
 
 def verify_form(nonce: str, address: str = ADDRESS) -> dict[str, str]:
