@@ -38,7 +38,7 @@ INFO = Requirement(
     quote="The docs do not say.",
 )
 CATALOGUE = Catalogue(
-    profile="unit", doc_sources={}, requirements={r.id: r for r in (MUST, SHOULD, INFO)}
+    profile="unit", documents={}, requirements={r.id: r for r in (MUST, SHOULD, INFO)}
 )
 
 

@@ -36,8 +36,8 @@ DOCUMENT_KEYS = [
     "baseline", "selection", "interrupted", "completeness", "certification", "tests",
 ]  # fmt: skip
 REQUIREMENT_KEYS = [
-    "id", "level", "family", "title", "source", "link", "quote", "verdict", "tests", "notes",
-    "baselined",
+    "id", "level", "family", "title", "source", "link", "quote", "wording", "verdict", "tests",
+    "notes", "baselined",
 ]  # fmt: skip
 TEST_KEYS = [
     "nodeid", "profile", "reqs", "outcome", "duration", "checks", "failed_req", "message",
@@ -311,7 +311,7 @@ def test_the_bundle_is_written_from_the_model_and_verifies(
         schema_dir=profile.schemas,
         catalogue_file=catalogue_path("paradex"),
         home=profile.home,
-        doc_sources=catalogue("paradex").doc_sources,
+        documents=catalogue("paradex").documents,
         hypothesis_seed="7",
         key=signing.load_or_create(tmp_path / "key.pem"),
         leaks=lambda text: False,
@@ -332,6 +332,6 @@ def test_the_bundle_is_written_from_the_model_and_verifies(
         bundle.write(
             replace(run, certification=None), profile_report_dir=report_dir,
             schema_dir=profile.schemas, catalogue_file=catalogue_path("paradex"),
-            home=profile.home, doc_sources={}, hypothesis_seed=None,
+            home=profile.home, documents={}, hypothesis_seed=None,
             key=signing.load_or_create(tmp_path / "key.pem"), leaks=lambda text: False,
         )  # fmt: skip

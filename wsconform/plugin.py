@@ -541,7 +541,7 @@ def _write_results(
         schema_dir=profile.schemas,
         home=profile.home,
         catalogue_file=catalogue_path(profile.name),
-        doc_sources=catalogue(profile.name).doc_sources,
+        documents=catalogue(profile.name).documents,
         hypothesis_seed=run.hypothesis_seed,
         key=run.signing_key(),
         leaks=run.redactor.leaks,

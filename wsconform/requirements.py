@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-_SOURCE_KEY = re.compile(r"\b([A-Z][A-Z0-9]+)\b")
+# "KEY § Section": the first source of a requirement (up to ";" or "(") names its clause.
+_CLAUSE = re.compile(r"^\s*([A-Z][A-Z0-9-]*[A-Z0-9])\b(?:\s*§\s*([^;(]+?)\s*(?:[;(]|$))?")
+WORDINGS = ("verbatim", "paraphrase")
 FAMILIES = ("authentication", "rejection", "expiry", "subscription replay", "envelope", "heartbeat")
 
 
@@ -47,21 +49,58 @@ class Requirement:
     family: str
     title: str
     source: str  # document and clause: "PAGE § Authentication Errors"
-    quote: str  # the clause's own words (or the fact sheet's, for [CODE]/[INF] sources)
+    quote: str  # the clause's own words, or the project's account of it (wording says which)
+    wording: str = "verbatim"  # "verbatim": the document's words, checked; "paraphrase": ours
+
+    def clause(self) -> tuple[str, str | None]:
+        """The document key and section of the requirement's first source."""
+        match = _CLAUSE.match(self.source)
+        if match is None:
+            raise CatalogueError(f"{self.id}: source {self.source!r} does not start with a key")
+        return match[1], match[2]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document a profile is judged against: where it is public, and the digest of the text
+    its quotes were taken from (the reference copy, when the project has one to check them)."""
+
+    key: str
+    title: str
+    url: str  # its public address, pinned to a version where the host allows it
+    sha256: str | None  # None only where the address itself is immutable (an RFC)
+    copy: str | None = None  # the reference copy's name under ../shared/vendor-docs/
+    anchors: str = "heading"  # how a section becomes a fragment: "heading" slug or "rfc" number
+
+    def link(self, section: str | None) -> str:
+        if not section:
+            return self.url
+        if self.anchors == "rfc":
+            return f"{self.url}#section-{section.strip().lstrip('§ ')}"
+        return f"{self.url}#{heading_slug(section)}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"title": self.title, "url": self.url, "sha256": self.sha256, "copy": self.copy}
+
+
+def heading_slug(section: str) -> str:
+    """A heading's fragment as GitHub and most docs sites make it: lower case, punctuation
+    dropped, spaces to hyphens."""
+    kept = re.sub(r"[^\w\- ]", "", section.strip().lower())
+    return kept.replace(" ", "-")
 
 
 @dataclass(frozen=True)
 class Catalogue:
     profile: str
-    doc_sources: dict[str, str]
+    documents: dict[str, Document]
     requirements: dict[str, Requirement]
-    links: dict[str, str] = field(default_factory=dict)  # source key → where the doc is public
 
     def link(self, req: Requirement) -> str | None:
-        """The public address of the first source of `req` that has one."""
-        return next(
-            (self.links[k] for k in _SOURCE_KEY.findall(req.source) if k in self.links), None
-        )
+        """The public address of the clause `req` cites: its document, at its section."""
+        key, section = req.clause()
+        document = self.documents.get(key)
+        return document.link(section) if document else None
 
     def __getitem__(self, req_id: str) -> Requirement:
         try:
@@ -88,11 +127,28 @@ def load(path: Path) -> Catalogue:
             title=raw["title"],
             source=raw["source"],
             quote=" ".join(raw["quote"].split()),
+            wording=raw.get("wording", "verbatim"),
         )
-    links = dict(data.get("links", {}))
-    if unknown := links.keys() - data.get("sources", {}).keys():
-        raise CatalogueError(f"{path}: links for unknown sources {sorted(unknown)}")
-    return Catalogue(data["profile"], dict(data.get("sources", {})), reqs, links)
+        if reqs[raw["id"]].wording not in WORDINGS:
+            raise CatalogueError(f"{path}: {raw['id']} wording not one of {WORDINGS}")
+    documents = {key: _document(path, key, raw) for key, raw in data.get("documents", {}).items()}
+    for req in reqs.values():
+        if (key := req.clause()[0]) not in documents:
+            raise CatalogueError(f"{path}: {req.id} cites {key}, which [documents] does not list")
+    return Catalogue(data["profile"], documents, reqs)
+
+
+def _document(path: Path, key: str, raw: dict[str, str]) -> Document:
+    if missing := {"title", "url"} - raw.keys():
+        raise CatalogueError(f"{path}: document {key} lacks {sorted(missing)}")
+    return Document(
+        key,
+        raw["title"],
+        raw["url"],
+        raw.get("sha256"),
+        raw.get("copy"),
+        raw.get("anchors", "heading"),
+    )
 
 
 def catalogue_path(profile: str) -> Path:

@@ -28,7 +28,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ from wsconform.layout import CHECKOUT
 from wsconform.report import attestation, html, signing
 from wsconform.report.junit import junit_xml
 from wsconform.report.results import Results, ResultsError, TestResult
+from wsconform.requirements import Document
 
 PUBLIC_KEY = "signer.pub.pem"
 CLOCK_SKEW = 300.0  # seconds a bundle may seem to come from the future (another machine's clock)
@@ -99,7 +100,7 @@ def write(
     schema_dir: Path,
     catalogue_file: Path,
     home: Path,
-    doc_sources: dict[str, str],
+    documents: Mapping[str, Document],
     hypothesis_seed: str | None,
     key: Ed25519PrivateKey,
     leaks: Callable[[str], bool],
@@ -124,7 +125,7 @@ def write(
                 by_test={t.nodeid: t for t in results.tests},
                 certification=verdict,
                 commit=commit,
-                doc_sources=doc_sources,
+                documents=documents,
                 started=_iso(run.started),
                 finished=_iso(run.finished),
                 signer=signing.fingerprint(key.public_key()),
@@ -158,7 +159,10 @@ def write(
                 attestation.descriptor(p.relative_to(home).as_posix(), sha256(p))
                 for p in sorted(schema_dir.glob("*.json"))
             ),
-            *(attestation.descriptor(key, source=text) for key, text in doc_sources.items()),
+            *(
+                attestation.descriptor(d.url, d.sha256, key=key, title=d.title)
+                for key, d in documents.items()
+            ),
         ]
         subjects = {p.relative_to(bundle).as_posix(): sha256(p) for p in files}
         statement = attestation.statement(subjects, results, configuration)

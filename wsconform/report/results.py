@@ -177,6 +177,7 @@ class RequirementResult:
             "source": r.source,
             "link": self.link,
             "quote": r.quote,
+            "wording": r.wording,
             "verdict": str(self.verdict),
             "tests": self.tests,
             "notes": self.notes,
@@ -189,7 +190,13 @@ class RequirementResult:
         level = _enum(Level, raw["level"], raw["id"], "level")
         verdict = _enum(Verdict, raw["verdict"], raw["id"], "verdict")
         requirement = Requirement(
-            raw["id"], level, raw["family"], raw["title"], raw["source"], raw["quote"]
+            raw["id"],
+            level,
+            raw["family"],
+            raw["title"],
+            raw["source"],
+            raw["quote"],
+            raw.get("wording", "verbatim"),
         )
         return cls(
             requirement,
