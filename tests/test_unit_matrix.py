@@ -22,9 +22,16 @@ SCRIPT = "<script>alert(1)</script>"
 def req(
     req_id: str, level: str, family: str, verdict: str, *,
     title: str = "", notes: tuple[str, ...] = (), baselined: str | None = None,
+    behaviour: str | None = None,
 ) -> RequirementResult:  # fmt: skip
     judged = Requirement(
-        req_id, Level(level), family, title or f"title of {req_id}", "UNIT § 1", "quote"
+        req_id,
+        Level(level),
+        family,
+        title or f"title of {req_id}",
+        "UNIT § 1",
+        "quote",
+        behaviour=behaviour,
     )
     return RequirementResult(judged, Verdict(verdict), [], list(notes), baselined)
 
@@ -93,7 +100,12 @@ def test_rows_grouped_by_family_in_families_order(columns: list[matrix.Column]) 
     # rejection and subscription replay: no column has one, so no group.
     assert [f.name for f in fams] == ["authentication", "expiry", "envelope", "heartbeat"]
     auth = fams[0]
-    assert [r.id for r in auth.rows] == ["ZEN-AUTH-01", "ZEN-AUTH-02", "ZEN-AUTH-03", "PDX-AUTH-01"]
+    assert [r.key for r in auth.rows] == [
+        "ZEN-AUTH-01",
+        "ZEN-AUTH-02",
+        "ZEN-AUTH-03",
+        "PDX-AUTH-01",
+    ]
 
 
 def test_a_requirement_a_column_lacks_shows_a_dash(columns: list[matrix.Column]) -> None:
@@ -160,7 +172,7 @@ def test_pipes_and_markup_are_escaped_in_markdown(tmp_path: Path) -> None:
     md = matrix.markdown(matrix.load([write(tmp_path, "z", doc)]))
     row = md_table_row(md, "ZEN-AUTH-01")
     assert row == ["ZEN-AUTH-01", "MUST", "a \\| b", "FAIL"]
-    assert "wsconform cross-vendor matrix" in md and "wss://x/a\\|b" in md
+    assert "# wsconform run comparison" in md and "wss://x/a\\|b" in md
     assert "<script" not in md
 
 
@@ -207,3 +219,75 @@ def test_a_family_a_newer_suite_added_is_kept_after_the_known_ones(tmp_path: Pat
     doc = results("zenith", "t", [req("Z-1", "MUST", "telepathy", "PASS"), *ZEN_A])
     fams = matrix.families(matrix.load([write(tmp_path, "z", doc)]))
     assert [f.name for f in fams] == ["authentication", "expiry", "telepathy"]
+
+
+# Two vendors' requirements for the same behaviours, and one of each vendor's own.
+ZEN_SHARED = [
+    req("ZEN-REJ-04", "MUST", "rejection", "PASS", behaviour="expired-token-refused"),
+    req("ZEN-EXP-01", "MUST", "expiry", "FAIL", behaviour="private-data-at-expiry"),
+    req("ZEN-SUB-04", "MUST", "subscription replay", "PASS"),
+]
+EOP_SHARED = [
+    req("EOP-REJ-02", "MUST", "rejection", "PASS", behaviour="expired-token-refused"),
+    req("EOP-EXP-02", "MUST", "expiry", "WARN", behaviour="expired-token-refused"),
+]
+
+
+def test_profiles_line_up_by_shared_behaviour(tmp_path: Path) -> None:
+    columns = matrix.load([
+        write(tmp_path, "z", results("zenith", "wss://z", ZEN_SHARED)),
+        write(tmp_path, "e", results("ethgas-op", "wss://e", EOP_SHARED)),
+    ])  # fmt: skip
+    md = matrix.markdown(columns)
+    assert md.startswith("# wsconform cross-profile matrix, by behaviour")
+    row = md_table_row(md, "expired-token-refused")
+    assert row[1:] == [
+        "MUST", "an expired token is refused", "ZEN-REJ-04 PASS",
+        "EOP-REJ-02 PASS, EOP-EXP-02 WARN",
+    ]  # fmt: skip
+    assert md_table_row(md, "ZEN-SUB-04")[3:] == ["PASS", "—"]  # no behaviour: its own row
+    # The expiry requirement sits under its behaviour's family; the cell takes its worst colour.
+    assert '<td class="v-WARN">EOP-REJ-02 PASS, EOP-EXP-02 WARN</td>' in matrix.html(columns)
+
+
+def test_the_differences_view_keeps_rows_whose_columns_disagree(
+    columns: list[matrix.Column],
+) -> None:
+    both_zenith = columns[:2]
+    shown = [r.key for f in matrix.families(both_zenith, differences=True) for r in f.rows]
+    assert shown == ["ZEN-AUTH-02", "ZEN-EXP-01", "ZEN-HB-01"]
+    assert matrix.changes(both_zenith) == [
+        "ZEN-AUTH-02: PASS → FAIL",
+        "ZEN-EXP-01: PASS → FAIL (baselined)",
+        "ZEN-HB-01: — → WARN",
+    ]
+    md = matrix.markdown(both_zenith, differences=True)
+    assert md.startswith("# wsconform run comparison: differences only")
+    assert "| ZEN-AUTH-01 |" not in md
+
+
+def test_two_identical_runs_have_no_differences(tmp_path: Path) -> None:
+    same = results("zenith", "wss://a", ZEN_A)
+    columns = matrix.load([write(tmp_path, "1", same), write(tmp_path, "2", same)])
+    assert matrix.changes(columns) == []
+    assert 'id="no-differences"' in matrix.html(columns, differences=True)
+
+
+def test_columns_are_labelled_with_time_and_suite_version(columns: list[matrix.Column]) -> None:
+    assert columns[0].when == "1970-01-01 00:00 UTC, wsconform 0.1.0"
+    assert "1970-01-01 00:00 UTC, wsconform 0.1.0" in matrix.html(columns)
+
+
+def test_compare_lists_what_changed_and_reads_bundle_directories(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from wsconform import cli
+
+    night = write(tmp_path, "night", results("zenith", "wss://a", ZEN_A))
+    today = write(tmp_path, "today", results("zenith", "wss://a", ZEN_B))
+    prefix = tmp_path / "diff"
+    argv = ["compare", str(night.parent), str(today), "--differences", "-o", str(prefix)]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "3 of 5 rows differ" in out and "ZEN-AUTH-02: PASS → FAIL" in out
+    assert "ZEN-AUTH-01" not in (prefix.with_name("diff.md")).read_text(encoding="utf-8")

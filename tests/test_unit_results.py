@@ -36,8 +36,8 @@ DOCUMENT_KEYS = [
     "baseline", "selection", "interrupted", "completeness", "certification", "tests",
 ]  # fmt: skip
 REQUIREMENT_KEYS = [
-    "id", "level", "family", "title", "source", "link", "quote", "wording", "verdict", "tests",
-    "notes", "baselined",
+    "id", "level", "family", "title", "source", "link", "quote", "wording", "behaviour",
+    "verdict", "tests", "notes", "baselined",
 ]  # fmt: skip
 TEST_KEYS = [
     "nodeid", "profile", "reqs", "outcome", "duration", "checks", "failed_req", "message",

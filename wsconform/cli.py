@@ -223,13 +223,26 @@ def compare(args: argparse.Namespace) -> int:
     from wsconform.report import matrix
 
     try:
-        columns = matrix.load([Path(p) for p in args.results])
+        columns = matrix.load([results_file(Path(p)) for p in args.results])
     except matrix.MatrixError as exc:
         print(f"wsconform compare: {exc}", file=sys.stderr)
         return EXIT_NOT_RUN
-    html_file, md_file = matrix.write(columns, Path(args.output))
+    html_file, md_file = matrix.write(columns, Path(args.output), args.differences)
+    changed = matrix.changes(columns)
+    rows = sum(len(f.rows) for f in matrix.families(columns))
+    print(f"wsconform compare: {len(changed)} of {rows} rows differ between the columns")
+    for line in changed:
+        print(f"  {line}")
     print(f"wsconform compare: {html_file} and {md_file}")
     return EXIT_CONFORMANT
+
+
+def results_file(path: Path) -> Path:
+    """A results.json, or the one in a bundle or report directory (`<profile>-latest` too)."""
+    from wsconform.report import bundle
+
+    path = bundle.resolve_latest(path)
+    return path / "results.json" if path.is_dir() else path
 
 
 def mock(args: argparse.Namespace) -> int:
@@ -552,11 +565,22 @@ def parser() -> argparse.ArgumentParser:
 
     x = sub.add_parser(
         "compare",
-        help="one verdict matrix across targets: HTML and Markdown",
-        description="Put the verdicts of several runs side by side: requirements grouped by "
-        "behaviour family as rows, one column per results.json (per target).",
+        help="runs side by side, and what changed between them: HTML and Markdown",
+        description="Put the verdicts of several runs side by side, one column per run, labelled "
+        "with its target, time and suite version. Runs of several profiles line up by shared "
+        "behaviour (suites/behaviours.toml: 'an expired token is refused'); runs of one profile "
+        "(staging vs production, last night vs tonight) requirement by requirement. Prints the "
+        "rows whose columns differ.",
     )
-    x.add_argument("results", nargs="+", help="reports/<profile>/results.json ...")
+    x.add_argument(
+        "results",
+        nargs="+",
+        help="each a results.json, or a bundle or report directory holding one "
+        "(reports/certification/paradex-latest)",
+    )
+    x.add_argument(
+        "--differences", action="store_true", help="keep only the rows whose columns differ"
+    )
     x.add_argument(
         "-o", "--output", default="reports/matrix", help="output prefix (%(default)s → .html, .md)"
     )

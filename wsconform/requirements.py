@@ -16,9 +16,12 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+from wsconform.layout import SUITES_ROOT
+
 # "KEY § Section": the first source of a requirement (up to ";" or "(") names its clause.
 _CLAUSE = re.compile(r"^\s*([A-Z][A-Z0-9-]*[A-Z0-9])\b(?:\s*§\s*([^;(]+?)\s*(?:[;(]|$))?")
 WORDINGS = ("verbatim", "paraphrase")
+BEHAVIOURS = SUITES_ROOT / "behaviours.toml"
 FAMILIES = ("authentication", "rejection", "expiry", "subscription replay", "envelope", "heartbeat")
 
 
@@ -51,6 +54,7 @@ class Requirement:
     source: str  # document and clause: "PAGE § Authentication Errors"
     quote: str  # the clause's own words, or the project's account of it (wording says which)
     wording: str = "verbatim"  # "verbatim": the document's words, checked; "paraphrase": ours
+    behaviour: str | None = None  # the shared behaviour it is an instance of (behaviours.toml)
 
     def clause(self) -> tuple[str, str | None]:
         """The document key and section of the requirement's first source."""
@@ -128,7 +132,10 @@ def load(path: Path) -> Catalogue:
             source=raw["source"],
             quote=" ".join(raw["quote"].split()),
             wording=raw.get("wording", "verbatim"),
+            behaviour=raw.get("behaviour"),
         )
+        if (named := raw.get("behaviour")) is not None and named not in behaviours():
+            raise CatalogueError(f"{path}: {raw['id']} behaviour {named!r} not in {BEHAVIOURS}")
         if reqs[raw["id"]].wording not in WORDINGS:
             raise CatalogueError(f"{path}: {raw['id']} wording not one of {WORDINGS}")
     documents = {key: _document(path, key, raw) for key, raw in data.get("documents", {}).items()}
@@ -149,6 +156,26 @@ def _document(path: Path, key: str, raw: dict[str, str]) -> Document:
         raw.get("copy"),
         raw.get("anchors", "heading"),
     )
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What requirements of several profiles are instances of: a row of the matrix."""
+
+    id: str
+    family: str
+    title: str
+
+
+@cache
+def behaviours() -> dict[str, Behaviour]:
+    """The shared behaviours by id, in the order suites/behaviours.toml lists them."""
+    data = tomllib.loads(BEHAVIOURS.read_text(encoding="utf-8"))
+    return {
+        key: Behaviour(key, family, title)
+        for family, listed in data.items()
+        for key, title in listed.items()
+    }
 
 
 def catalogue_path(profile: str) -> Path:

@@ -1,25 +1,31 @@
-"""A cross-vendor matrix: several runs' results.json side by side, one column per target.
+"""The matrix: several runs' results.json side by side, one column per run.
 
-Requirement IDs are per vendor (ZEN-AUTH-01, PDX-AUTH-01), so a row is one requirement and a
-column that has no such requirement shows "—". Rows are grouped by behaviour family, which is
-what makes vendors comparable at a glance: each family gets a per-column summary line.
+Runs of several profiles line up by behaviour (suites/behaviours.toml), the way Autobahn's
+report lines up implementations: a row is "an expired token is refused", and each vendor's cell
+is the verdict of its own requirement(s) for it, judged by its own documents. A requirement no
+shared behaviour names keeps a row of its own. Runs of one profile (staging vs production, last
+night vs tonight) line up requirement by requirement. Rows are grouped by family, each with a
+per-column summary; the differences view keeps the rows whose columns disagree.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
 from wsconform.report import html as html_report
 from wsconform.report.results import RequirementResult, Results, ResultsError
-from wsconform.requirements import FAMILIES, Level
+from wsconform.requirements import FAMILIES, Level, behaviours
 
 ABSENT = "—"
 LEVELS = tuple(str(level) for level in Level)
 # The order the non-PASS verdicts are listed in a summary: the worst first.
 VERDICT_ORDER = ("FAIL", "ERROR", "WARN", "INFO", "SKIP", "UNTESTED")
+# A cell of several requirements is coloured by its worst verdict; INFO only records.
+WORST_FIRST = ("FAIL", "ERROR", "WARN", "SKIP", "UNTESTED", "PASS", "INFO")
 # Verdicts the overall row counts; ERROR too, since it means a check never finished.
 OVERALL_VERDICTS = ("FAIL", "ERROR", "WARN")
 # Cells whose notes the details section lists: a PASS or an INFO needs no explanation.
@@ -59,13 +65,28 @@ class Column:
         defect = f" [defect: {r.mock_defect}]" if r.mock_defect else ""
         return f"{r.profile} @ {r.target}{defect}"
 
+    @property
+    def when(self) -> str:
+        """When the run finished and with which suite: two runs of one target differ here."""
+        finished = datetime.fromtimestamp(self.results.finished, UTC)
+        return f"{finished:%Y-%m-%d %H:%M} UTC, wsconform {self.results.suite_version}"
+
+
+Cell = tuple[RequirementResult, ...]  # a column's requirements for a row; () where it has none
+
 
 @dataclass(frozen=True)
 class Row:
-    id: str
-    level: str
+    key: str  # a behaviour id, or a requirement id where no behaviour names it
+    level: str  # the requirements' level(s), e.g. "MUST" or "MUST/INFO"
     title: str
-    cells: tuple[RequirementResult | None, ...]  # one per column; None where it lacks the id
+    cells: tuple[Cell, ...]  # one per column
+    shared: bool  # a behaviour row: cells name their requirement ids
+
+    @property
+    def differs(self) -> bool:
+        """Whether the columns disagree: a verdict differs, or one column lacks the row."""
+        return len({tuple(verdict_text(e) for e in cell) for cell in self.cells}) > 1
 
 
 @dataclass(frozen=True)
@@ -128,42 +149,84 @@ def _load_one(path: Path) -> Column:
 # --- the table ---------------------------------------------------------------------------------
 
 
-def families(columns: list[Column]) -> list[Family]:
-    """Rows grouped by family in FAMILIES order; a family no column has is left out."""
-    return [
-        Family(name, tuple(rows), tuple(_summary(c, name) for c in columns))
-        for name in _family_names(columns)
-        if (rows := _rows(columns, name))
-    ]
+def families(columns: list[Column], differences: bool = False) -> list[Family]:
+    """Rows grouped by family in FAMILIES order; a family no row is in is left out. With
+    `differences`, only the rows whose columns disagree."""
+    everything = _rows(columns)
+    found = []
+    for name in _family_names(everything):
+        rows = [row for family, row in everything if family == name]
+        shown = tuple(row for row in rows if row.differs or not differences)
+        if shown:
+            found.append(Family(name, shown, tuple(_summary(rows, i) for i in range(len(columns)))))
+    return found
 
 
-def _family_names(columns: list[Column]) -> list[str]:
+def by_behaviour(columns: list[Column]) -> bool:
+    """Runs of several profiles line up by behaviour; runs of one, requirement by requirement."""
+    return len({c.results.profile for c in columns}) > 1
+
+
+def _family_names(rows: list[tuple[str, Row]]) -> list[str]:
     # A family a newer suite added still shows, after the known ones, rather than vanishing.
-    seen = [e.family for c in columns for e in c.requirements.values()]
-    return list(FAMILIES) + [f for f in dict.fromkeys(seen) if f not in FAMILIES]
+    return list(FAMILIES) + [f for f in dict.fromkeys(f for f, _ in rows) if f not in FAMILIES]
 
 
-def _rows(columns: list[Column], family: str) -> list[Row]:
-    # First-seen order keeps each vendor's catalogue order, and its IDs together.
+def _rows(columns: list[Column]) -> list[tuple[str, Row]]:
+    """(family, row) in first-seen order: each vendor's catalogue order, its IDs together."""
+    shared = behaviours() if by_behaviour(columns) else {}
+
+    def key(entry: RequirementResult) -> str:
+        named = entry.requirement.behaviour
+        return named if named in shared else entry.id
+
     first: dict[str, RequirementResult] = {}
     for column in columns:
         for entry in column.requirements.values():
-            if entry.family == family:
-                first.setdefault(entry.id, entry)
-    return [
-        Row(e.id, str(e.level), e.title, tuple(c.requirements.get(e.id) for c in columns))
-        for e in first.values()
-    ]
+            first.setdefault(key(entry), entry)
+    rows = []
+    for name, entry in first.items():
+        cells = tuple(tuple(e for e in c.requirements.values() if key(e) == name) for c in columns)
+        levels = "/".join(dict.fromkeys(str(e.level) for cell in cells for e in cell))
+        if name in shared:
+            behaviour = shared[name]
+            rows.append((behaviour.family, Row(name, levels, behaviour.title, cells, True)))
+        else:
+            rows.append((entry.family, Row(name, levels, entry.title, cells, False)))
+    return rows
 
 
-def _summary(column: Column, family: str) -> str:
-    """E.g. "7/9 PASS, 1 FAIL, 1 INFO" over the requirements this column has in `family`."""
-    verdicts = [e.verdict for e in column.requirements.values() if e.family == family]
+def _summary(rows: list[Row], column: int) -> str:
+    """E.g. "7/9 PASS, 1 FAIL, 1 INFO" over the column's requirements in these rows."""
+    verdicts = [e.verdict for row in rows for e in row.cells[column]]
     if not verdicts:
         return ABSENT
     counts = Counter(verdicts)
     rest = [f"{counts[v]} {v}" for v in VERDICT_ORDER if counts[v]]
     return ", ".join([f"{counts['PASS']}/{len(verdicts)} PASS", *rest])
+
+
+def worst(cell: Cell) -> str:
+    """The verdict a cell is coloured by."""
+    return min((str(e.verdict) for e in cell), key=WORST_FIRST.index, default="absent")
+
+
+def cell_text(row: Row, cell: Cell) -> str:
+    """ "PASS", or for a behaviour row each requirement with its verdict."""
+    if not cell:
+        return ABSENT
+    if not row.shared:
+        return verdict_text(cell[0])
+    return ", ".join(f"{e.id} {verdict_text(e)}" for e in cell)
+
+
+def changes(columns: list[Column]) -> list[str]:
+    """One line per row whose columns disagree: its key and each column's cell, in order."""
+    return [
+        f"{row.key}: " + " → ".join(cell_text(row, cell) for cell in row.cells)
+        for family in families(columns, differences=True)
+        for row in family.rows
+    ]
 
 
 def overall(column: Column) -> Overall:
@@ -201,12 +264,8 @@ def _md_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _cell_text(entry: RequirementResult | None) -> str:
-    return verdict_text(entry) if entry else ABSENT
-
-
 def _column_caption(i: int, column: Column) -> str:
-    flags = [column.results.title, str(column.path)]
+    flags = [column.when, column.results.title, str(column.path)]
     if not column.results.tls_verified:
         flags.append("TLS NOT verified")
     if column.results.strict:
@@ -214,17 +273,22 @@ def _column_caption(i: int, column: Column) -> str:
     return f"{i}. **{_md(column.label)}** — " + "; ".join(_md(f) for f in flags)
 
 
-def markdown(columns: list[Column]) -> str:
-    lines = ["# wsconform cross-vendor matrix", ""]
+def heading(columns: list[Column], differences: bool) -> str:
+    kind = "cross-profile matrix, by behaviour" if by_behaviour(columns) else "run comparison"
+    return f"wsconform {kind}" + (": differences only" if differences else "")
+
+
+def markdown(columns: list[Column], differences: bool = False) -> str:
+    lines = [f"# {heading(columns, differences)}", ""]
     lines += [_column_caption(i, c) for i, c in enumerate(columns, 1)]
-    lines += ["", _md_row(["ID", "Level", "Requirement", *(_md(c.label) for c in columns)])]
-    lines.append(_md_row(["---"] * (3 + len(columns))))
+    header = ["Row", "Level", "Requirement or behaviour", *(_md(c.label) for c in columns)]
+    lines += ["", _md_row(header), _md_row(["---"] * len(header))]
     lines.append(_md_row(["**overall**", "", "", *(_md(overall(c).text) for c in columns)]))
-    for fam in families(columns):
+    for fam in families(columns, differences):
         lines.append(_md_row([f"**{_md(fam.name)}**", "", "", *(_md(s) for s in fam.summaries)]))
         for row in fam.rows:
-            cells = [_md(_cell_text(e)) for e in row.cells]
-            lines.append(_md_row([_md(row.id), row.level, _md(row.title), *cells]))
+            cells = [_md(cell_text(row, cell)) for cell in row.cells]
+            lines.append(_md_row([_md(row.key), row.level, _md(row.title), *cells]))
     lines += _md_details(columns)
     return "\n".join(lines) + "\n"
 
@@ -247,25 +311,27 @@ def _md_details(columns: list[Column]) -> list[str]:
     return lines if len(lines) > 3 else []
 
 
-def html(columns: list[Column]) -> str:
+def html(columns: list[Column], differences: bool = False) -> str:
     return html_report.render(
         "matrix.html.j2",
+        heading=heading(columns, differences),
         columns=columns,
         overalls=[overall(c) for c in columns],
-        families=families(columns),
+        families=families(columns, differences),
         explained=[(c, explained(c)) for c in columns],
-        absent=ABSENT,
+        cell_text=cell_text,
+        worst=worst,
         text=verdict_text,
     )
 
 
-def write(columns: list[Column], out_prefix: Path) -> tuple[Path, Path]:
+def write(columns: list[Column], out_prefix: Path, differences: bool = False) -> tuple[Path, Path]:
     """Write <prefix>.html and <prefix>.md; returns (html_path, md_path)."""
     out_prefix = Path(out_prefix)
     out_prefix.parent.mkdir(parents=True, exist_ok=True)
     # with_name, not with_suffix: a prefix like "matrix-0.1" must not lose its ".1".
     html_path = out_prefix.with_name(out_prefix.name + ".html")
     md_path = out_prefix.with_name(out_prefix.name + ".md")
-    html_path.write_text(html(columns), encoding="utf-8")
-    md_path.write_text(markdown(columns), encoding="utf-8")
+    html_path.write_text(html(columns, differences), encoding="utf-8")
+    md_path.write_text(markdown(columns, differences), encoding="utf-8")
     return html_path, md_path

@@ -178,6 +178,7 @@ class RequirementResult:
             "link": self.link,
             "quote": r.quote,
             "wording": r.wording,
+            "behaviour": r.behaviour,
             "verdict": str(self.verdict),
             "tests": self.tests,
             "notes": self.notes,
@@ -197,6 +198,7 @@ class RequirementResult:
             raw["source"],
             raw["quote"],
             raw.get("wording", "verbatim"),
+            raw.get("behaviour"),
         )
         return cls(
             requirement,
