@@ -32,8 +32,9 @@ from wsconform.requirements import Verdict, catalogue, catalogue_path
 # The keys of results.json in the order the plugin has always written them.
 DOCUMENT_KEYS = [
     "profile", "title", "suite_version", "target", "tls_verified", "settings", "strict",
-    "mock_defect", "hypothesis", "started", "finished", "summary", "requirements", "untested",
-    "baseline", "selection", "interrupted", "completeness", "certification", "tests",
+    "mock_defect", "capabilities", "hypothesis", "started", "finished", "summary",
+    "requirements", "untested", "baseline", "selection", "interrupted", "completeness",
+    "certification", "tests",
 ]  # fmt: skip
 REQUIREMENT_KEYS = [
     "id", "level", "family", "title", "source", "link", "quote", "wording", "behaviour",
@@ -312,6 +313,7 @@ def test_the_bundle_is_written_from_the_model_and_verifies(
         catalogue_file=catalogue_path("paradex"),
         home=profile.home,
         documents=catalogue("paradex").documents,
+        capabilities=None,
         hypothesis_seed="7",
         key=signing.load_or_create(tmp_path / "key.pem"),
         leaks=lambda text: False,
@@ -332,6 +334,6 @@ def test_the_bundle_is_written_from_the_model_and_verifies(
         bundle.write(
             replace(run, certification=None), profile_report_dir=report_dir,
             schema_dir=profile.schemas, catalogue_file=catalogue_path("paradex"),
-            home=profile.home, documents={}, hypothesis_seed=None,
+            home=profile.home, documents={}, capabilities=None, hypothesis_seed=None,
             key=signing.load_or_create(tmp_path / "key.pem"), leaks=lambda text: False,
         )  # fmt: skip

@@ -70,6 +70,10 @@ class Settings:
         (), "an endpoint the profile names for a rule the main one cannot provoke (repeatable)",
         many=True, metavar="NAME=URL",
     )  # fmt: skip
+    capabilities: str | None = _setting(
+        None, "the vendor's capability statement (TOML): the token kinds, channels and optional "
+        "features its server offers; tests of what it declares absent SKIP, saying so",
+    )  # fmt: skip
     target_file: str | None = _setting(
         None, "a TOML file of these settings (keys as the option names, without --)"
     )

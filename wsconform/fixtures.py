@@ -87,7 +87,9 @@ def tokens(request: pytest.FixtureRequest, target: Target) -> Tokens:
     run = request.config.stash[RUN]
     try:
         source = RedactingSource(run.token_source(target), run.redactor)
-        return Tokens(source, target, run.token_failures)
+        declared = run.declared(target.profile)
+        declined = declared.kind_declined if declared else lambda kind: None
+        return Tokens(source, target, run.token_failures, declined)
     except TokenUnavailable as exc:
         pytest.skip(str(exc))
 

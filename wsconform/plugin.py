@@ -52,6 +52,8 @@ PROPERTY = "wsconform"
 # Registered here, not in an ini file: an installed suite runs where no pyproject.toml is.
 MARKERS = (
     "req(*ids): the requirement IDs (suites/<vendor>/requirements.toml) a test checks",
+    "feature(name): the test needs an optional feature of its profile (Profile.features), "
+    "which a vendor's capability statement may declare absent (then it SKIPs, saying so)",
     "slow: minutes of real server timing against a live target (skipped there unless "
     "--run-slow; instant on the embedded mock, whose clock jumps)",
 )
@@ -266,6 +268,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 catalogue(profile.name)[req_id]
         except CatalogueError as exc:
             _suite_broken(f"{item.nodeid}: {exc}")
+        for feature in item.iter_markers("feature"):
+            (name,) = feature.args
+            if name not in profile.features:
+                _suite_broken(f"{item.nodeid}: {profile.name} has no feature {name!r}")
+            declared = run.declared(profile)
+            if declared and (reason := declared.feature_declined(name)):
+                item.add_marker(pytest.mark.skip(reason=f"not offered: {reason}"))
         if wanted and wanted.isdisjoint(marker.args):  # --req: only the tests that name them
             drop.append(item)
             continue
@@ -522,6 +531,7 @@ def _write_results(
         settings=run.settings.described(),
         strict=run.strict,
         mock_defect=run.defect,
+        capabilities=declared.as_dict() if (declared := run.declared(profile)) else None,
         hypothesis=run.hypothesis,
         started=run.started,
         finished=time.time(),
@@ -542,6 +552,7 @@ def _write_results(
         home=profile.home,
         catalogue_file=catalogue_path(profile.name),
         documents=catalogue(profile.name).documents,
+        capabilities=run.declared(profile),
         hypothesis_seed=run.hypothesis_seed,
         key=run.signing_key(),
         leaks=run.redactor.leaks,

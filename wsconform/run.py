@@ -14,6 +14,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from wsconform import capabilities
+from wsconform.capabilities import Capabilities
 from wsconform.config import ConfigError, Settings
 from wsconform.pacing import Pacer, worker_share
 from wsconform.preflight import preflight
@@ -64,6 +66,17 @@ class Run:
             if req_id not in known:
                 raise ConfigError(f"--req {req_id}: no such requirement in {where}")
         try:
+            self.capabilities = (
+                capabilities.load(Path(s.capabilities), installed()) if s.capabilities else None
+            )
+        except capabilities.CapabilitiesError as exc:
+            raise ConfigError(str(exc)) from None
+        if self.capabilities and s.profile and self.capabilities.profile != s.profile:
+            raise ConfigError(
+                f"--capabilities {s.capabilities} states profile {self.capabilities.profile!r}, "
+                f"but the run is of {s.profile!r}"
+            )
+        try:
             self.baseline = baseline.load(s.baseline) if s.baseline else None
             if self.baseline is not None:
                 self.baseline.check_requirements(known, where)
@@ -92,8 +105,7 @@ class Run:
         return Target(
             profile,
             s.endpoint,
-            s.public_channel or profile.public_channel,
-            s.private_channel or profile.private_channel,
+            *self._live_channels(profile),
             ssl=tls,
             observation_window=s.observation_window,
             max_expiry_wait=s.max_expiry_wait,
@@ -105,6 +117,20 @@ class Run:
 
     def _embedded(self, profile: Profile) -> Target:
         return embedded_from(profile, self.settings)
+
+    def declared(self, profile: Profile) -> Capabilities | None:
+        """The vendor's capability statement, where the run has one for `profile`."""
+        caps = self.capabilities
+        return caps if caps is not None and caps.profile == profile.name else None
+
+    def _live_channels(self, profile: Profile) -> tuple[str, str]:
+        """Public and private: the settings', else the capability statement's, else the
+        profile's defaults."""
+        s, declared = self.settings, self.declared(profile)
+        return (
+            s.public_channel or (declared and declared.public_channel) or profile.public_channel,
+            s.private_channel or (declared and declared.private_channel) or profile.private_channel,
+        )
 
     def subprotocols(self, profile: Profile) -> list[str] | None:
         return list(self.settings.subprotocol or profile.subprotocols) or None

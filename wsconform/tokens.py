@@ -13,6 +13,7 @@ import shlex
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -199,13 +200,22 @@ class ChainTokens:
 class Tokens:
     """The test's view of the token source: unavailable kinds SKIP, broken sources ERROR."""
 
-    def __init__(self, source: TokenSource, target: Target, failures: dict[str, str]) -> None:
+    def __init__(
+        self,
+        source: TokenSource,
+        target: Target,
+        failures: dict[str, str],
+        declined: Callable[[str], str | None] = lambda kind: None,
+    ) -> None:
         self.source = source
         self.target = target
         self.failures = failures  # the run's: a kind whose source broke is not asked again
+        self.declined = declined  # why the vendor's capability statement offers no such kind
 
     def get(self, kind: str, arg: float | str | None = None) -> Token:
         fail_if_broken(self.target)
+        if reason := self.declined(kind):
+            pytest.skip(f"token kind {kind!r} not offered: {reason}")
         if kind in self.failures:
             raise TokenSourceError(f"{self.failures[kind]} (an earlier test's; not asked again)")
         text = None if arg is None else f"{arg:g}" if isinstance(arg, float) else str(arg)

@@ -21,6 +21,7 @@ def test_login_with_a_valid_token_opens_the_private_session(client, authenticate
 
 
 @pytest.mark.req("EOP-AUTH-03", "EOP-ENV-01", "EOP-SUB-03")
+@pytest.mark.feature("session-header")
 def test_the_session_header_authenticates_without_login(client, tokens, expect_private):
     c = client(headers=bearer(tokens.get("valid").value))
     expect_private("EOP-AUTH-03", c, "with the session header, no login")

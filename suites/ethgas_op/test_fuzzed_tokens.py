@@ -116,6 +116,7 @@ def expect_session_header_refused(
 
 
 @pytest.mark.req("EOP-REJ-07")
+@pytest.mark.feature("session-header")
 @each_known_bad(fuzz.KNOWN_BAD_SHORT_STRINGS)
 def test_no_fuzzed_known_bad_session_header_authenticates(known_bad_token, connect, target, check):
     value = _header_safe(known_bad_token.value)
@@ -123,6 +124,7 @@ def test_no_fuzzed_known_bad_session_header_authenticates(known_bad_token, conne
 
 
 @pytest.mark.req("EOP-REJ-07")
+@pytest.mark.feature("session-header")
 @given(data=st.data())
 def test_no_fuzzed_session_header_authenticates(data, connect, base_token, target, check):
     strings = st.one_of(fuzz.jwt_mutations(base_token), fuzz.opaque_text())

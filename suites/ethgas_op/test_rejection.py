@@ -53,6 +53,7 @@ def test_an_expired_token_gets_no_login(client, tokens, check, expect_no_private
 
 
 @pytest.mark.req("EOP-REJ-03", "EOP-REJ-05")
+@pytest.mark.feature("session-header")
 @pytest.mark.parametrize("kind", [*INVALID, "expired"])
 def test_a_bad_session_header_does_not_authenticate(
     connect, tokens, check, kind, expect_no_private

@@ -69,6 +69,7 @@ def test_connection_stays_usable_after_rejection(client, tokens, check):
 
 
 @pytest.mark.req("PDX-REJ-09")
+@pytest.mark.feature("geo-blocking")
 def test_geo_blocked_client_gets_40112(connect, target, tokens, check):
     url = target.extra_urls.get(protocol.GEO_BLOCKED_ENDPOINT)
     if url is None:

@@ -80,6 +80,7 @@ def test_auth_token_with_a_valid_token_succeeds(client, tokens, check):
 
 
 @pytest.mark.req("ZEN-AUTH-04", "ZEN-AUTH-05", "ZEN-SUB-06")
+@pytest.mark.feature("handshake-authorization")
 def test_a_bearer_header_authenticates_the_session(client, tokens, target, check):
     token = tokens.get("valid").value
     c = client(headers=[bearer_header(token)])

@@ -96,6 +96,7 @@ def expect_header_refused(value: bytes, target, transcript, check, op_timeout) -
 
 
 @pytest.mark.req("ZEN-REJ-06")
+@pytest.mark.feature("handshake-authorization")
 @each_known_bad(HEADER_CLASSES)
 def test_no_fuzzed_known_bad_header_token_is_upgraded(
     known_bad_token, target, transcript, check, op_timeout
@@ -105,6 +106,7 @@ def test_no_fuzzed_known_bad_header_token_is_upgraded(
 
 
 @pytest.mark.req("ZEN-REJ-06")
+@pytest.mark.feature("handshake-authorization")
 @given(value=st.binary(min_size=1, max_size=2048).map(header_bytes))
 def test_no_fuzzed_header_token_is_upgraded(value, target, transcript, check, op_timeout):
     expect_header_refused(value, target, transcript, check, op_timeout)

@@ -44,6 +44,7 @@ def test_an_expired_token_is_rejected(client, tokens, check):
 
 
 @pytest.mark.req("ZEN-REJ-03")
+@pytest.mark.feature("handshake-authorization")
 def test_an_invalid_header_token_is_refused_with_403(connect, tokens, check):
     bad = jwt_forge.bad_signature(tokens.get("valid").value)
     attempt = functools.partial(connect, headers=[bearer_header(bad)], refusal_expected=True)

@@ -51,6 +51,10 @@ class Profile:
     # Endpoints besides the main one, each for a rule it alone can provoke (--extra-endpoint
     # NAME=URL live; the embedded mock serves its own): name → what a live one must do.
     extra_endpoints: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # Features its documents offer as a choice, which a vendor's capability statement declares
+    # present or absent (wsconform.capabilities): name → what it is. Tests of one carry
+    # @pytest.mark.feature(name).
+    features: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @property
     def schema_vendor(self) -> str:

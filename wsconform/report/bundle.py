@@ -35,6 +35,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from wsconform.capabilities import FILE as CAPABILITIES
+from wsconform.capabilities import Capabilities
 from wsconform.layout import CHECKOUT
 from wsconform.report import attestation, html, signing
 from wsconform.report.junit import junit_xml
@@ -101,6 +103,7 @@ def write(
     catalogue_file: Path,
     home: Path,
     documents: Mapping[str, Document],
+    capabilities: Capabilities | None,
     hypothesis_seed: str | None,
     key: Ed25519PrivateKey,
     leaks: Callable[[str], bool],
@@ -116,6 +119,8 @@ def write(
     try:
         results = replace(run, tests=_copy_transcripts(run.tests, profile_report_dir, bundle))
         results.save(bundle / "results.json")
+        if capabilities is not None:  # the vendor's own words, attested with the rest
+            (bundle / CAPABILITIES).write_text(capabilities.text, encoding="utf-8")
         (bundle / "junit.xml").write_text(junit_xml(results), encoding="utf-8")
         commit = suite_commit()
         (bundle / "index.html").write_text(
@@ -162,6 +167,15 @@ def write(
             *(
                 attestation.descriptor(d.url, d.sha256, key=key, title=d.title)
                 for key, d in documents.items()
+            ),
+            *(
+                [
+                    attestation.descriptor(
+                        CAPABILITIES, capabilities.sha256, **capabilities.as_dict()
+                    )
+                ]
+                if capabilities
+                else []
             ),
         ]
         subjects = {p.relative_to(bundle).as_posix(): sha256(p) for p in files}

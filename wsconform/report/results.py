@@ -276,6 +276,7 @@ class Results:
     settings: list[str] = field(default_factory=list)  # each non-default setting, its origin
     strict: bool = False
     mock_defect: str | None = None
+    capabilities: dict[str, Any] | None = None  # the vendor's statement (capabilities.as_dict)
     hypothesis: str = ""  # the hypothesis profile and seed
     baseline: BaselineReport | None = None  # with --baseline
     # Before completeness was part of the verdict (issue 18 §1) a run recorded none of these.
@@ -308,6 +309,7 @@ class Results:
             "settings": self.settings,
             "strict": self.strict,
             "mock_defect": self.mock_defect,
+            "capabilities": self.capabilities,
             "hypothesis": self.hypothesis,
             "started": self.started,
             "finished": self.finished,
@@ -344,6 +346,7 @@ class Results:
             settings=d.get("settings", []),
             strict=d["strict"],
             mock_defect=d["mock_defect"],
+            capabilities=d.get("capabilities"),
             hypothesis=d.get("hypothesis", ""),
             baseline=_optional(d, "baseline", BaselineReport.from_dict),
             selection=_optional(d, "selection", _selection),

@@ -19,4 +19,8 @@ PROFILE = Profile(
     data_on=is_data,
     token_lifetime=TOKEN_LIFETIME,
     volatile=("E", "connId"),  # data frames' millisecond time; the login ack's connection id
+    features={
+        "session-header": "a session authenticated by the upgrade's Authorization: Bearer "
+        "header, without a login op",
+    },
 )

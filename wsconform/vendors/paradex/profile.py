@@ -23,4 +23,5 @@ PROFILE = Profile(
         protocol.GEO_BLOCKED_ENDPOINT: "an endpoint that geo-blocks this client: every auth gets "
         "40112 (PDX-REJ-09 cannot be provoked from an ordinary network)"
     },
+    features={"geo-blocking": "refusing clients by location with 40112 (Geo IP blocked)"},
 )

@@ -23,4 +23,8 @@ PROFILE = Profile(
     heartbeat=protocol.HEARTBEAT,
     # The session's: each token is another (ExpiresIn only under the motif preset).
     volatile=("ExpiryDate", "ExpiresIn", "DisplayName", "UserID"),
+    features={
+        "handshake-authorization": "a token in the handshake's Authorization header ('You can "
+        "also perform this operation by passing the HTTP Authorization header')",
+    },
 )
