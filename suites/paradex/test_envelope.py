@@ -87,5 +87,6 @@ def test_client_ping_is_answered(client, expect_pongs):
 @pytest.mark.slow
 @pytest.mark.req("PDX-HB-02")
 def test_server_heartbeat_is_recorded(observe_heartbeat):
-    """The server's 55 s pings, and what befalls a client that never pongs: INFO (facts §3.4)."""
+    """The server's 55 s pings, and what befalls a client that never pongs: INFO
+    (docs/facts/paradex.md §Heartbeat)."""
     observe_heartbeat("PDX-HB-02")

@@ -1,6 +1,6 @@
 """The Paradex authentication lifecycle as a hypothesis state machine (issue 8): rules that act on
 the target and move the model (wsconform/vendors/paradex/model.py), which is, from
-requirements.toml, the vendor page and vendor-facts §3.3 and §3.5:
+requirements.toml, its documents and docs/facts/paradex.md §Subscriptions, §Expired JWT:
 
 - one `auth` with a JWT not yet expired authenticates the connection (PDX-AUTH-01/02); a
   malformed bearer gets 40110, a forged one 40111, an expired one 40111, as a schema-valid error

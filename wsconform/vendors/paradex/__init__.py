@@ -1,1 +1,1 @@
-"""Paradex: JSON-RPC 2.0 frames, `auth` with a JWT bearer (vendor-docs/paradex-*.txt, facts §3)."""
+"""Paradex: JSON-RPC 2.0 frames, `auth` with a JWT bearer (catalogue: PAGE, OPENRPC)."""

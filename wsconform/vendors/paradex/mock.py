@@ -1,10 +1,10 @@
 """Paradex reference mock: JSON-RPC 2.0 over WebSocket, `auth` with a JWT bearer.
 
-As documented (vendor-docs/paradex-websocket-authentication.txt, facts §3): 40110 for a malformed
+As documented (requirements.toml documents; docs/facts/paradex.md): 40110 for a malformed
 bearer, 40111 for an invalid one (bad signature, wrong algorithm, expired); `id` echoed with its
 JSON type; usIn/usOut/usDiff on replies; private channels need auth; a JWT that expires after
 auth does not end the connection's private data. Where the docs are silent the mock picks the
-behaviour the fact sheet calls likely, and the suite records rather than asserts it.
+plausible behaviour, and the suite records rather than asserts it.
 
 Channel data comes in the asyncapi document's shapes (channel_data.py), and the REST side a
 client needs first (markets, system config, POST /v1/auth) is served too (rest.py).

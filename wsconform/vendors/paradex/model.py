@@ -1,6 +1,6 @@
 """The model of the Paradex authentication lifecycle: what the documents entitle each connection
-to (requirements.toml, the vendor page, vendor-facts §3.3 and §3.5), and which requirement a
-reply or a frame is judged by in each state.
+to (requirements.toml, its documents, docs/facts/paradex.md §Subscriptions, §Expired JWT), and
+which requirement a reply or a frame is judged by in each state.
 
 Pure: no I/O. It takes the target's time (`now`, seconds on the target's clock) and tokens as
 arguments; suites/paradex/test_lifecycle.py acts on the target and moves this model.

@@ -1,5 +1,5 @@
 """The Paradex WebSocket protocol, once and without I/O: JSON-RPC 2.0 frames, `auth` with a JWT
-bearer (vendor-docs/paradex-websocket-authentication.txt, facts §3).
+bearer (requirements.toml: documents PAGE, ERRORS, OPENRPC; docs/facts/paradex.md).
 
 The probe client, the reference mock, the profile, the suite and the tests all build and read
 frames here. Classifiers take a decoded JSON message; the `…_frame` predicates take a received
@@ -25,7 +25,8 @@ SUBSCRIBE = "subscribe"
 UNSUBSCRIBE = "unsubscribe"
 DATA = "subscription"
 
-# Error codes (facts §3.2): JSON-RPC's own, Paradex's method error, and the three of auth.
+# Error codes (docs/facts/paradex.md §Error codes): JSON-RPC's own, Paradex's method error, and
+# the three of auth.
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 METHOD_NOT_FOUND = -32601
@@ -48,10 +49,11 @@ DOCUMENTED_CODES = (
     *AUTH_ERROR_CODES,
 )
 # The codes a duplicate subscribe or an unknown unsubscribe may get: documented as errors, not
-# enumerated ([INF: probably -32602 or 100], facts §3.3).
+# enumerated (docs/facts/paradex.md §Subscriptions): the codes a server plausibly uses.
 SUBSCRIPTION_ERROR_CODES = (INVALID_PARAMS, METHOD_ERROR, INVALID_REQUEST, INTERNAL_ERROR)
 
-# Error messages in lower case, as the live server sends them (facts §3.2: paradex-py issue #116).
+# Error messages in lower case, as the live server sends them (docs/facts/paradex.md
+# §Error messages).
 LIVE_MESSAGES = {
     PARSE_ERROR: "parse error",
     INVALID_REQUEST: "invalid request",
@@ -63,10 +65,10 @@ LIVE_MESSAGES = {
     GEO_BLOCKED: "geo ip blocked",
 }
 
-# Channels (facts §3.3, the channel table of Paradex's asyncapi document,
+# Channels (docs/facts/paradex.md §Channels, from Paradex's asyncapi document,
 # tradeparadex/paradex-docs fern/apis/prod_ws/asyncapi-2.6.0.yaml): public ones need no auth,
 # private ones do. A market may be `ALL`; an order book's price tick is one of the document's
-# `price_tick` values ("0_01", "10", …). block_trades is paradex-py's addition (facts §3.3).
+# `price_tick` values ("0_01", "10", …). block_trades is paradex-py's addition.
 MARKET = r"[A-Za-z0-9_-]+"
 PUBLIC_CHANNEL = re.compile(
     rf"^(bbo|trades|funding_data)\.{MARKET}$|^(markets_summary|markets)(\.{MARKET})?$"
@@ -76,16 +78,18 @@ PRIVATE_CHANNEL = re.compile(
     r"^(account|balance_events|positions|tradebusts|transaction|transfers|block_trades)$"
     rf"|^(fills|orders|funding_payments)\.{MARKET}$|^rfq(\.{MARKET})?$"
 )
-# `{"channel": "bbo", "base_asset": "ETH"}`: every market of a base asset (facts §3.3).
+# `{"channel": "bbo", "base_asset": "ETH"}`: every market of a base asset (§Channels).
 BASE_ASSET_CHANNELS = ("bbo", "trades")
 # The channels a run uses unless told others (--public-channel, --private-channel).
 DEFAULT_PUBLIC_CHANNEL = "bbo.ETH-USD-PERP"
 DEFAULT_PRIVATE_CHANNEL = "account"
 
-# facts §3.4: a ping every 55 s; "each pong extends the connection by 60 s". Close code [INF].
+# docs/facts/paradex.md §Heartbeat: a ping every 55 s; a pong renews the connection for 60 s.
+# The close code is not documented.
 HEARTBEAT = Heartbeat(ping_every=55.0, close_silent_after=60.0)
-TOKEN_LIFETIME = 300.0  # seconds: "JWTs expire after 5 minutes" (facts §3.5)
-# The server's timing members on replies (facts §3.2).
+# docs/facts/paradex.md §JWT lifetime: JWTs "expire every 5 minutes".
+TOKEN_LIFETIME = 300.0  # seconds
+# The server's timing members on replies (docs/facts/paradex.md §Timing members).
 TIMING_MEMBERS = ("usIn", "usOut", "usDiff")
 # The times in channel data (asyncapi schemas), other than created_at: they differ run to run.
 DATA_TIME_MEMBERS = (
