@@ -1,7 +1,8 @@
 """Authentication: AuthToken and the handshake header, the Base-64 rule, the returned AccessToken,
 session isolation, rights per controller, TLS-only rights, and the Identify subscription.
 
-vendor-docs/zenith-authentication.md, zenith-auth-token-action.txt; facts §1.3-1.5."""
+Catalogue documents AUTH, AUTHTOKEN, QUERYIDENTIFY, IDENTIFY, ACCESS-RIGHTS, EXCHANGING;
+docs/facts/zenith.md §AuthToken reply, §Access rights and scope strings, §Subscriptions."""
 
 from __future__ import annotations
 

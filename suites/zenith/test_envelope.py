@@ -1,7 +1,8 @@
 """Envelope and heartbeat: TransactionIDs echoed as sent, pings answered, and the server's own
 30 s pings and 60 s idle close recorded (INFO; a minute live, so live only with --run-slow).
 
-facts §1.2 (TransactionID), §1.7 (Activity); RFC 6455 §5.5.2."""
+Catalogue documents EXCHANGING § Calling Actions and § Activity and Timeouts, AUTH § Maintaining
+a connection (docs/facts/zenith.md §Message container, §Heartbeat); RFC 6455 §5.5.2."""
 
 from __future__ import annotations
 
@@ -32,5 +33,6 @@ def test_pings_are_answered(client, expect_pongs):
 @pytest.mark.slow
 @pytest.mark.req("ZEN-HB-02")
 def test_server_heartbeat_is_recorded(observe_heartbeat):
-    """The server's 30 s pings and its 1008 close of a silent client: INFO (facts §1.7)."""
+    """The server's 30 s pings and its 1008 close of a silent client: INFO
+    (docs/facts/zenith.md §Heartbeat)."""
     observe_heartbeat("ZEN-HB-02")

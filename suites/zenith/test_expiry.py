@@ -2,7 +2,7 @@
 resumes them, and an AuthToken before expiry extends the session. On the embedded mock the clock
 jumps; live, the waits are real (short-lived tokens of a few seconds).
 
-vendor-docs/zenith-authentication.md § Authentication Expiry, § Expiry and Subscriptions."""
+Catalogue document AUTH § Authentication Expiry, § Expiry and Subscriptions."""
 
 from __future__ import annotations
 

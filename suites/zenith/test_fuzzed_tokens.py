@@ -2,7 +2,8 @@
 header, and the Base-64 rule as properties. None authenticates; each gets a documented answer.
 Every known-bad class of wsconform.fuzz is tried first on both paths, then the random search.
 
-vendor-docs/zenith-auth-token-action.txt § AccessToken; facts §1.3 (HTTP 403)."""
+Catalogue documents AUTHTOKEN (request table: AccessToken), GETTING-STARTED § Authenticate
+(HTTP 403; docs/facts/zenith.md §Header authentication)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """Rejection: invalid and expired tokens get Reject; an invalid header token gets HTTP 403.
 
-vendor-docs/zenith-auth-token-action.txt § Result; facts §1.3 (HTTP 403), §4 (Reject/Rejected)."""
+Catalogue documents AUTHTOKEN (response table: Result), GETTING-STARTED § Authenticate (HTTP 403);
+docs/facts/zenith.md §Header authentication, §Reject spelling."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Subscriptions: confirmations, data frames, client and server Unsub, and what a re-auth with
 fewer rights does to them: an Error, then a server Unsub, for exactly the ones that lost a right.
 
-vendor-docs/zenith-authentication.md § Expiry and Subscriptions; facts §1.2, §1.5."""
+Catalogue documents AUTH § Expiry and Subscriptions, EXCHANGING § Subscriptions;
+docs/facts/zenith.md §Message container, §Subscriptions."""
 
 from __future__ import annotations
 

@@ -104,7 +104,7 @@ DEFECTS: dict[str, Defect] = {
 }
 VARIANTS: dict[str, tuple[str, ...]] = {
     # The AuthToken reply's Topic: Identify, as the docs' example has it, or AuthToken, which
-    # Motif requires (facts §1.3, §4).
+    # Motif requires (docs/facts/zenith.md §AuthToken reply).
     "auth-reply-topic": ("Identify", "AuthToken"),
     # Scope's style, both documented: Paritech.Zenith.Market or Zenith/Market.
     "scope-style": ("dotted", "slash"),

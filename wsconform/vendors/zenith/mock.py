@@ -1,6 +1,6 @@
 """Zenith reference mock: the Paritech/Plxtra ZenithJson protocol, with OAuth bearer auth.
 
-As documented (vendor-docs/zenith-authentication.md, zenith-auth-token-action.txt, facts §1):
+As documented (catalogue documents AUTH, AUTHTOKEN and the rest; docs/facts/zenith.md):
 the token comes in the handshake's `Authorization: Bearer` header (an invalid one is HTTP 403;
 the URI and form methods are not supported) or in an Auth/AuthToken action whose AccessToken is
 Base-64-decoded when it decodes; the reply's Result is `Success` or `Reject`. Trading and

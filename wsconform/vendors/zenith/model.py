@@ -2,8 +2,8 @@
 (suites/zenith/test_lifecycle.py) acts on the target, moves this model, and holds the target to it.
 No I/O: times (`now`, on the target's clock) and token expiries are arguments.
 
-From requirements.toml, zenith-authentication.md, zenith-auth-token-action.txt and vendor-facts
-§1.2-1.8:
+From requirements.toml and its documents (AUTH, AUTHTOKEN, EXCHANGING and the rest) and
+docs/facts/zenith.md (§Message container to §Expiry):
 
 - each connection is one session (ZEN-AUTH-09); it is authenticated by AuthToken with a valid
   token, raw or Base-64 (ZEN-AUTH-01/06), with the AccessToken a success reply returned

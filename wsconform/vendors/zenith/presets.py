@@ -1,5 +1,6 @@
 """The Zenith mock's client-compatibility presets (wsconform.mock.presets), and the behaviours
-beyond the documents that only a preset switches on (facts §1.9, read in Motif's sources)."""
+beyond the documents that only a preset switches on, read in Motif's sources
+(docs/facts/zenith.md §AuthToken reply, §Reject spelling)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """The ZenithJson protocol once, without I/O: its constants, the frames a client or a server
-builds, and the classifiers that read them (vendor-docs/zenith-*, facts §1, Appendices A and D).
+builds, and the classifiers that read them (the catalogue's documents, Appendices A and D among
+them; docs/facts/zenith.md).
 
 A frame is a JSON object of Controller, Topic, Action, TransactionID, Confirm and Data, in that
-member order; a missing Controller means Zenith, a missing Action means Publish (facts §1.2).
+member order; a missing Controller means Zenith, a missing Action means Publish
+(docs/facts/zenith.md §Message container).
 A channel is written `Controller/Topic`. Classifiers take the parsed frame (a dict).
 """
 
@@ -24,7 +26,8 @@ PATH = "/Zenith"
 # Zenith's tokens come from its identity server's OAuth 2.0 endpoint (passport.paritech.com, the
 # README's --token-url); the mock serves one at this path.
 TOKEN_PATH = "/connect/token"
-# facts §1.7: a Ping every 30 s; "no data ... in 1 minute" closes with 1008.
+# EXCHANGING § Activity and Timeouts (docs/facts/zenith.md §Heartbeat): a Ping every 30 s; a
+# connection the server receives no data from for one minute is closed with 1008.
 HEARTBEAT = Heartbeat(ping_every=30.0, close_silent_after=60.0, close_code=1008)
 
 DEFAULT_CONTROLLER = "Zenith"
@@ -34,7 +37,7 @@ PROVIDER = "Bearer"  # AuthToken's only documented Provider
 
 PUBLISH, SUB, UNSUB, ERROR = "Publish", "Sub", "Unsub", "Error"  # Actions
 SUCCESS, REJECT = "Success", "Reject"  # an identity's Result
-REJECTED = "Rejected"  # Motif's spelling of Reject (facts §1.9): known, not documented
+REJECTED = "Rejected"  # Motif's spelling, in no document (docs/facts/zenith.md §Reject spelling)
 
 # Appendix D error codes the mock answers with.
 AUTHORITY = "Authority"  # no right to the controller
@@ -43,7 +46,8 @@ UNKNOWN_OPERATION = "Operation.Unknown"
 UNKNOWN_CONTROLLER = "Controller"
 
 # Appendix A: each data controller and the access right it needs; Trading and OrderPad are
-# "never given out over an unsecured connection" (facts §1.4).
+# not given out "over an unsecured connection" (AUTH § Sessions;
+# docs/facts/zenith.md §Access rights and scope strings).
 CONTROLLER_RIGHTS = {
     "Market": "Zenith/Market",
     "News": "Zenith/News",
@@ -167,7 +171,8 @@ def basic_iso8601(timestamp: float) -> str:
 
 def dotnet_timespan(seconds: float) -> str:
     """A duration under a day as .NET writes a TimeSpan, to the tick (100 ns): 00:59:59.9990000,
-    the form Motif's ExpiresIn parser takes (it needs the fraction; facts §1.9)."""
+    the form Motif's ExpiresIn parser takes (it needs the fraction;
+    docs/facts/zenith.md §AuthToken reply)."""
     ticks = round(seconds * 10_000_000)
     whole, fraction = divmod(ticks, 10_000_000)
     hours, rest = divmod(whole, 3600)
