@@ -247,7 +247,8 @@ def lifecycle_env(
     """What a lifecycle state machine (wsconform.lifecycle) acts through. The embedded mock's
     clock is held still meanwhile: the model and the mock then agree on every expiry, however
     slow the machine (a replay that differs as a shrink runs would be hypothesis' Flaky)."""
-    budget = request.config.stash[RUN].settings.lifecycle_seconds(live=not target.embedded)
+    run = request.config.stash[RUN]
+    budget = run.settings.lifecycle_seconds(live=not target.embedded)
     with target.clock_held():
         yield LifecycleEnv(
             connect,
@@ -260,6 +261,7 @@ def lifecycle_env(
             op_timeout,
             transcript,
             budget,
+            functools.partial(run.offers, profile),
         )
 
 

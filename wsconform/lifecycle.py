@@ -58,6 +58,9 @@ class LifecycleEnv:
     op_timeout: float
     transcript: Transcript  # the test's: the machine marks where each example and step begin
     budget: float | None = None  # seconds of exploration (--lifecycle-budget); None: no limit
+    # Whether the server offers an optional feature of the profile (the capability statement):
+    # a rule that needs one it lacks takes another path.
+    offers: Callable[[str], bool] = lambda feature: True
 
 
 class BudgetSpent(BaseException):

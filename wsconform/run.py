@@ -123,6 +123,11 @@ class Run:
         caps = self.capabilities
         return caps if caps is not None and caps.profile == profile.name else None
 
+    def offers(self, profile: Profile, feature: str) -> bool:
+        """Whether the server offers `feature`: unless its capability statement declares not."""
+        declared = self.declared(profile)
+        return declared is None or declared.features[feature]
+
     def _live_channels(self, profile: Profile) -> tuple[str, str]:
         """Public and private: the settings', else the capability statement's, else the
         profile's defaults."""

@@ -158,7 +158,7 @@ class OpLifecycle(LifecycleMachine):
         """A login on a connection, or a new connection with the session header (replacing
         one when there are already MAX_CONNECTIONS)."""
         header_req, login_req = model.refused_by(kind)
-        if path == "header":
+        if path == "header" and self.env.offers(protocol.SESSION_HEADER):
             if len(self.model.conns) >= MAX_CONNECTIONS:
                 self.disconnect(pick)
             self.with_header(token, kind, header_req)

@@ -23,7 +23,13 @@ from wsconform.session import PeerClosed
 from wsconform.vendors.zenith import checks, model
 from wsconform.vendors.zenith.client import ZenithClient, frames, is_action, is_data
 from wsconform.vendors.zenith.model import GOOD, Conn, Model, Returned, Status, ends_any, token_kind
-from wsconform.vendors.zenith.protocol import SUB, action_of, base64_of, bearer_header
+from wsconform.vendors.zenith.protocol import (
+    HEADER_AUTH,
+    SUB,
+    action_of,
+    base64_of,
+    bearer_header,
+)
 
 PICK = st.integers(min_value=0, max_value=5)  # which eligible connection (or pair)
 
@@ -83,7 +89,7 @@ class ZenithLifecycle(LifecycleMachine):
             self.auth_token(conn, "returned", returned.value, None, returned)
 
     def open_conn(self, how: str) -> Conn:
-        if how == "plain":
+        if how == "plain" or not self.env.offers(HEADER_AUTH):
             session, conn = self.open(), self.model.connected()
         else:
             token = self.pool.valid()
@@ -122,9 +128,10 @@ class ZenithLifecycle(LifecycleMachine):
         token = model.GARBAGE if kind == "garbage" else self.pool.bad(kind)
         if token is None:  # the source has no expired token
             return
-        headers, what = [bearer_header(token)], f"a {kind} header token"
-        attempt = functools.partial(self.open, headers=headers, refusal_expected=True)
-        checks.header_token_refused(self.check, "ZEN-REJ-03", attempt, what=what)
+        if self.env.offers(HEADER_AUTH):
+            headers, what = [bearer_header(token)], f"a {kind} header token"
+            attempt = functools.partial(self.open, headers=headers, refusal_expected=True)
+            checks.header_token_refused(self.check, "ZEN-REJ-03", attempt, what=what)
         client, req = ZenithClient(self.open()), model.rejection_req(kind)
         with self.check.scope(req, f"the reply to AuthToken with a {kind} token"):
             reply = client.auth(token)

@@ -1,7 +1,8 @@
 """An independent Paradex WebSocket server (JSON-RPC 2.0), written from the documents alone.
 
-Sources: vendor-docs/paradex-websocket-authentication.txt and reference/vendor-facts.md §3. It
-shares no code with wsconform/mock (aiohttp, not `websockets`); see common.py for the interface.
+Sources: the Paradex authentication page and the project's account of the rest
+(docs/facts/paradex.md). It shares no code with wsconform/mock (aiohttp, not `websockets`); see
+common.py for the interface.
 
     .venv/bin/python tests/independent/paradex_server.py --port 0 --key-file K
 

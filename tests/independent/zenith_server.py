@@ -1,7 +1,7 @@
 """An independent Zenith WebSocket server (ZenithJson), written from the documents alone.
 
-Sources: vendor-docs/zenith-authentication.md, vendor-docs/zenith-auth-token-action.txt and
-reference/vendor-facts.md §1. It shares no code with wsconform/mock (aiohttp, not
+Sources: the documents the zenith catalogue names and the project's account of the rest
+(docs/facts/zenith.md). It shares no code with wsconform/mock (aiohttp, not
 `websockets`); see common.py for the interface (key file, JWT claims sub/exp/rights).
 
     .venv/bin/python tests/independent/zenith_server.py --port 0 --key-file K \

@@ -3,8 +3,9 @@
 Only ccxt's URLs are pointed at the mock, and it is given an Ethereum key (ccxt derives the
 StarkNet account from it and signs POST /v1/auth with it, as against Paradex): markets, system
 config and the JWT come from the mock's own HTTP endpoints. Its options are ccxt's defaults: it
-asks for Simple Binary Encoding frames (?sbeSchemaId=…, facts §3.1), which the documents the mock
-follows do not describe; the mock ignores the query and sends JSON, which ccxt reads too.
+asks for Simple Binary Encoding frames (?sbeSchemaId=…, in ccxt's ts/src/pro/paradex.ts), which
+the documents the mock follows do not describe; the mock ignores the query and sends JSON,
+which ccxt reads too.
 
 Each step prints one JSON line {"step", "ok", "detail"}; exit 0 when every step is ok. An
 exception raised in ccxt's message handler fails the step it happened in, and the run.

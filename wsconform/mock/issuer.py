@@ -58,7 +58,8 @@ class TokenIssuer:
     ) -> None:
         self.clock = clock
         self.key = key or ec.generate_private_key(ec.SECP256R1())
-        self.lifetime = lifetime  # Paradex: "JWTs expire after 5 minutes" (facts §3.5)
+        # Paradex: "JWTs expire after 5 minutes" (docs/facts/paradex.md § JWT lifetime)
+        self.lifetime = lifetime
         self.revoked: set[str] = set()  # jti of the tokens refused from now on
 
     @classmethod

@@ -168,16 +168,12 @@ def write(
                 attestation.descriptor(d.url, d.sha256, key=key, title=d.title)
                 for key, d in documents.items()
             ),
-            *(
-                [
-                    attestation.descriptor(
-                        CAPABILITIES, capabilities.sha256, **capabilities.as_dict()
-                    )
-                ]
-                if capabilities
-                else []
-            ),
         ]
+        if capabilities is not None:
+            declared = capabilities.as_dict()
+            configuration.append(
+                attestation.descriptor(CAPABILITIES, capabilities.sha256, declared=declared)
+            )
         subjects = {p.relative_to(bundle).as_posix(): sha256(p) for p in files}
         statement = attestation.statement(subjects, results, configuration)
         (bundle / attestation.FILE).write_bytes(attestation.sign(statement, key))

@@ -17,7 +17,7 @@ from wsconform.vendors.paradex import channel_data, protocol
 from wsconform.vendors.paradex.mock import ParadexMock
 
 TIMEOUT = 5.0
-# Each documented channel (facts §3.3) → the required members of its schema.
+# Each documented channel (docs/facts/paradex.md § Channels) → the required members of its schema.
 REQUIRED = {
     "bbo.ETH-USD-PERP": "market seq_no ask ask_size bid bid_size last_updated_at",
     "trades.ALL": "id market side size price created_at trade_type",

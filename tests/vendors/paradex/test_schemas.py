@@ -1,7 +1,7 @@
 """Paradex JSON Schemas: the docs' examples validate, mutated frames do not.
 
-Sources: /work/shared/vendor-docs/paradex-websocket-authentication.txt and
-/work/shared/reference/vendor-facts.md §3 (Paradex) and §4 items 12-18.
+Sources: the documents the paradex catalogue names (suites/paradex/requirements.toml
+[documents]) and the project's account of the rest, docs/facts/paradex.md.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from wsconform.layout import SCHEMA_ROOT, SUITES_ROOT
 from wsconform.profiles.base import Profile
 from wsconform.vendors.ethgas.common import PRIVATE_CHANNELS, PUBLIC_CHANNELS, TOKEN_LIFETIME
+from wsconform.vendors.ethgas_op import protocol
 from wsconform.vendors.ethgas_op.client import is_data
 from wsconform.vendors.ethgas_op.mock import EthgasOpMock
 
@@ -20,7 +21,7 @@ PROFILE = Profile(
     token_lifetime=TOKEN_LIFETIME,
     volatile=("E", "connId"),  # data frames' millisecond time; the login ack's connection id
     features={
-        "session-header": "a session authenticated by the upgrade's Authorization: Bearer "
+        protocol.SESSION_HEADER: "a session authenticated by the upgrade's Authorization: Bearer "
         "header, without a login op",
     },
 )

@@ -70,6 +70,9 @@ def query(query_type: Any) -> Message:
     return op(QUERY, {"queryType": query_type})
 
 
+SESSION_HEADER = "session-header"  # the optional feature (Profile.features) of the header
+
+
 def bearer(token: str) -> list[tuple[str, str]]:
     """The session header: "format: 'Bearer accessToken'" (facts §2.1)."""
     return [("Authorization", f"Bearer {token}")]

@@ -24,7 +24,7 @@ PROFILE = Profile(
     # The session's: each token is another (ExpiresIn only under the motif preset).
     volatile=("ExpiryDate", "ExpiresIn", "DisplayName", "UserID"),
     features={
-        "handshake-authorization": "a token in the handshake's Authorization header ('You can "
+        protocol.HEADER_AUTH: "a token in the handshake's Authorization header ('You can "
         "also perform this operation by passing the HTTP Authorization header')",
     },
 )

@@ -22,6 +22,7 @@ Message = dict[str, Any]
 MessagePredicate = Callable[[Message], bool]
 
 SUBPROTOCOL = "ZenithJson"
+HEADER_AUTH = "handshake-authorization"  # the optional feature (Profile.features) of the header
 PATH = "/Zenith"
 # Zenith's tokens come from its identity server's OAuth 2.0 endpoint (passport.paritech.com, the
 # README's --token-url); the mock serves one at this path.

@@ -69,7 +69,7 @@ export class MotifSession {
     }
 
     /** A Sub as Motif sends it (Confirm: true); resolves with its confirmation and first data,
-     * told apart as facts §1.2 reads zenith-publisher-subscription-manager.ts. */
+     * told apart as docs/facts/zenith.md § Message container reads zenith-publisher-subscription-manager.ts. */
     async subscribe(controller: ZenithProtocol.MessageContainer.Controller, topic: string): Promise<[boolean, string]> {
         const sub = ZenithProtocol.MessageContainer.Action.Sub;
         const same = (m: Message) => m.Controller === controller && m.Topic === topic;
