@@ -3,7 +3,7 @@ what each authentication state may read: public data without login, private data
 and never with a token that lacks the permission (403), nor on another connection.
 
 vendor-docs/ethgas-websocket-authentication.md § Authentication, § Authentication States,
-§ Authentication Errors; facts §2.2 and the Addendum (the companion page)."""
+§ Authentication Errors; docs/facts/ethgas.md §Draft and §Companion page (the companion page)."""
 
 from __future__ import annotations
 

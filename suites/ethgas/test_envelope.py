@@ -1,8 +1,8 @@
 """Envelope and heartbeat: what malformed requests get (recorded; an error frame in the documented
 shape), WebSocket pings answered, and the companion page's ping command answered with pong.
 
-Facts Addendum (the companion page: request/response/error formats, commands ping and pong);
-RFC 6455 §5.5.2."""
+docs/facts/ethgas.md §Companion page (the companion page: request/response/error formats,
+commands ping and pong); RFC 6455 §5.5.2."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ wsconform.fuzz (structural JWT mutations, opaque text up to 64 KiB, wrong JSON t
 first, then the random search.
 
 vendor-docs/ethgas-websocket-authentication.md § Error Response, § Authentication Errors; the
-companion page's error frame (facts Addendum)."""
+companion page's error frame (docs/facts/ethgas.md §Companion page)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Subscriptions: what subscribe and unsubscribe are answered (no ack is documented: recorded),
 an unsubscribe ends the channel's data, and an unknown channel gets the companion page's 1002.
 
-Facts Addendum (the companion page: subscribe, unsubscribe, data frames, common errors)."""
+docs/facts/ethgas.md §Companion page (the companion page: subscribe, unsubscribe, data frames,
+common errors)."""
 
 from __future__ import annotations
 

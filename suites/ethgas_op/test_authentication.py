@@ -1,7 +1,8 @@
 """Authentication: the login op and the session header are the two ways to a private session;
 without either, private channels and queries give nothing; public ones need neither.
 
-developers.ethgas.com; ETHGas_Docs getting-started/connecting.mdx (facts §2.1)."""
+developers.ethgas.com; ETHGas_Docs getting-started/connecting.mdx (docs/facts/ethgas.md
+§Session header, §Tokens)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Envelope and heartbeat: query replies {q, P}, python-ethgas's extra "id", malformed requests,
 JSON-only frames, the text ping/pong python-ethgas sends, and WebSocket pings.
 
-developers.ethgas.com § Query (facts §2.1); python-ethgas (facts §2.3, §4 item 11); RFC 6455."""
+developers.ethgas.com § query (docs/facts/ethgas.md §Queries); python-ethgas
+(docs/facts/ethgas.md §python-ethgas); RFC 6455."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 its exp is refused afterwards, and a refreshed token works again. On the embedded mock the clock
 jumps; live, the waits are real (short-lived tokens of a few seconds).
 
-ETHGas_Docs getting-started/connecting.mdx ("valid for 1 h", facts §2.1); RFC 7519 §4.1.4."""
+ETHGas_Docs getting-started/connecting.mdx ("valid for 1 hour", docs/facts/ethgas.md §Tokens);
+RFC 7519 §4.1.4."""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ Strategies: wsconform.fuzz (structural JWT mutations, opaque text up to 64 KiB, 
 for the header, strings only, as a header can carry); every known-bad class first, then the
 random search.
 
-developers.ethgas.com; ETHGas_Docs getting-started/connecting.mdx (facts §2.1)."""
+developers.ethgas.com; ETHGas_Docs getting-started/connecting.mdx (docs/facts/ethgas.md
+§Session header, §Tokens)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """The authentication lifecycle of the official op/args protocol, as a hypothesis state machine.
 
-The model (wsconform.vendors.ethgas_op.model, from the catalogue and the docs, facts §2.1): each
-connection is entitled to private data (YES: after a valid login or session header, until the
-token's exp), forbidden it (NO: without either, or after a bad token's) or undecided (MAYBE: the
-docs are silent, as at expiry or after logout: what the server does is recorded). Public
-channels and currentSlot are served in any state (EOP-AUTH-05); each arg of a subscribe is
-served (EOP-SUB-01), each arg of an unsubscribe ended and only those (EOP-SUB-02). Acks and
-refusals are recorded; every documented reply is schema-checked (EOP-ENV-01, EOP-SUB-03).
+The model (wsconform.vendors.ethgas_op.model, from the catalogue and the docs, docs/facts/ethgas.md
+§Official protocol): each connection is entitled to private data (YES: after a valid login or
+session header, until the token's exp), forbidden it (NO: without either, or after a bad token's) or
+undecided (MAYBE: the docs are silent, as at expiry or after logout: what the server does is
+recorded). Public channels and currentSlot are served in any state (EOP-AUTH-05); each arg of a
+subscribe is served (EOP-SUB-01), each arg of an unsubscribe ended and only those (EOP-SUB-02). Acks
+and refusals are recorded; every documented reply is schema-checked (EOP-ENV-01, EOP-SUB-03).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Rejection: invalid and expired tokens, by login and in the session header, get neither the
 documented success nor private access. How they are refused is undocumented and recorded.
 
-developers.ethgas.com; ETHGas_Docs getting-started/connecting.mdx (facts §2.1); RFC 7519 §4.1.4."""
+developers.ethgas.com; ETHGas_Docs getting-started/connecting.mdx (docs/facts/ethgas.md
+§Session header, §Tokens); RFC 7519 §4.1.4."""
 
 from __future__ import annotations
 

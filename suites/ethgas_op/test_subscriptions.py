@@ -2,7 +2,8 @@
 frame each ended (and only they); data frames are {e, E, s, P}. Acks and refusals are undocumented
 and recorded.
 
-developers.ethgas.com § Subscribe / Unsubscribe, data frames (facts §2.1); python-ethgas (§2.3)."""
+developers.ethgas.com § subscribe, § unsubscribe, data frames (docs/facts/ethgas.md §Subscribe
+and unsubscribe, §Data frames); python-ethgas (docs/facts/ethgas.md §python-ethgas)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from wsconform.vendors.ethgas_op.checks import (
     nothing_after_unsubscribe,
 )
 
-# The docs' own subscribe example: three topics in one frame (facts §2.1).
+# The docs' own subscribe example: three topics in one frame (docs/facts/ethgas.md §Subscribe and
+# unsubscribe).
 DOCS_EXAMPLE = (
     {"channel": "preconfMarketUpdate", "marketType": "inclusionPreconf"},
     {"channel": "inclusionPreconfSaleUpdate"},

@@ -1,2 +1,2 @@
 """ETHGas as the seed page documents it: `cmd` frames, `status` replies, `token_expired`
-(vendor-docs/ethgas-websocket-authentication.md, facts §2.2 and the Addendum)."""
+(vendor-docs/ethgas-websocket-authentication.md, docs/facts/ethgas.md §Draft, §Companion page)."""

@@ -1,5 +1,5 @@
 """ETHGas as the seed page documents it: `cmd` frames, `status` replies, `token_expired`
-(vendor-docs/ethgas-websocket-authentication.md, facts §2.2 and the Addendum)."""
+(vendor-docs/ethgas-websocket-authentication.md, docs/facts/ethgas.md §Draft, §Companion page)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """What the two ETHGas dialects share: the channels, which are private, and the token lifetime;
 and what their mocks share: the issuer's rights, and how a frame is encoded.
 
-Channels as documented (facts §2.1; the `cmd` dialect's companion page names the same ones, facts
-Addendum). The permission names are the seed page's (vendor-docs/ethgas-websocket-
-authentication.md: "market_data", "account_updates", "trading"); which issuer right grants which
-is the mock's choice [INF]: "public" reads market data, "private" reads account updates and trades.
+Channels as documented (docs/facts/ethgas.md §Channels; the `cmd` dialect's companion page names the
+same ones, docs/facts/ethgas.md §Companion page). The permission names are the seed page's
+(vendor-docs/ethgas-websocket-authentication.md: "market_data", "account_updates", "trading"); which
+issuer right grants which is the mock's choice [INF]: "public" reads market data, "private" reads
+account updates and trades.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ PERMISSIONS = {
     PRIVATE_RIGHT: ("account_updates", "trading"),
 }
 
-TOKEN_LIFETIME = 3600.0  # "The JWT access token is valid for 1 h" (facts §2.1)
+TOKEN_LIFETIME = 3600.0  # "The JWT access token is valid for 1 hour" (docs/facts/ethgas.md §Tokens)
 ANY_TOKEN_LIFETIME = TOKEN_LIFETIME  # accept-any-token: the session it makes lasts as a JWT
 
 

@@ -4,7 +4,7 @@ are arguments. The lifecycle machine (suites/ethgas/test_lifecycle.py, whose doc
 reader's map) acts on the target, moves this model, and holds what the target sends against it.
 
 From requirements.toml, the seed page (vendor-docs/ethgas-websocket-authentication.md) and its
-companion page (vendor-facts.md Addendum).
+companion page (docs/facts/ethgas.md §Companion page).
 
 Not modelled: a second login on an authenticated connection (undocumented, and no INFO
 requirement covers it); a good token after a refused login on the same connection (ETH-REJ-07

@@ -1,11 +1,11 @@
 """The ETHGas `cmd` dialect once, without I/O: its names and codes, the frames a client and a
 server send, and what a received frame is.
 
-The seed page (vendor-docs/ethgas-websocket-authentication.md, facts §2.2) and its companion
-overview page (facts Addendum): requests `{"cmd":C,"args":{...}}` (the seed page's login puts its
-token in `data`), replies `{"cmd":C,...}`, errors `{"cmd":"error","error":{"code","message"}}`,
-data frames keyed by their channel in `cmd`. Messages here are parsed JSON: a frame that is not a
-JSON object is none of them.
+The seed page (vendor-docs/ethgas-websocket-authentication.md, docs/facts/ethgas.md §Draft) and its
+companion overview page (docs/facts/ethgas.md §Companion page): requests `{"cmd":C,"args":{...}}`
+(the seed page's login puts its token in `data`), replies `{"cmd":C,...}`, errors
+`{"cmd":"error","error":{"code","message"}}`, data frames keyed by their channel in `cmd`. Messages
+here are parsed JSON: a frame that is not a JSON object is none of them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from wsconform.vendors.ethgas.common import CHANNELS
 Message = dict[str, Any]
 MessageTest = Callable[[Any], bool]
 
-PATH = "/"  # wss://ws.ethgas.com (facts §2.2)
+PATH = "/"  # wss://ws.ethgas.com (docs/facts/ethgas.md §Draft)
 
 # Commands, and the events the server sends of its own accord.
 LOGIN, LOGOUT = "login", "logout"

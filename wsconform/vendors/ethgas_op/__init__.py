@@ -1,2 +1,2 @@
 """ETHGas's official protocol: `op`/`args` requests, `event`/`code` acks, `e`-keyed data, the
-session header `Authorization: Bearer` (facts §2.1, §2.3)."""
+session header `Authorization: Bearer` (docs/facts/ethgas.md §Session header, §python-ethgas)."""

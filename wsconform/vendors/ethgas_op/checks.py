@@ -27,7 +27,8 @@ from wsconform.vendors.ethgas_op.protocol import (
 
 def documented_codes(check: Checker) -> list[int]:
     """Both documented tables, WebSocket and general ("WebSocket sessions use the same error codes
-    as REST"): they disagree on what 1001 and 1002 mean, not on whether they exist (facts §2.1)."""
+    as REST"): they disagree on what 1001 and 1002 mean, not on whether they exist
+    (docs/facts/ethgas.md §Error codes)."""
     tables = check.schemas.document(check.vendor, "error-event")["x-documented-codes"]
     return sorted({int(code) for table in tables.values() for code in table})
 

@@ -2,7 +2,8 @@
 
 The documented protocol, and what python-ethgas (the SDK the docs link) adds to it, is
 wsconform.vendors.ethgas_op.protocol; the channels, shared with the `cmd` dialect, are in
-wsconform.vendors.ethgas.common. Close 4000 is final for python-ethgas (facts §2.3).
+wsconform.vendors.ethgas.common. Close 4000 is final for python-ethgas (docs/facts/ethgas.md
+§python-ethgas).
 
 Where the docs are silent the mock chooses [INF]:
 - login failure `{"event":"login","code":1001,"msg":"Authentication failed","connId":…}`; a

@@ -1,8 +1,8 @@
 """The model of the op/args authentication lifecycle, as the lifecycle machine
 (suites/ethgas_op/test_lifecycle.py) compares a target with it: what the catalogue
-(requirements.toml) and the docs (facts §2.1) entitle each connection to. Plain data and
-decisions, no I/O: times (`now`) and tokens come as arguments, and a connection's client is an
-opaque handle the rules act through.
+(requirements.toml) and the docs (docs/facts/ethgas.md §Official protocol) entitle each connection
+to. Plain data and decisions, no I/O: times (`now`) and tokens come as arguments, and a connection's
+client is an opaque handle the rules act through.
 
 Each connection is entitled to private data (YES), forbidden it (NO) or undecided (MAYBE):
 
@@ -50,7 +50,8 @@ PATHS = ("login", "header")
 # public, private): every ordered choice, singletons first (shrinking moves towards them), so
 # most frames carry several args (EOP-SUB-01).
 FRAMES = [list(p) for n in (1, 2, 3) for p in itertools.permutations(range(3), n)]
-DOCS_PUBLIC = "blockBuilderUpdate"  # from the docs' subscribe example (facts §2.1)
+# From the docs' subscribe example (docs/facts/ethgas.md §Subscribe and unsubscribe).
+DOCS_PUBLIC = "blockBuilderUpdate"
 DOCS_PUBLIC_ELSE = "inclusionPreconfSaleUpdate"  # when the target's public channel is that one
 # The requirements the machine judges or records.
 JUDGED = (

@@ -1,9 +1,9 @@
 """What the ethgas-op mock publishes and answers: the ETHGas documents' own examples.
 
-Each documented channel's data frame and each documented query's reply is the Example Response
-of E-DOC docs/websocket/overview.mdx (@ 40e6e69, the page vendor-facts §2.1 cites). They are read
-from the `examples` of schemas/ethgas-op/channel-data.json and query-data.json, so the mock and
-the schemas cannot drift apart; the mock only stamps E with its clock. The docs show no frame
+Each documented channel's data frame and each documented query's reply is the Example Response of
+E-DOC docs/websocket/overview.mdx (@ 40e6e69, WS-OVERVIEW in docs/facts/ethgas.md §Sources). They
+are read from the `examples` of schemas/ethgas-op/channel-data.json and query-data.json, so the mock
+and the schemas cannot drift apart; the mock only stamps E with its clock. The docs show no frame
 for blockBuilderUpdate or preconfBundleUpdate: theirs are channel-data.json's x-derived-examples,
 whose P is the currentBlockBuilder / preconfBundles reply's P [INF].
 """

@@ -1,13 +1,14 @@
 """ETHGas's official `op`/`args` protocol once, without I/O: its names and codes, the frames a
 client and a server send, and what a received frame is.
 
-As documented (developers.ethgas.com and the docs repo's websocket/overview.mdx: facts §2.1):
-requests `{"op":…,"args":[{…},…]}`; the login ack `{"event":"login","code":0,"msg":"",
-"connId":…}`; data `{"e":<channel>,"E":<ms>,"s":<instrument>,"P":{…}}`; query replies
-`{"q":<type>,"P":…}`; the session header `Authorization: Bearer <accessToken>`. And from
-python-ethgas (facts §2.3, the SDK the docs link): an extra "id" on every request, acks read as
-`{"event":"subscribe","arg":…}`, the text "ping" answered "pong". Messages here are parsed JSON;
-the text heartbeat is the only frame that is not.
+As documented (developers.ethgas.com and the docs repo's websocket/overview.mdx:
+docs/facts/ethgas.md §Official protocol): requests `{"op":…,"args":[{…},…]}`; the login ack
+`{"event":"login","code":0,"msg":"","connId":…}`; data
+`{"e":<channel>,"E":<ms>,"s":<instrument>,"P":{…}}`; query replies `{"q":<type>,"P":…}`; the session
+header `Authorization: Bearer <accessToken>`. And from python-ethgas (docs/facts/ethgas.md
+§python-ethgas, the SDK the docs link): an extra "id" on every request, acks read as
+`{"event":"subscribe","arg":…}`, the text "ping" answered "pong". Messages here are parsed JSON; the
+text heartbeat is the only frame that is not.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ TEXT_PING, TEXT_PONG = "ping", "pong"
 
 SUCCESS = 0  # the login ack's code
 # The WebSocket error table; the general table ("WebSocket sessions use the same error codes as
-# REST") calls 1002 "Operation Failed" (facts §2.1).
+# REST") calls 1002 "Operation Failed" (docs/facts/ethgas.md §Error codes).
 AUTH_FAILED, INVALID_CHANNEL = 1001, 1002
 OPERATION_FAILED = 1002
 AUTH_FAILED_MSG, INVALID_CHANNEL_MSG, OPERATION_FAILED_MSG = (
@@ -74,7 +75,7 @@ SESSION_HEADER = "session-header"  # the optional feature (Profile.features) of 
 
 
 def bearer(token: str) -> list[tuple[str, str]]:
-    """The session header: "format: 'Bearer accessToken'" (facts §2.1)."""
+    """The session header: "format: 'Bearer accessToken'" (docs/facts/ethgas.md §Session header)."""
     return [("Authorization", f"Bearer {token}")]
 
 
@@ -127,7 +128,7 @@ def is_any_data(message: Any) -> bool:
 
 def is_login_success(reply: Message) -> bool:
     """The documented login success: event login, code 0 (all python-ethgas reads is the
-    event: facts §2.3)."""
+    event: docs/facts/ethgas.md §python-ethgas)."""
     code = reply.get("code")
     return reply.get("event") == LOGIN and code == SUCCESS and not isinstance(code, bool)
 
