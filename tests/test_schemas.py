@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from schema_cases import REGISTRY, derived_examples, examples
 
+from wsconform.requirements import catalogue
 from wsconform.schemas import SCHEMA_ROOT
 
 # Explicit on purpose: a schema deleted or renamed by accident fails here, not silently elsewhere.
@@ -125,7 +127,11 @@ def test_schema_metadata(vendor: str, name: str) -> None:
     assert document["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert document["$id"] == f"https://wsconform.dev/schemas/{vendor}/{name}.json"
     assert document["title"]
-    assert ".md §" in document["description"] or ".txt §" in document["description"]
+    # It cites where the frame is documented: a document of its profile's catalogue, or the
+    # project's account of the facts (docs/facts/).
+    cited = catalogue(vendor).documents
+    described = document["description"]
+    assert "docs/facts/" in described or any(re.search(rf"\b{k}\b", described) for k in cited)
     REGISTRY.validator(vendor, name)  # compiles, refs resolve
     if name == "common":
         assert document["$defs"], f"{vendor}/common holds no shared definitions"

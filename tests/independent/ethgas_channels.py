@@ -1,4 +1,5 @@
-"""The ETHGas channels as the documents list them (facts §2.1): both dialects serve them."""
+"""The ETHGas channels as the documents list them (docs/facts/ethgas.md § Channels): both
+dialects serve them."""
 
 PUBLIC = frozenset(
     {

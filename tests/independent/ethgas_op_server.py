@@ -1,7 +1,8 @@
 """An independent ETHGas server, official `op`/`args` protocol (profile "ethgas-op"), aiohttp.
 
-Written from reference/vendor-facts.md §2.1 (and §2.3 for what python-ethgas sends) alone; it
-shares no code with wsconform/mock. Documented and followed: `{"op","args":[...]}` requests; login
+Written from the official protocol's documents as docs/facts/ethgas.md gives them (§ Official
+protocol, and § python-ethgas for what the SDK sends) alone; it shares no code with
+wsconform/mock. Documented and followed: `{"op","args":[...]}` requests; login
 `{"op":"login","args":[{"accessToken"}]}` answered `{"event":"login","code":0,"msg","connId"}`;
 the session header `Authorization: Bearer <token>`; several topics per (un)subscribe frame; data
 `{e, E, s, P}`; query replies `{q, P}`; public channels and currentSlot need no auth (only "a

@@ -1,7 +1,7 @@
 """An independent ETHGas server, the seed page's `cmd` dialect (profile "ethgas"), aiohttp.
 
-Written from vendor-docs/ethgas-websocket-authentication.md (the seed page) and the companion page
-quoted in reference/vendor-facts.md §2.2 and its Addendum, alone; it shares no code with
+Written from the seed page (the ethgas catalogue's PAGE) and its companion page (docs/facts/
+ethgas.md § Companion page) alone; it shares no code with
 wsconform/mock. Documented and followed: login `{"cmd":"login","data":{"accessToken"}}` (and the
 companion page's `args` spelling), answered `{"cmd":"login","status":"success","data":{userId,
 username, permissions}}` or `{"cmd":"login","status":"error","error":{code,message}}` with the

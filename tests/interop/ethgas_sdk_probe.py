@@ -4,9 +4,9 @@ Run it with the interop venv's python, never the suite's (python-ethgas pulls in
 
     .venv-interop/bin/python tests/interop/ethgas_sdk_probe.py WS_URL ACCESS_TOKEN [--scenario S]
 
-The SDK does the talking, as it does for its users (facts §2.3). Its WsClient connects in its
-constructor and, because the api_client duck type says is_logged_in(), logs in on open. Then,
-scenario "session" (a token the server accepts) drives, one step each:
+The SDK does the talking, as it does for its users (docs/facts/ethgas.md § python-ethgas). Its
+WsClient connects in its constructor and, because the api_client duck type says is_logged_in(),
+logs in on open. Then, scenario "session" (a token the server accepts) drives, one step each:
 - every public subscribe_* method, then the same method with is_subscribe=False;
 - its private channel constants (Channel.Private) and, since it has no public method for private
   channels or queries, the documented private channels and its QueryType constants sent through

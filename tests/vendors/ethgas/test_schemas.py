@@ -1,7 +1,7 @@
 """ETHGas `cmd`-dialect JSON Schemas (profile `ethgas`): mutations fail, documented variants pass.
 
-Sources: /work/shared/vendor-docs/ethgas-websocket-authentication.md (the seed page) and
-/work/shared/reference/vendor-facts.md §2.0-2.2 and the Addendum (the companion overview page).
+Sources: the seed page (the ethgas catalogue's PAGE) and its companion page (docs/facts/ethgas.md
+§ Draft, § Companion page).
 Files, metadata and the docs' examples: test_schemas.py.
 """
 
@@ -25,7 +25,7 @@ WITH_DOC_EXAMPLES = [
 
 
 def test_channel_lists_match_the_facts() -> None:
-    """vendor-facts.md §2.1 § Channels: seven public, four private, no overlap; the lists the
+    """docs/facts/ethgas.md § Channels: seven public, four private, no overlap; the lists the
     clients and mocks use (wsconform.vendors.ethgas.common)."""
     assert (len(PUBLIC_CHANNELS), len(PRIVATE_CHANNELS)) == (7, 4)
     assert not set(PUBLIC_CHANNELS) & set(PRIVATE_CHANNELS)

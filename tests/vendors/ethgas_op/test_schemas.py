@@ -1,7 +1,7 @@
 """ETHGas official-protocol JSON Schemas (profile `ethgas-op`): mutations fail, variants pass.
 
-Sources: /work/shared/reference/vendor-facts.md §2.1 (official `op`/`args` protocol), §2.3
-(python-ethgas) and §4 items 9-11. Files, metadata and the docs' examples: test_schemas.py.
+Sources: the documents the ethgas-op catalogue names, as docs/facts/ethgas.md § Official protocol
+and § python-ethgas give them. Files, metadata and the docs' examples: test_schemas.py.
 """
 
 from __future__ import annotations
