@@ -291,3 +291,14 @@ def test_compare_lists_what_changed_and_reads_bundle_directories(
     out = capsys.readouterr().out
     assert "3 of 5 rows differ" in out and "ZEN-AUTH-02: PASS → FAIL" in out
     assert "ZEN-AUTH-01" not in (prefix.with_name("diff.md")).read_text(encoding="utf-8")
+
+
+def test_across_profiles_a_difference_is_a_verdict_not_an_absence(tmp_path: Path) -> None:
+    """Most rows are one vendor's alone: only verdicts that disagree make a difference."""
+    columns = matrix.load([
+        write(tmp_path, "z", results("zenith", "wss://z", ZEN_SHARED)),
+        write(tmp_path, "e", results("ethgas-op", "wss://e", EOP_SHARED)),
+    ])  # fmt: skip
+    assert matrix.changes(columns) == [
+        "expired-token-refused: ZEN-REJ-04 PASS | EOP-REJ-02 PASS, EOP-EXP-02 WARN"
+    ]

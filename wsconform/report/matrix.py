@@ -83,10 +83,12 @@ class Row:
     cells: tuple[Cell, ...]  # one per column
     shared: bool  # a behaviour row: cells name their requirement ids
 
-    @property
-    def differs(self) -> bool:
-        """Whether the columns disagree: a verdict differs, or one column lacks the row."""
-        return len({tuple(verdict_text(e) for e in cell) for cell in self.cells}) > 1
+    def differs(self, across_profiles: bool) -> bool:
+        """Whether the columns disagree. Runs of one profile: a verdict differs, or one run
+        lacks the requirement. Across profiles, where most rows are some vendor's alone: the
+        columns that have the row give different verdicts."""
+        cells = [c for c in self.cells if c] if across_profiles else self.cells
+        return len({frozenset(verdict_text(e) for e in cell) for cell in cells}) > 1
 
 
 @dataclass(frozen=True)
@@ -152,11 +154,11 @@ def _load_one(path: Path) -> Column:
 def families(columns: list[Column], differences: bool = False) -> list[Family]:
     """Rows grouped by family in FAMILIES order; a family no row is in is left out. With
     `differences`, only the rows whose columns disagree."""
-    everything = _rows(columns)
+    everything, across = _rows(columns), by_behaviour(columns)
     found = []
     for name in _family_names(everything):
         rows = [row for family, row in everything if family == name]
-        shown = tuple(row for row in rows if row.differs or not differences)
+        shown = tuple(row for row in rows if not differences or row.differs(across))
         if shown:
             found.append(Family(name, shown, tuple(_summary(rows, i) for i in range(len(columns)))))
     return found
@@ -173,7 +175,8 @@ def _family_names(rows: list[tuple[str, Row]]) -> list[str]:
 
 
 def _rows(columns: list[Column]) -> list[tuple[str, Row]]:
-    """(family, row) in first-seen order: each vendor's catalogue order, its IDs together."""
+    """(family, row): the shared behaviours first, in their vocabulary's order, then each
+    vendor's own requirements in catalogue order, its IDs together."""
     shared = behaviours() if by_behaviour(columns) else {}
 
     def key(entry: RequirementResult) -> str:
@@ -193,7 +196,8 @@ def _rows(columns: list[Column]) -> list[tuple[str, Row]]:
             rows.append((behaviour.family, Row(name, levels, behaviour.title, cells, True)))
         else:
             rows.append((entry.family, Row(name, levels, entry.title, cells, False)))
-    return rows
+    order = {key: i for i, key in enumerate(shared)}
+    return sorted(rows, key=lambda pair: order.get(pair[1].key, len(order)))
 
 
 def _summary(rows: list[Row], column: int) -> str:
@@ -221,9 +225,11 @@ def cell_text(row: Row, cell: Cell) -> str:
 
 
 def changes(columns: list[Column]) -> list[str]:
-    """One line per row whose columns disagree: its key and each column's cell, in order."""
+    """One line per row whose columns disagree: its key and each column's cell, in order (runs
+    of one profile: from each run to the next)."""
+    between = " | " if by_behaviour(columns) else " → "
     return [
-        f"{row.key}: " + " → ".join(cell_text(row, cell) for cell in row.cells)
+        f"{row.key}: " + between.join(cell_text(row, cell) for cell in row.cells)
         for family in families(columns, differences=True)
         for row in family.rows
     ]
