@@ -1,5 +1,5 @@
 """No token or signature reaches any output in full: terminal, JUnit, results, transcripts, the
-signed certification bundle and the Allure results.
+signed certification bundle and its certificate page, the matrix and the Allure results.
 
 Known tokens are planted through a --token-command that logs every token it hands out; each
 profile's suite runs with a defect switched on, so failure messages (which show wire values) are
@@ -23,6 +23,8 @@ API_KEY = "x-api-key-credential-0042"  # a credential header no redactor knows b
 # A signing secret given to the token command as an argument, as people do (issue 21 §4): the
 # run records its settings (results, certificate page), and must record this one masked.
 COMMAND_SECRET = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+PAIR_SECRET = "hunter2-but-longer"  # a KEY=VALUE argument whose key says it is one
+ENV_SECRET = "env-client-secret-7731"  # a secret setting the run read from its environment
 
 # Per profile, a defect that makes tests fail with tokens on the wire (accepted where refused).
 DEFECT = {
@@ -49,7 +51,7 @@ def test_no_planted_token_appears_in_any_output(profile: str, tmp_path: Path) ->
     )  # creates the key file on first use
     script = tmp_path / "token.sh"
     script.write_text(
-        "#!/bin/sh\nshift 2  # --secret and its value: taken, as a signing script would\n"
+        "#!/bin/sh\nshift 3  # --secret, its value and api_key=: taken, as a signing script would\n"
         f't=$("{wsconform}" mint {profile} "$@" --key-file "{key}") || exit $?\n'
         f'echo "$t" >> "{log}"\necho "$t"\n'
     )
@@ -57,14 +59,20 @@ def test_no_planted_token_appears_in_any_output(profile: str, tmp_path: Path) ->
     done = subprocess.run(
         [sys.executable, "-m", "pytest", str(get_profile(profile).suite.relative_to(ROOT)),
          "--profile", profile, "--mock-defect", DEFECT[profile], "--mock-key-file", str(key),
-         "--token-command", f"{script} --secret {COMMAND_SECRET}",
+         "--token-command", f"{script} --secret {COMMAND_SECRET} api_key={PAIR_SECRET}",
          "--header", f"X-Api-Key:{API_KEY}",
          "--report-dir", str(reports), "--junitxml", str(reports / "junit.xml"), "-p",
          "no:cacheprovider", "-rA", "--tb=long", "--alluredir", str(reports / "allure"),
          "--signing-key", str(tmp_path / "signing-key.pem")],
-        cwd=ROOT, capture_output=True, text=True, env=clean_env(),
+        cwd=ROOT, capture_output=True, text=True,
+        env=clean_env(WSCONFORM_CLIENT_SECRET=ENV_SECRET),
     )  # fmt: skip
     assert done.returncode == 1, done.stdout[-3000:]  # the defect must show up as failures
+    subprocess.run(
+        [wsconform, "compare", reports / profile / "results.json", "-o", reports / "matrix"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    assert (reports / "matrix.html").is_file()
     (bundle,) = (reports / "certification").glob(f"{profile}-2*")  # searched with the rest
     assert (bundle / "attestation.intoto.json").is_file()
     assert any((reports / "allure").glob("*-result.json"))
@@ -72,7 +80,7 @@ def test_no_planted_token_appears_in_any_output(profile: str, tmp_path: Path) ->
     assert len(planted) >= 10
     secrets = (
         planted
-        | {API_KEY, COMMAND_SECRET}
+        | {API_KEY, COMMAND_SECRET, PAIR_SECRET, ENV_SECRET}
         | {base64.b64encode(t.encode()).decode() for t in planted}
         | {
             t.rsplit(".", 1)[1]

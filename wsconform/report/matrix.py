@@ -62,7 +62,8 @@ class Column:
     @property
     def label(self) -> str:
         r = self.results
-        defect = f" [defect: {r.mock_defect}]" if r.mock_defect else ""
+        shown = r.mock_defect and r.mock_defect not in r.target  # the mock's target names it
+        defect = f" [defect: {r.mock_defect}]" if shown else ""
         return f"{r.profile} @ {r.target}{defect}"
 
     @property
