@@ -22,7 +22,7 @@ MOTIF_NODE := $(MOTIF)/node_modules/.installed
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,soak]'
 	touch $(STAMP)
 
 $(VENV_INTEROP): constraints-interop.txt

@@ -303,6 +303,7 @@ def mock(args: argparse.Namespace) -> int:
             log_frames=(lambda line: print(line, file=sys.stderr, flush=True))
             if args.verbose
             else None,
+            pump_interval=args.data_interval,
         )
     except UnknownDefect as exc:
         print(f"wsconform mock: {exc}", file=sys.stderr)
@@ -421,6 +422,112 @@ def prune(args: argparse.Namespace) -> int:
         f"the newest {args.keep} of each profile kept in {root}"
     )
     return EXIT_CONFORMANT
+
+
+def soak_parser(sub: Any) -> None:
+    """`wsconform soak`: its options carry Locust's own names where Locust has one."""
+    from wsconform.soak.run import soak
+
+    s = sub.add_parser(
+        "soak",
+        help="the documented auth lifecycle under load, on Locust (master and workers)",
+        description="Locust users speak the profile: each connects, authenticates the "
+        "documented way, subscribes to a public and a private channel, keeps alive, lives "
+        "through token expiry and re-authenticates as the documents say; others present bad "
+        "tokens. Outcomes are counted per requirement ('ZEN-EXP-03 re-auth after expiry: "
+        "9,998 / 10,000 succeeded (2 timed out)'), latencies are Locust's statistics merged "
+        "across workers; the report (soak.json, soak.html, Locust's CSV) goes to --report-dir. "
+        "By default on one machine against the profile's mock, with one mass expiry on its "
+        "clock. Exit 0: every threshold met; 1: one was not; 2: the soak could not be made.",
+    )
+    s.add_argument("profile", choices=names())
+    s.add_argument("-u", "--users", type=int, default=100, help="sessions (%(default)s)")
+    s.add_argument(
+        "-r", "--spawn-rate", type=float, default=50, help="users started per second (%(default)s)"
+    )
+    s.add_argument(
+        "-t", "--run-time", default="60s", help="how long, Locust's way: 30s, 2m (%(default)s)"
+    )
+    s.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="Locust worker processes on this machine (%(default)s)",
+    )
+    s.add_argument("--report-dir", default="reports/soak", help="(%(default)s)")
+    s.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="REQ=PERCENT",
+        help="the share of attempts that must succeed (repeatable; default 100 for MUST and "
+        "SHOULD, none for INFO; 0: not required to be exercised)",
+    )
+    s.add_argument("--endpoint", help="a live target instead of the embedded mock")
+    s.add_argument("--public-channel", help="(the profile's default)")
+    s.add_argument("--private-channel", help="(the profile's default)")
+    s.add_argument("--token-command", help="as the suite's: `<cmd> <kind>` prints a token")
+    s.add_argument("--token", help="a static valid token")
+    s.add_argument("--expired-token", help="a static expired token")
+    s.add_argument("--token-url", help="an OAuth 2.0 token endpoint (RFC 6749)")
+    s.add_argument("--client-id")
+    s.add_argument("--client-secret")
+    s.add_argument("--scope")
+    s.add_argument("--ca-file", help="PEM CA certificates to trust for wss://")
+    s.add_argument(
+        "--header", action="append", default=[], metavar="NAME:VALUE", help="(repeatable)"
+    )
+    s.add_argument(
+        "--key-file", help="a standalone mock's issuer key: tokens are minted here with it"
+    )
+    s.add_argument(
+        "--control-url",
+        help="a standalone mock's controls (http://HOST:PORT/control): one mass expiry",
+    )
+    s.add_argument(
+        "--expire-after",
+        type=float,
+        default=10.0,
+        help="seconds after the last user is spawned that every token expires at once, on the "
+        "mock's clock (%(default)s)",
+    )
+    s.add_argument("--mock-defect", help="the embedded mock's defect (see wsconform mock)")
+    s.add_argument(
+        "--data-interval",
+        type=float,
+        default=0.5,
+        help="the embedded mock's data period per subscription, seconds (%(default)s)",
+    )
+    s.add_argument(
+        "--bad-token-rate",
+        type=float,
+        default=10.0,
+        help="bad tokens (forged, expired) presented per second across the run (%(default)s)",
+    )
+    s.add_argument(
+        "--resume-within",
+        type=float,
+        default=1.0,
+        help="seconds within which private data must come again after re-auth (%(default)s)",
+    )
+    s.add_argument(
+        "--op-timeout", type=float, default=10.0, help="seconds for any one reply (%(default)s)"
+    )
+    s.add_argument(
+        "--master",
+        action="store_true",
+        help="only the master: workers come from other machines (`--worker --master-host THIS`)",
+    )
+    s.add_argument("--expect-workers", type=int, default=1, help="with --master (%(default)s)")
+    s.add_argument(
+        "--master-bind-host",
+        default="127.0.0.1",
+        help="with --master: 0.0.0.0 to take workers from other machines (%(default)s)",
+    )
+    s.add_argument("--worker", action="store_true", help="only a worker, of --master-host")
+    s.add_argument("--master-host", default="127.0.0.1")
+    s.add_argument("--master-port", type=int, default=5557, help="(Locust's, %(default)s)")
+    s.set_defaults(run=soak)
 
 
 def mint(args: argparse.Namespace) -> int:
@@ -666,7 +773,17 @@ def parser() -> argparse.ArgumentParser:
         default=str(DEFAULT_KEY_FILE),
         help=f"the issuer's EC key, created on first use ({DEFAULT_KEY_FILE})",
     )
+    m.add_argument(
+        "--data-interval",
+        type=float,
+        default=0.02,
+        metavar="SECONDS",
+        help="how often each subscription gets a data frame (%(default)s; a soak of thousands "
+        "of sessions wants seconds)",
+    )
     m.set_defaults(run=mock, usage_error=m.error)  # option clashes are usage errors (exit 2)
+
+    soak_parser(sub)
 
     t = sub.add_parser(
         "mint",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the description depends on neither the mock nor the probe: they depend on it
     from wsconform.mock.server import MockApp
@@ -55,6 +56,16 @@ class Profile:
     # present or absent (wsconform.capabilities): name → what it is. Tests of one carry
     # @pytest.mark.feature(name).
     features: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # Its soak flow (`wsconform soak`), as "module:Class": imported only by the Locust processes,
+    # where gevent has patched the standard library first.
+    soak: str | None = None
+
+    def soak_flow(self) -> type[Any]:
+        """The soak flow class (a wsconform.soak.flow.Flow); ValueError when there is none."""
+        if self.soak is None:
+            raise ValueError(f"the {self.name} profile has no soak flow")
+        module, _, name = self.soak.partition(":")
+        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
     @property
     def schema_vendor(self) -> str:

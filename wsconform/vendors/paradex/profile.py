@@ -24,4 +24,5 @@ PROFILE = Profile(
         "40112 (PDX-REJ-09 cannot be provoked from an ordinary network)"
     },
     features={"geo-blocking": "refusing clients by location with 40112 (Geo IP blocked)"},
+    soak="wsconform.vendors.paradex.soak:ParadexSoak",
 )
