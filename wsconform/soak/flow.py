@@ -10,6 +10,7 @@ Locust's statistics (`timed`)."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 from collections.abc import Callable
@@ -89,9 +90,16 @@ class Flow:
             return jwt_forge.bad_signature(self.ctx.token("valid").value)
         return self.ctx.token("expired").value
 
-    def judge(self, req: str, step: str, act: Callable[[], T], ok: Callable[[T], bool]) -> T | None:
+    def judge(
+        self,
+        req: str,
+        step: str,
+        act: Callable[[], T],
+        ok: Callable[[T], bool],
+        wrong: str = "wrong answer",
+    ) -> T | None:
         """Run and time `act` as Locust's `step`; count it under `req`: a success when `ok`
-        holds, else "wrong answer"; "timed out" or "closed" when the wire says so."""
+        holds, else `wrong`; "timed out" or "connection lost" when the wire says so."""
         try:
             result = self.ctx.timed(step, act)
         except TimedOut:
@@ -100,7 +108,7 @@ class Flow:
         except WireError:
             self.ctx.tally.record(req, "connection lost")
             return None
-        self.ctx.tally.record(req, None if ok(result) else "wrong answer")
+        self.ctx.tally.record(req, None if ok(result) else wrong)
         return result
 
     def resumes(self, req: str, step: str, wire: Wire, match: Predicate, since: int) -> None:
@@ -117,6 +125,12 @@ class Flow:
             return
         late = time.monotonic() - began > self.ctx.resume_within
         self.ctx.tally.record(req, f"later than {self.ctx.resume_within:g} s" if late else None)
+
+    def settle(self, seconds: float) -> None:
+        """Let frames already on their way arrive (read, not judged) for `seconds`."""
+        assert self.wire is not None
+        with contextlib.suppress(TimedOut):
+            self.wire.expect(lambda _: False, "frames in flight", self.wire.mark(), seconds)
 
     def stays_quiet(self, req: str, wire: Wire, match: Predicate) -> None:
         """No frame `match` accepts comes for ctx.quiet_after_expiry seconds (data stopped)."""

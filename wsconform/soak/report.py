@@ -45,6 +45,7 @@ def write(
             "started": state.get("started"),
             "mass_expiry": state.get("expired_at"),
             "lost": state.get("lost"),
+            "expiry_failed": state.get("expiry_failed"),
             "suite_version": __version__,
         },
         "requirements": [
@@ -97,6 +98,11 @@ def judge(figures: dict[str, Any], thresholds: dict[str, float]) -> Judged:
         if not met:
             said = "not exercised" if share is None else f"{share:.2f} %"
             failed.append(f"{row['line']}: {said}, threshold {wanted:g} %")
+    run = figures["run"]
+    failed += (
+        [f"the mass expiry failed: {run['expiry_failed']}"] if run.get("expiry_failed") else []
+    )
+    failed += [f"counts lost: {run['lost']}"] if run.get("lost") else []
     figures["verdict"] = "PASS" if not failed else "FAIL"
     figures["failed"] = failed
     return Judged(figures, failed)

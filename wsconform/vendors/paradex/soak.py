@@ -37,7 +37,9 @@ class ParadexSoak(Flow):
     def start(self) -> None:
         self.wire = wire = self.connect()
         token = self.ctx.token("valid").value
-        self.judge("PDX-AUTH-01", "auth", lambda: self.auth(wire, token), protocol.is_result)
+        self.judge(
+            "PDX-AUTH-01", "auth", lambda: self.auth(wire, token), protocol.is_result, "refused"
+        )
         since = wire.mark()
         for channel in (self.ctx.public_channel, self.ctx.private_channel):
             request_id = next(self.ids)
@@ -73,6 +75,7 @@ class ParadexSoak(Flow):
                 f"{kind} token refused",
                 lambda: self.auth(wire, token),
                 lambda reply: protocol.error_code(reply) == protocol.INVALID_BEARER,
+                wrong="not refused with 40111",
             )
         finally:
             wire.close()

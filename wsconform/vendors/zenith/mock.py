@@ -86,6 +86,7 @@ class ZenithMock(MockApp):
         self._handshake: weakref.WeakKeyDictionary[ServerConnection, tuple[Identity, str]] = (
             weakref.WeakKeyDictionary()
         )
+        self.reauths_after_expiry = 0  # AuthTokens on expired sessions, for one defect
 
     # -- handshake -----------------------------------------------------------------------------
 
@@ -229,8 +230,13 @@ class ZenithMock(MockApp):
     def auth_token(self, conn: Connection, tid: int | None, data: Any) -> list[Message]:
         reply_topic = self.variant("auth-reply-topic")
         try:
-            if self.expired(conn) and self.defect("reauth-after-expiry-refused"):
-                raise Rejected("this connection's session expired", malformed=False)
+            if self.expired(conn):
+                self.reauths_after_expiry += 1
+                rare = self.reauths_after_expiry % 1000 == 1
+                if self.defect("reauth-after-expiry-refused") or (
+                    rare and self.defect("reauth-refused-one-in-1000")
+                ):
+                    raise Rejected("this connection's session expired", malformed=False)
             identity, token = self.verify_auth_token(data)
         except Rejected:
             return [self.frame(protocol.AUTH, reply_topic, None, tid, data=self.reject_data())]

@@ -27,4 +27,5 @@ PROFILE = Profile(
         protocol.HEADER_AUTH: "a token in the handshake's Authorization header ('You can "
         "also perform this operation by passing the HTTP Authorization header')",
     },
+    soak="wsconform.vendors.zenith.soak:ZenithSoak",
 )
