@@ -19,4 +19,5 @@ PROFILE = Profile(
     data_on=is_data,
     token_lifetime=TOKEN_LIFETIME,
     volatile=("timestamp",),
+    soak="wsconform.vendors.ethgas.soak:EthgasSoak",
 )

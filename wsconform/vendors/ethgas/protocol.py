@@ -119,6 +119,13 @@ is_pong = is_cmd(PONG)
 is_expiry_event = is_cmd(TOKEN_EXPIRED)
 
 
+def is_expiry_event_shaped(message: Any) -> bool:
+    """The seed page's token_expired event in its documented shape: `{"cmd":"token_expired",
+    "data":{"message":<string>}}` (schemas/ethgas/token-expired.json, without a validator)."""
+    data = message.get("data") if is_expiry_event(message) else None
+    return isinstance(data, dict) and isinstance(data.get("message"), str)
+
+
 def status_of(reply: Message) -> Any:
     """A login reply's status, where either draft puts it (top level, or in `data`)."""
     if "status" in reply:

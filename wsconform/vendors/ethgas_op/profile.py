@@ -24,4 +24,5 @@ PROFILE = Profile(
         protocol.SESSION_HEADER: "a session authenticated by the upgrade's Authorization: Bearer "
         "header, without a login op",
     },
+    soak="wsconform.vendors.ethgas_op.soak:EthgasOpSoak",
 )

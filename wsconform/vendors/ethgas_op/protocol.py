@@ -134,3 +134,9 @@ def is_login_success(reply: Message) -> bool:
 
 
 is_private_reply = is_query_reply(*PRIVATE_QUERIES)
+
+
+def is_text_pong(message: Any) -> bool:
+    """The text "pong" answering python-ethgas's text "ping" [INF]: a frame that is not JSON,
+    kept as its text."""
+    return message == TEXT_PONG
