@@ -77,7 +77,7 @@ def soak(tmp_path: Path, profile: str, *options: str) -> tuple[int, str, dict[st
 
 
 @pytest.mark.system
-@pytest.mark.parametrize("profile", ["paradex", "zenith"])
+@pytest.mark.parametrize("profile", ["paradex", "zenith", "ethgas", "ethgas-op"])
 def test_a_clean_soak_exercises_and_passes_every_requirement(tmp_path: Path, profile: str) -> None:
     code, output, document = soak(tmp_path, profile)
     assert code == 0, output[-3000:]

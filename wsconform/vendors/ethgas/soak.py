@@ -57,7 +57,7 @@ class EthgasSoak(Flow):
     def start(self) -> None:
         self.wire = wire = self.connect()
         token = self.ctx.token("valid").value
-        self.judge("ETH-AUTH-01", "login", lambda: self.login(wire, token), _succeeded)
+        self.judge("ETH-AUTH-01", "login", lambda: self.login(wire, token), _succeeded, "refused")
         self.after_login = since = wire.mark()
         self.subscribe(wire, self.ctx.public_channel, self.ctx.private_channel)
         private = protocol.is_data(self.ctx.private_channel)
@@ -82,9 +82,12 @@ class EthgasSoak(Flow):
             "token_expired event",
             lambda: wire.expect(protocol.is_expiry_event, "token_expired", self.after_login),
             protocol.is_expiry_event_shaped,
+            wrong="not in the documented shape",
         )
         token = self.ctx.token("valid").value  # fresh: on the mock's clock, past the expiry
-        reply = self.judge("ETH-EXP-03", "re-login", lambda: self.login(wire, token), _succeeded)
+        reply = self.judge(
+            "ETH-EXP-03", "re-login", lambda: self.login(wire, token), _succeeded, "refused"
+        )
         if reply is None or not _succeeded(reply):
             self.ctx.tally.record("ETH-SUB-01", "no re-login")  # ETH-EXP-03 counted why
             return
@@ -98,6 +101,12 @@ class EthgasSoak(Flow):
         token = self.bad(kind)
         wire = self.connect()
         try:
-            self.judge(req, f"{kind} token refused", lambda: self.login(wire, token), _refused_401)
+            self.judge(
+                req,
+                f"{kind} token refused",
+                lambda: self.login(wire, token),
+                _refused_401,
+                wrong="not refused with 401",
+            )
         finally:
             wire.close()

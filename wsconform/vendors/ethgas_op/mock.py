@@ -214,7 +214,7 @@ class EthgasOpMock(MockApp):
         try:
             identity = self.verify(token)
             if expired and self.defect("relogin-after-expiry-refused"):
-                raise Rejected("this connection's login has expired")
+                raise Rejected("this connection's login has expired", malformed=False)
         except Rejected:
             return self.ack(protocol.LOGIN, conn, AUTH_FAILED, AUTH_FAILED_MSG)
         conn.identity = identity

@@ -58,7 +58,9 @@ class EthgasOpSoak(Flow):
     def authenticate(self, wire: Wire, req: str, step: str) -> bool:
         """Login with a valid token, counted under `req`: whether it got the documented ack."""
         token = self.ctx.token("valid").value
-        reply = self.judge(req, step, lambda: self.login(wire, token), protocol.is_login_success)
+        reply = self.judge(
+            req, step, lambda: self.login(wire, token), protocol.is_login_success, "no success ack"
+        )
         return reply is not None and protocol.is_login_success(reply)
 
     def start(self) -> None:
