@@ -27,7 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wsconform import __version__
-from wsconform.config import ConfigError, Settings, add_options, resolve, without_settings
+from wsconform.config import (
+    ConfigError,
+    Settings,
+    add_options,
+    env_name,
+    resolve,
+    without_settings,
+)
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TOKEN_KINDS, TokenIssuer
 from wsconform.profiles import get_profile, installed, names
@@ -466,13 +473,18 @@ def soak_parser(sub: Any) -> None:
     s.add_argument("--endpoint", help="a live target instead of the embedded mock")
     s.add_argument("--public-channel", help="(the profile's default)")
     s.add_argument("--private-channel", help="(the profile's default)")
-    s.add_argument("--token-command", help="as the suite's: `<cmd> <kind>` prints a token")
-    s.add_argument("--token", help="a static valid token")
-    s.add_argument("--expired-token", help="a static expired token")
-    s.add_argument("--token-url", help="an OAuth 2.0 token endpoint (RFC 6749)")
-    s.add_argument("--client-id")
-    s.add_argument("--client-secret")
-    s.add_argument("--scope")
+    # The token options read the suite's environment variables too: secrets stay out of `ps`.
+    for option, what in (
+        ("--token-command", "as the suite's: `<cmd> <kind>` prints a token"),
+        ("--token", "a static valid token"),
+        ("--expired-token", "a static expired token"),
+        ("--token-url", "an OAuth 2.0 token endpoint (RFC 6749)"),
+        ("--client-id", "OAuth client id"),
+        ("--client-secret", "OAuth client secret"),
+        ("--scope", "OAuth scope for valid tokens"),
+    ):
+        variable = env_name(option[2:].replace("-", "_"))
+        s.add_argument(option, default=os.environ.get(variable), help=f"{what}; env {variable}")
     s.add_argument("--ca-file", help="PEM CA certificates to trust for wss://")
     s.add_argument(
         "--header", action="append", default=[], metavar="NAME:VALUE", help="(repeatable)"
