@@ -69,6 +69,7 @@ READY_TIMEOUT = 20.0  # the mock's ready lines
 OP_TIMEOUT = 30.0  # any one wait on the wire; generous, as 2 cores serve both processes
 IDLE_WINDOW = 10.0  # seconds over which the mock's CPU (and data received) is measured
 SUBSCRIBE_ID = 1  # the id of every subscription request (replies are not awaited: data is)
+SUBSCRIBING = 2000  # subscriptions awaiting their first data at once (no handshake: no backlog)
 EXIT_TIMEOUT = 10.0  # the mock's exit after SIGTERM, before SIGKILL
 LOG_TAIL = 40  # lines of the mock's output kept to show if it fails
 LINE_CHUNK = 1 << 16  # a line longer than this is read (and counted) in pieces
@@ -391,7 +392,7 @@ async def first_data(ws: ClientConnection, wire: Wire) -> None:
         pass
 
 
-async def subscribe_all(mock: MockProcess, held: Held, concurrency: int) -> list[ClientConnection]:
+async def subscribe_all(mock: MockProcess, held: Held) -> list[ClientConnection]:
     """Every held session subscribed to the public channel: those whose data came."""
     flowing: list[ClientConnection] = []
     request = json.dumps(mock.wire.subscribe)
@@ -404,7 +405,7 @@ async def subscribe_all(mock: MockProcess, held: Held, concurrency: int) -> list
         except SESSION_ERRORS as exc:
             held.failures[describe(exc)] += 1
 
-    await pool(held.sessions, concurrency, one)
+    await pool(held.sessions, SUBSCRIBING, one)
     return flowing
 
 
@@ -476,11 +477,9 @@ async def churn(mock: MockProcess, tokens: list[str], concurrency: int) -> Churn
 # -- the run ----------------------------------------------------------------------------------
 
 
-def mint(profile: str, key_file: Path, count: int) -> list[str]:
-    """`count` valid tokens, as `wsconform mint PROFILE valid` makes them, minted up front so
-    signing is in neither figure."""
-    lifetime = get_profile(profile).token_lifetime
-    issuer = TokenIssuer.from_key_file(MockClock(), key_file, lifetime=lifetime)
+def mint(issuer: TokenIssuer, count: int) -> list[str]:
+    """`count` valid tokens, as `wsconform mint PROFILE valid` makes them, minted before each
+    figure so that signing is in none, and no token expires during a long run."""
     return [issuer.issue() for _ in range(count)]
 
 
@@ -521,17 +520,16 @@ async def idle_cost(mock: MockProcess, tokens: list[str], concurrency: int, held
 async def hold(
     mock: MockProcess, tokens: list[str], concurrency: int, held: Held, rss_none: int, capped: str
 ) -> None:
-    """Figure 2: every token's session open at once and subscribed, with data flowing, and what
-    the mock needs for them. `held` has the first of them open already; all closed after."""
+    """Figure 2: the sessions of `held` and one per token open at once and subscribed, with data
+    flowing, and what the mock needs for them; all closed after."""
+    first_id, wanted = len(held.sessions) + 1, len(held.sessions) + len(tokens)
     fds_none = open_fds(mock.pid) - len(held.sessions)
     readers: list[asyncio.Task[None]] = []
     try:
-        await open_many(
-            mock, tokens[len(held.sessions) :], len(held.sessions) + 1, concurrency, held
-        )
+        await open_many(mock, tokens, first_id, concurrency, held)
         mock.check_alive("while sessions were opened")
         started = time.perf_counter()
-        flowing = await subscribe_all(mock, held, concurrency)
+        flowing = await subscribe_all(mock, held)
         subscribed = time.perf_counter() - started
         mock.check_alive("while sessions subscribed")
         received = Received()
@@ -548,9 +546,9 @@ async def hold(
         # Closed before the churn, which then runs on an otherwise idle mock.
         await pool(held.sessions, concurrency, close_session)
     mock.check_alive("while sessions were held")
-    short = capped or (f"only {len(tokens)} asked for" if len(tokens) < GOAL_SESSIONS else "")
+    short = capped or (f"only {wanted} asked for" if wanted < GOAL_SESSIONS else "")
     print(
-        f"concurrent authenticated sessions with data flowing: {alive} of {len(tokens)} "
+        f"concurrent authenticated sessions with data flowing: {alive} of {wanted} "
         f"(goal {GOAL_SESSIONS:,}): {goal(alive >= GOAL_SESSIONS, short or 'some failed')}"
     )
     print(
@@ -569,7 +567,7 @@ async def hold(
 
 
 async def rate(mock: MockProcess, tokens: list[str], concurrency: int) -> None:
-    """Figure 2: new authenticated sessions per second, and where their time went."""
+    """Figure 3: new authenticated sessions per second, and where their time went."""
     result = await churn(mock, tokens, concurrency)
     mock.check_alive("during the churn")
     per_second = result.done / result.seconds
@@ -596,16 +594,18 @@ async def rate(mock: MockProcess, tokens: list[str], concurrency: int) -> None:
 
 async def measure(
     mock: MockProcess,
-    held: list[str],
+    issuer: TokenIssuer,
+    sessions: int,
     idle: int,
-    churned: list[str],
+    churned: int,
     concurrency: int,
     capped: str,
 ) -> None:
-    sessions = Held()
-    rss_none = await idle_cost(mock, held[:idle], concurrency, sessions)
-    await hold(mock, held, concurrency, sessions, rss_none, capped)
-    await rate(mock, churned, concurrency)
+    held = Held()
+    rss_none = await idle_cost(mock, mint(issuer, idle), concurrency, held)
+    more = mint(issuer, sessions - len(held.sessions))
+    await hold(mock, more, concurrency, held, rss_none, capped)
+    await rate(mock, mint(issuer, churned), concurrency)
 
 
 def on_sigterm(signum: int, frame: Any) -> None:
@@ -652,13 +652,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         key_file = Path(scratch) / "mock-key.pem"
-        tokens = mint(args.profile, key_file, sessions + args.churn)  # the key the mock loads
+        lifetime = get_profile(args.profile).token_lifetime
+        # Creates the key the mock then loads.
+        issuer = TokenIssuer.from_key_file(MockClock(), key_file, lifetime=lifetime)
         started = time.perf_counter()
         with mock_process(args.profile, key_file, args.mock_code) as mock:
             try:
-                asyncio.run(
-                    measure(mock, tokens[:sessions], idle, tokens[sessions:], concurrency, capped)
-                )
+                asyncio.run(measure(mock, issuer, sessions, idle, args.churn, concurrency, capped))
             except KeyboardInterrupt:
                 sys.exit("interrupted: clients closed, mock stopped")
         print(
