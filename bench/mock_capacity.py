@@ -177,6 +177,7 @@ def mock_process(profile: str, key_file: Path, code: Path) -> Iterator[MockProce
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=env,
+        cwd=code,  # `python -c` puts its working directory before PYTHONPATH
         start_new_session=True,  # a Ctrl-C reaches us only: the clients close before it stops
     )
     assert process.stdout is not None
