@@ -1,10 +1,14 @@
-"""Capacity of one reference-mock process, Paradex profile (figures, not a timed test). Prints,
-measured in one run against `wsconform mock paradex` started as its own process, as a user runs it:
+"""Capacity of one reference-mock process (figures, not a timed test). Prints, measured in one
+run against `wsconform mock <profile>` started as its own process, as a user runs it (--profile
+paradex by default, or zenith):
 
-1. concurrent authenticated sessions the one process holds (goal 10,000): --sessions are opened
-   (--concurrency handshakes in flight) and kept open all at once, then each must still answer a
-   ping; with the mock's RSS idle and with them all open, and the memory per session;
-2. new authenticated sessions per second (goal >= 1,000/s): --churn times a fresh connection,
+1. the idle cost: the mock's CPU (utime + stime from /proc, over IDLE_WINDOW seconds) with no
+   session, then with --idle authenticated sessions that subscribe to nothing;
+2. concurrent authenticated sessions the one process holds with data flowing (goal 19,000):
+   --sessions are opened (--concurrency handshakes in flight), each subscribes to the profile's
+   public channel and must get a data frame on it, frames are counted over IDLE_WINDOW, and each
+   must still answer a ping; with the mock's RSS before and with them, and the memory per session;
+3. new authenticated sessions per second (goal >= 2,000/s): --churn times a fresh connection,
    an auth, a close, with --concurrency of them in flight; with where the time went (the mean
    wait per step, and the CPU each process spent).
 
@@ -13,8 +17,11 @@ they share the machine's cores with the mock, so the figures are for the pair. B
 get this process's open-file limit (raised to the hard limit if allowed); a connection takes one
 descriptor in each, so sessions and concurrency are capped a margin below it, and a cap below
 --sessions is said in the output. The mock's output is drained and counted, shown only if it fails.
+The mock runs the code of --mock-code (default this checkout), so that one checkout's clients
+measure another's mock (before and after a change).
 
-    .venv/bin/python bench/mock_capacity.py [--sessions N] [--churn N] [--concurrency N]
+    .venv/bin/python bench/mock_capacity.py [--profile P] [--sessions N] [--idle N] [--churn N]
+        [--concurrency N] [--mock-code DIR]
 """
 
 from __future__ import annotations
@@ -45,17 +52,24 @@ from wsconform.config import without_settings
 from wsconform.mock.clock import MockClock
 from wsconform.mock.issuer import TokenIssuer
 from wsconform.profiles import get_profile
+from wsconform.vendors.paradex import protocol as paradex
+from wsconform.vendors.zenith import protocol as zenith
 
 T = TypeVar("T")
 
-WSCONFORM = str(Path(sys.executable).parent / "wsconform")  # the installed console script
-PROFILE = "paradex"
-GOAL_SESSIONS = 10_000
-GOAL_RATE = 1_000  # new authenticated sessions per second
+CHECKOUT = Path(__file__).resolve().parents[1]  # the mock runs this code unless told otherwise
+# `wsconform mock` from whatever code is first on the mock's PYTHONPATH (the console script's
+# own installation could be another checkout's).
+WSCONFORM = [sys.executable, "-c", "from wsconform.cli import main; main()"]
+GOAL_SESSIONS = 19_000
+GOAL_RATE = 2_000  # new authenticated sessions per second
+IDLE_SESSIONS = 10_000  # the sessions of the idle-cost figure
 FD_MARGIN = 300  # descriptors kept free per process: listener, pipes, epoll, libraries
 READY_TIMEOUT = 20.0  # the mock's ready lines
 OP_TIMEOUT = 30.0  # any one wait on the wire; generous, as 2 cores serve both processes
-IDLE_WINDOW = 2.0  # seconds over which the mock's CPU with every session idle is measured
+IDLE_WINDOW = 10.0  # seconds over which the mock's CPU (and data received) is measured
+SUBSCRIBE_ID = 1  # the id of every subscription request (replies are not awaited: data is)
+SUBSCRIBING = 2000  # subscriptions awaiting their first data at once (no handshake: no backlog)
 EXIT_TIMEOUT = 10.0  # the mock's exit after SIGTERM, before SIGKILL
 LOG_TAIL = 40  # lines of the mock's output kept to show if it fails
 LINE_CHUNK = 1 << 16  # a line longer than this is read (and counted) in pieces
@@ -69,6 +83,37 @@ class BenchError(Exception):
 
 class AuthRefused(Exception):
     """The mock answered the auth request with something other than a result."""
+
+
+@dataclass(frozen=True)
+class Wire:
+    """What a client says and hears in one profile's protocol."""
+
+    subprotocols: list[str] | None
+    auth: Callable[[str, int], dict[str, Any]]  # token, request id → the auth request
+    authed: Callable[[dict[str, Any], int], bool]  # reply, request id → a success
+    subscribe: dict[str, Any]  # to the profile's public channel
+    is_data: Callable[[Any], bool]  # a data frame of that channel
+
+
+WIRES = {
+    "paradex": Wire(
+        subprotocols=None,
+        auth=paradex.auth_request,
+        authed=lambda reply, rid: reply.get("id") == rid and "result" in reply,
+        subscribe=paradex.subscribe_request(paradex.DEFAULT_PUBLIC_CHANNEL, SUBSCRIBE_ID),
+        is_data=lambda message: paradex.is_data(message, paradex.DEFAULT_PUBLIC_CHANNEL),
+    ),
+    "zenith": Wire(
+        subprotocols=[zenith.SUBPROTOCOL],
+        auth=zenith.auth_token,
+        authed=lambda reply, rid: (
+            reply.get("TransactionID") == rid and zenith.result_of(reply) == zenith.SUCCESS
+        ),
+        subscribe=zenith.sub(zenith.PUBLIC_CHANNEL, SUBSCRIBE_ID),
+        is_data=zenith.is_data(zenith.PUBLIC_CHANNEL),
+    ),
+}
 
 
 # -- the mock process -------------------------------------------------------------------------
@@ -108,6 +153,7 @@ class MockLog:
 class MockProcess:
     process: subprocess.Popen[bytes]
     log: MockLog
+    wire: Wire
     url: str = ""
 
     @property
@@ -120,18 +166,22 @@ class MockProcess:
 
 
 @contextlib.contextmanager
-def mock_process(key_file: Path) -> Iterator[MockProcess]:
-    """`wsconform mock paradex --port 0 --key-file KEY` until it is ready; terminated after."""
+def mock_process(profile: str, key_file: Path, code: Path) -> Iterator[MockProcess]:
+    """`wsconform mock PROFILE --port 0 --key-file KEY`, running the code in `code`, until it is
+    ready; terminated after."""
+    env = without_settings(os.environ)  # no WSCONFORM_* settings of the caller's
+    env["PYTHONPATH"] = str(code)
     process = subprocess.Popen(
-        [WSCONFORM, "mock", PROFILE, "--port", "0", "--key-file", str(key_file)],
+        [*WSCONFORM, "mock", profile, "--port", "0", "--key-file", str(key_file)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env=without_settings(os.environ),  # no WSCONFORM_* settings of the caller's
+        env=env,
+        cwd=code,  # `python -c` puts its working directory before PYTHONPATH
         start_new_session=True,  # a Ctrl-C reaches us only: the clients close before it stops
     )
     assert process.stdout is not None
-    mock = MockProcess(process, MockLog(process.stdout))
+    mock = MockProcess(process, MockLog(process.stdout), WIRES[profile])
     failed = False
     try:
         if not mock.log.ready.wait(READY_TIMEOUT):
@@ -273,28 +323,31 @@ class Steps:
 
 
 async def open_session(
-    url: str, token: str, request_id: int, steps: Steps | None = None
+    mock: MockProcess, token: str, request_id: int, steps: Steps | None = None
 ) -> ClientConnection:
     """A connection to the mock, authenticated with `token` (which is never shown)."""
+    wire = mock.wire
     started = time.perf_counter()
     # No keepalive pings: they would add load to the figure; the mock pings by itself.
     ws = await within(
         OP_TIMEOUT,
         "opening handshake",
-        connect(url, compression=None, ping_interval=None, open_timeout=None, proxy=None),
+        connect(
+            mock.url,
+            subprotocols=wire.subprotocols,  # type: ignore[arg-type]
+            compression=None,
+            ping_interval=None,
+            open_timeout=None,
+            proxy=None,
+        ),
     )
     try:
         shaken = time.perf_counter()
-        request = {"jsonrpc": "2.0", "method": "auth", "params": {"bearer": token}}
-        await within(
-            OP_TIMEOUT,
-            "send of the auth request",
-            ws.send(json.dumps(request | {"id": request_id})),
-        )
+        request = json.dumps(wire.auth(token, request_id))
+        await within(OP_TIMEOUT, "send of the auth request", ws.send(request))
         reply: Any = json.loads(await within(OP_TIMEOUT, "auth reply", ws.recv()))
-        if not isinstance(reply, dict) or "result" not in reply or reply.get("id") != request_id:
-            error = reply.get("error") if isinstance(reply, dict) else None
-            raise AuthRefused(f"auth answered without a result (error {error})")
+        if not isinstance(reply, dict) or not wire.authed(reply, request_id):
+            raise AuthRefused(f"auth answered with no success: {str(reply)[:100]}")
     except BaseException:
         ws.transport.abort()
         raise
@@ -315,22 +368,58 @@ async def close_session(ws: ClientConnection) -> None:
 class Held:
     sessions: list[ClientConnection] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)
-    seconds: float = 0.0  # to open them all
 
 
-async def open_many(url: str, tokens: list[str], concurrency: int, held: Held) -> None:
+async def open_many(
+    mock: MockProcess, tokens: list[str], first_id: int, concurrency: int, held: Held
+) -> float:
     """Every token's session opened and kept in `held` (bounded handshakes in flight, so the
-    listen backlog never overflows into SYN retries)."""
+    listen backlog never overflows into SYN retries); the seconds it took."""
 
     async def one(index: int) -> None:
         try:
-            held.sessions.append(await open_session(url, tokens[index], index + 1))
+            held.sessions.append(await open_session(mock, tokens[index], first_id + index))
         except SESSION_ERRORS as exc:
             held.failures[describe(exc)] += 1
 
     started = time.perf_counter()
     await pool(range(len(tokens)), concurrency, one)
-    held.seconds = time.perf_counter() - started
+    return time.perf_counter() - started
+
+
+async def first_data(ws: ClientConnection, wire: Wire) -> None:
+    """Frames read (the subscription's reply among them) until one is data on the channel."""
+    while not wire.is_data(json.loads(await ws.recv())):
+        pass
+
+
+async def subscribe_all(mock: MockProcess, held: Held) -> list[ClientConnection]:
+    """Every held session subscribed to the public channel: those whose data came."""
+    flowing: list[ClientConnection] = []
+    request = json.dumps(mock.wire.subscribe)
+
+    async def one(ws: ClientConnection) -> None:
+        try:
+            await within(OP_TIMEOUT, "send of the subscription", ws.send(request))
+            await within(OP_TIMEOUT, "a data frame", first_data(ws, mock.wire))
+            flowing.append(ws)
+        except SESSION_ERRORS as exc:
+            held.failures[describe(exc)] += 1
+
+    await pool(held.sessions, SUBSCRIBING, one)
+    return flowing
+
+
+@dataclass
+class Received:
+    frames: int = 0
+
+
+async def read_all(ws: ClientConnection, received: Received) -> None:
+    """Frames counted as they come, until the connection closes (or the task is cancelled)."""
+    with contextlib.suppress(*SESSION_ERRORS):
+        async for _ in ws:
+            received.frames += 1
 
 
 async def still_open(sessions: list[ClientConnection], concurrency: int) -> int:
@@ -348,6 +437,13 @@ async def still_open(sessions: list[ClientConnection], concurrency: int) -> int:
     return alive
 
 
+async def window(mock: MockProcess) -> tuple[float, float, float]:
+    """CpuMeter.shares over IDLE_WINDOW seconds."""
+    meter = CpuMeter(mock.pid)
+    await asyncio.sleep(IDLE_WINDOW)  # a measuring window, not a wait for anything
+    return meter.shares()
+
+
 @dataclass
 class Churn:
     done: int = 0
@@ -363,7 +459,7 @@ async def churn(mock: MockProcess, tokens: list[str], concurrency: int) -> Churn
 
     async def one(index: int) -> None:
         try:
-            ws = await open_session(mock.url, tokens[index], index + 1, result.steps)
+            ws = await open_session(mock, tokens[index], index + 1, result.steps)
             closing = time.perf_counter()
             await within(OP_TIMEOUT, "closing handshake", ws.close())
             result.steps.close += time.perf_counter() - closing
@@ -382,11 +478,9 @@ async def churn(mock: MockProcess, tokens: list[str], concurrency: int) -> Churn
 # -- the run ----------------------------------------------------------------------------------
 
 
-def mint(key_file: Path, count: int) -> list[str]:
-    """`count` valid tokens, as `wsconform mint paradex valid` makes them, minted up front so
-    signing is in neither figure."""
-    lifetime = get_profile(PROFILE).token_lifetime
-    issuer = TokenIssuer.from_key_file(MockClock(), key_file, lifetime=lifetime)
+def mint(issuer: TokenIssuer, count: int) -> list[str]:
+    """`count` valid tokens, as `wsconform mint PROFILE valid` makes them, minted before each
+    figure so that signing is in none, and no token expires during a long run."""
     return [issuer.issue() for _ in range(count)]
 
 
@@ -399,43 +493,82 @@ def goal(reached: bool, why_not: str = "") -> str:
     return "reached" if reached else f"NOT reached{': ' + why_not if why_not else ''}"
 
 
-async def hold(mock: MockProcess, tokens: list[str], concurrency: int, capped: str) -> None:
-    """Figure 1: every token's session open at once, and what the mock needs for them."""
-    rss_idle, fds_idle = rss_kib(mock.pid), open_fds(mock.pid)
-    held = Held()
+def cpu_line(shares: tuple[float, float, float]) -> str:
+    mock_cpu, client_cpu, other_cpu = shares
+    return f"mock {mock_cpu:.1%} of a core (clients {client_cpu:.1%}, others {other_cpu:.1%})"
+
+
+async def idle_cost(mock: MockProcess, tokens: list[str], concurrency: int, held: Held) -> int:
+    """Figure 1: the mock's CPU with no session, then with `tokens`' sessions open, authenticated
+    and subscribed to nothing (left open in `held`); the mock's RSS before them, KiB."""
+    rss_none = rss_kib(mock.pid)
+    alone = await window(mock)
+    seconds = await open_many(mock, tokens, 1, concurrency, held)
+    mock.check_alive("while idle sessions were opened")
+    rss_idle = rss_kib(mock.pid)
+    with_idle = await window(mock)
+    count = len(held.sessions)
+    print(f"idle cost over {IDLE_WINDOW:g} s, in % of a core:")
+    print(f"  no session: {cpu_line(alone)}")
+    print(
+        f"  {count} idle authenticated sessions (opened in {seconds:.1f} s, "
+        f"{count / seconds:.0f}/s): {cpu_line(with_idle)}; "
+        f"{(rss_idle - rss_none) / max(count, 1):.1f} KiB per session"
+    )
+    return rss_none
+
+
+async def hold(
+    mock: MockProcess, tokens: list[str], concurrency: int, held: Held, rss_none: int, capped: str
+) -> None:
+    """Figure 2: the sessions of `held` and one per token open at once and subscribed, with data
+    flowing, and what the mock needs for them; all closed after."""
+    first_id, wanted = len(held.sessions) + 1, len(held.sessions) + len(tokens)
+    fds_none = open_fds(mock.pid) - len(held.sessions)
+    readers: list[asyncio.Task[None]] = []
     try:
-        await open_many(mock.url, tokens, concurrency, held)
+        await open_many(mock, tokens, first_id, concurrency, held)
         mock.check_alive("while sessions were opened")
+        started = time.perf_counter()
+        flowing = await subscribe_all(mock, held)
+        subscribed = time.perf_counter() - started
+        mock.check_alive("while sessions subscribed")
+        received = Received()
+        readers = [asyncio.create_task(read_all(ws, received)) for ws in flowing]
+        before = received.frames
+        shares = await window(mock)
+        frames = received.frames - before
         rss_full, fds_full = rss_kib(mock.pid), open_fds(mock.pid)
-        meter = CpuMeter(mock.pid)
-        await asyncio.sleep(IDLE_WINDOW)  # a measuring window, not a wait for anything
-        idle_cpu = meter.shares()[0]
-        alive = await still_open(held.sessions, concurrency)
+        alive = await still_open(flowing, concurrency)
     finally:
+        for reader in readers:
+            reader.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
         # Closed before the churn, which then runs on an otherwise idle mock.
         await pool(held.sessions, concurrency, close_session)
     mock.check_alive("while sessions were held")
-    short = capped or (f"only {len(tokens)} asked for" if len(tokens) < GOAL_SESSIONS else "")
+    short = capped or (f"only {wanted} asked for" if wanted < GOAL_SESSIONS else "")
     print(
-        f"concurrent authenticated sessions: {alive} of {len(tokens)} (goal {GOAL_SESSIONS:,}): "
-        f"{goal(alive >= GOAL_SESSIONS, short or 'some failed or closed')}"
+        f"concurrent authenticated sessions with data flowing: {alive} of {wanted} "
+        f"(goal {GOAL_SESSIONS:,}): {goal(alive >= GOAL_SESSIONS, short or 'some failed')}"
     )
     print(
-        f"  opened in {held.seconds:.1f} s ({len(held.sessions) / held.seconds:.0f}/s, "
-        f"{concurrency} in flight); mock open files {fds_idle} idle, {fds_full} with them; "
-        f"mock CPU with them idle: {idle_cpu:.0%} of a core"
+        f"  {len(flowing)} subscribed and got data in {subscribed:.1f} s; then over "
+        f"{IDLE_WINDOW:g} s {frames / IDLE_WINDOW:.0f} data frames/s in all "
+        f"({frames / IDLE_WINDOW / max(len(flowing), 1):.2f}/s per session); {cpu_line(shares)}"
     )
+    print(f"  mock open files {fds_none} with no session, {fds_full} with them")
     if held.failures:
         print(failures_line(held.failures))
-    per_session = (rss_full - rss_idle) / max(len(held.sessions), 1)
+    per_session = (rss_full - rss_none) / max(len(held.sessions), 1)
     print(
-        f"mock RSS: {rss_idle / KIB:.1f} MiB idle, {rss_full / KIB:.1f} MiB with "
-        f"{len(held.sessions)} sessions: {per_session:.1f} KiB per session"
+        f"mock RSS: {rss_none / KIB:.1f} MiB with no session, {rss_full / KIB:.1f} MiB with "
+        f"{len(held.sessions)} sessions and their data: {per_session:.1f} KiB per session"
     )
 
 
 async def rate(mock: MockProcess, tokens: list[str], concurrency: int) -> None:
-    """Figure 2: new authenticated sessions per second, and where their time went."""
+    """Figure 3: new authenticated sessions per second, and where their time went."""
     result = await churn(mock, tokens, concurrency)
     mock.check_alive("during the churn")
     per_second = result.done / result.seconds
@@ -461,10 +594,19 @@ async def rate(mock: MockProcess, tokens: list[str], concurrency: int) -> None:
 
 
 async def measure(
-    mock: MockProcess, held: list[str], churned: list[str], concurrency: int, capped: str
+    mock: MockProcess,
+    issuer: TokenIssuer,
+    sessions: int,
+    idle: int,
+    churned: int,
+    concurrency: int,
+    capped: str,
 ) -> None:
-    await hold(mock, held, concurrency, capped)
-    await rate(mock, churned, concurrency)
+    held = Held()
+    rss_none = await idle_cost(mock, mint(issuer, idle), concurrency, held)
+    more = mint(issuer, sessions - len(held.sessions))
+    await hold(mock, more, concurrency, held, rss_none, capped)
+    await rate(mock, mint(issuer, churned), concurrency)
 
 
 def on_sigterm(signum: int, frame: Any) -> None:
@@ -475,16 +617,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    ap.add_argument("--profile", choices=sorted(WIRES), default="paradex", help="(paradex)")
     ap.add_argument(
-        "--sessions", type=int, default=GOAL_SESSIONS, help="sessions held at once (10000)"
+        "--sessions", type=int, default=GOAL_SESSIONS, help="sessions held at once (19000)"
     )
-    ap.add_argument("--churn", type=int, default=3000, help="sessions opened and closed (3000)")
+    ap.add_argument(
+        "--idle", type=int, default=IDLE_SESSIONS, help="idle sessions of the idle cost (10000)"
+    )
+    ap.add_argument("--churn", type=int, default=5000, help="sessions opened and closed (5000)")
     ap.add_argument(
         "--concurrency", type=int, default=100, help="handshakes in flight at once (100)"
     )
+    ap.add_argument(
+        "--mock-code",
+        type=Path,
+        default=CHECKOUT,
+        help="the checkout whose wsconform the mock runs (this one)",
+    )
     args = ap.parse_args()
-    if min(args.sessions, args.churn, args.concurrency) < 1:
-        ap.error("--sessions, --churn and --concurrency must be at least 1")
+    if min(args.sessions, args.idle, args.churn, args.concurrency) < 1:
+        ap.error("--sessions, --idle, --churn and --concurrency must be at least 1")
     signal.signal(signal.SIGTERM, on_sigterm)
 
     limit = raise_fd_limit()
@@ -496,16 +648,18 @@ def main() -> None:
         sessions = cap
         capped = f"capped at {cap} by the open-file limit {limit} (less a margin of {FD_MARGIN})"
         print(f"sessions: {capped}; figures are for {cap}")
+    idle = min(args.idle, sessions)  # the idle sessions are the first of those held
+    print(f"profile {args.profile}; the mock runs {args.mock_code.resolve()}")
 
     with tempfile.TemporaryDirectory() as scratch:
         key_file = Path(scratch) / "mock-key.pem"
-        tokens = mint(key_file, sessions + args.churn)  # creates the key the mock then loads
+        lifetime = get_profile(args.profile).token_lifetime
+        # Creates the key the mock then loads.
+        issuer = TokenIssuer.from_key_file(MockClock(), key_file, lifetime=lifetime)
         started = time.perf_counter()
-        with mock_process(key_file) as mock:
+        with mock_process(args.profile, key_file, args.mock_code) as mock:
             try:
-                asyncio.run(
-                    measure(mock, tokens[:sessions], tokens[sessions:], concurrency, capped)
-                )
+                asyncio.run(measure(mock, issuer, sessions, idle, args.churn, concurrency, capped))
             except KeyboardInterrupt:
                 sys.exit("interrupted: clients closed, mock stopped")
         print(

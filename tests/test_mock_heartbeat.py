@@ -90,3 +90,25 @@ def test_wait_closed_times_out_naming_what_it_awaited(mock, sessions):
     s = open_session(mock, sessions)
     with pytest.raises(ExpectTimeout, match=r"no close of an open connection within 0\.2 s"):
         s.wait_closed("close of an open connection", timeout=0.2)
+
+
+def test_a_ping_due_long_before_a_clock_jump_comes_at_it(mock, sessions):
+    s = open_session(mock, sessions)
+    mock.advance(95)  # one jump over three intervals: one ping, and the next due 30 s on
+    s.expect_ping("the ping at the jump")
+    s.barrier()
+    assert s.pings_received == 1
+    mock.advance(29)
+    s.barrier()
+    assert s.pings_received == 1
+    mock.advance(1)
+    s.expect_ping("the ping 30 s after the jump")
+
+
+def test_a_silent_client_is_closed_at_the_first_jump_past_its_deadline(mock, sessions):
+    s = open_session(mock, sessions, answer_pings=False)
+    mock.advance(100)
+    s.expect_ping("the ping at the jump")
+    s.barrier()
+    mock.advance(1)  # silent for 101 s of the mock's clock: past 60 s, at this very jump
+    assert s.wait_closed("the close of a silent client") == 4001

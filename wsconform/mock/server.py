@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import json
 import logging
 import os
@@ -89,19 +91,66 @@ class MockContext:
             self.issuer = TokenIssuer(self.clock)
 
 
+class Subscriptions(dict[str, Any]):
+    """A connection's subscriptions (channel → vendor data, in order): a dict that calls
+    `on_change` after every change, so its app keeps the set of connections the pump visits
+    without vendor mocks doing anything but use a dict."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_change: Callable[[], None] = lambda: None
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.on_change()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.on_change()
+
+    def __ior__(self, other: Any) -> Subscriptions:
+        super().__ior__(other)
+        self.on_change()
+        return self
+
+    def pop(self, *args: Any) -> Any:
+        value = super().pop(*args)
+        self.on_change()
+        return value
+
+    def popitem(self) -> tuple[str, Any]:
+        item = super().popitem()
+        self.on_change()
+        return item
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        value = super().setdefault(key, default)
+        self.on_change()
+        return value
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self.on_change()
+
+    def clear(self) -> None:
+        super().clear()
+        self.on_change()
+
+
 @dataclass(eq=False)
 class Connection:
     """What a mock knows about one client connection."""
 
     ws: ServerConnection
     secure: bool = False  # came over TLS: vendor mocks may grant some rights only then
-    subscriptions: dict[str, Any] = field(default_factory=dict)  # channel → vendor data, in order
+    subscriptions: Subscriptions = field(default_factory=Subscriptions)
     identity: Any = None
     seq: int = 0
     # Heartbeat state, on the mock's clock (set when the connection opens).
     last_ping: float = 0.0
     last_alive: float = 0.0  # when the connection last answered a ping (or opened)
     unanswered: tuple[asyncio.Future[float], float] | None = None  # pong waiter, wall time sent
+    beat_entry: int = -1  # its one valid entry in the app's heartbeat queue (MockApp._beats)
 
 
 def withhold_pongs(conn: Connection) -> None:
@@ -139,7 +188,13 @@ class MockApp:
         assert ctx.issuer is not None
         self.issuer: TokenIssuer = ctx.issuer
         self.connections: set[Connection] = set()
+        self.subscribed: set[Connection] = set()  # those with a subscription: what pump visits
         self._closing: set[asyncio.Future[None]] = set()  # heartbeat closes under way
+        # Heartbeat queue: (due on the mock's clock, entry, connection), soonest first. An entry
+        # is valid while it is its connection's beat_entry; rescheduling leaves the old one stale.
+        self._beats: list[tuple[float, int, Connection]] = []
+        self._entries = itertools.count()
+        self._beating = asyncio.Lock()  # one heartbeat at a time: a clock jump sees all due
 
     @classmethod
     def check_choices(
@@ -198,7 +253,10 @@ class MockApp:
     async def handler(self, ws: ServerConnection) -> None:
         conn = Connection(ws, secure=ws.transport.get_extra_info("ssl_object") is not None)
         conn.last_ping = conn.last_alive = self.clock.now()
+        conn.subscriptions.on_change = lambda: self._track_subscribed(conn)
         self.connections.add(conn)
+        if self.HEARTBEAT is not None:
+            self._beat_at(conn, conn.last_ping + self.HEARTBEAT.ping_every)
         if self.ctx.defect == PONG_WITHHELD:  # declared by each mock, with what it breaks
             withhold_pongs(conn)
         try:
@@ -207,6 +265,14 @@ class MockApp:
             pass
         finally:
             self.connections.discard(conn)
+            self.subscribed.discard(conn)
+
+    def _track_subscribed(self, conn: Connection) -> None:
+        # A connection that has left stays out, whatever its mock does to its subscriptions.
+        if conn.subscriptions and conn in self.connections:
+            self.subscribed.add(conn)
+        else:
+            self.subscribed.discard(conn)
 
     async def serve_connection(self, conn: Connection) -> None:
         raise NotImplementedError
@@ -245,7 +311,7 @@ class MockApp:
     async def pump(self) -> None:
         """Push one synthetic frame to every active subscription. A client that has stopped
         reading misses its frames: waiting for it would stop the data of every other client."""
-        for conn in list(self.connections):
+        for conn in list(self.subscribed):
             for channel in list(conn.subscriptions):
                 frame = self.data_frame(conn, channel)
                 if frame is None or backed_up(conn, len(frame)):
@@ -256,35 +322,81 @@ class MockApp:
 
     async def heartbeat(self) -> None:
         """Ping what is due, and close what has stayed silent (HEARTBEAT); called on each pump
-        and each clock jump."""
+        and each clock jump. Only connections whose deadline has come are visited: each is in
+        the queue at its next due instant, or at the current one while it must be looked at on
+        every call (an answered ping, a client not reading, a pong grace running in wall time)."""
         beat = self.HEARTBEAT
         if beat is None:
             return
-        now = self.clock.now()
-        for conn in list(self.connections):
-            if conn.ws.state is not State.OPEN:
-                continue  # closing already
-            if conn.unanswered is not None:
-                waiter, sent = conn.unanswered
-                if waiter.done():
-                    conn.unanswered, conn.last_alive = None, now
-                elif (
-                    now - conn.last_alive >= beat.close_silent_after
-                    and time.monotonic() - sent >= beat.pong_grace
-                ):
+        async with self._beating:
+            now = self.clock.now()
+            for conn in self._due(now):
+                if conn.ws.state is not State.OPEN:
+                    continue  # closing already: never pinged again
+                if await self._beat(conn, beat, now):
+                    self._beat_at(conn, self._next_due(conn, beat, now))
+
+    def _due(self, now: float) -> list[Connection]:
+        """Every open connection whose entry is due at `now`, taken off the queue."""
+        due = []
+        while self._beats and self._beats[0][0] <= now:
+            item = heapq.heappop(self._beats)
+            if self._valid(*item):
+                due.append(item[2])
+        return due
+
+    def _beat_at(self, conn: Connection, when: float) -> None:
+        conn.beat_entry = next(self._entries)
+        heapq.heappush(self._beats, (when, conn.beat_entry, conn))
+        if len(self._beats) > 2 * len(self.connections) + 64:
+            # Mostly stale (connections gone, rescheduled): rebuilt, so that it stays as small
+            # as the connections and holds no closed one long.
+            self._beats = [item for item in self._beats if self._valid(*item)]
+            heapq.heapify(self._beats)
+
+    def _valid(self, when: float, entry: int, conn: Connection) -> bool:
+        return entry == conn.beat_entry and conn in self.connections
+
+    async def _beat(self, conn: Connection, beat: Heartbeat, now: float) -> bool:
+        """One connection's heartbeat at `now`: False when it is being closed as silent."""
+        if conn.unanswered is not None:
+            waiter, sent = conn.unanswered
+            if waiter.done():
+                conn.unanswered, conn.last_alive = None, now
+            elif (
+                now - conn.last_alive >= beat.close_silent_after
+                and time.monotonic() - sent >= beat.pong_grace
+            ):
+                self._close_silent(conn, beat)
+                return False
+        if now - conn.last_ping >= beat.ping_every and conn.unanswered is None:
+            if backed_up(conn, PING_BYTES):
+                # Not reading: a ping would wait on it. Silent that long, it is closed.
+                if now - conn.last_alive >= beat.close_silent_after:
                     self._close_silent(conn, beat)
-                    continue
-            if now - conn.last_ping >= beat.ping_every and conn.unanswered is None:
-                if backed_up(conn, PING_BYTES):
-                    # Not reading: a ping would wait on it. Silent that long, it is closed.
-                    if now - conn.last_alive >= beat.close_silent_after:
-                        self._close_silent(conn, beat)
-                    continue
-                conn.last_ping = now
-                with contextlib.suppress(ConnectionClosed):
-                    waiter = await conn.ws.ping()
-                    waiter.add_done_callback(lambda f: f.cancelled() or f.exception())
-                    conn.unanswered = (waiter, time.monotonic())
+                    return False
+                return True
+            conn.last_ping = now
+            with contextlib.suppress(ConnectionClosed):
+                waiter = await conn.ws.ping()
+                waiter.add_done_callback(lambda f: self._answered(conn, f))
+                conn.unanswered = (waiter, time.monotonic())
+        return True
+
+    def _answered(self, conn: Connection, waiter: asyncio.Future[float]) -> None:
+        # Retrieve any exception (a connection closed before its pong), and let the next
+        # heartbeat count the pong, as if it had visited every connection.
+        if not waiter.cancelled():
+            waiter.exception()
+        self._beat_at(conn, self.clock.now())
+
+    @staticmethod
+    def _next_due(conn: Connection, beat: Heartbeat, now: float) -> float:
+        """When the connection needs its next visit; `now` means on the next call."""
+        if conn.unanswered is not None:  # a ping out: its pong (_answered) or silence is next
+            return max(conn.last_alive + beat.close_silent_after, now)
+        # Backed up when due: looked at on every call, as it may read again at any moment.
+        return max(conn.last_ping + beat.ping_every, now)
 
     def _close_silent(self, conn: Connection, beat: Heartbeat) -> None:
         # Not awaited: the closing handshake needs the client, which may be the very thread
