@@ -26,6 +26,7 @@ from wsconform.profiles import get_profile
 from wsconform.soak import report
 from wsconform.soak.config import SoakConfig
 from wsconform.soak.flow import BAD_KINDS, Flow, SoakContext
+from wsconform.soak.report import BAD_SESSION, SESSION
 from wsconform.soak.tally import Tally
 from wsconform.soak.tokens import worker_tokens
 from wsconform.soak.wire import WireError
@@ -96,7 +97,8 @@ class SessionUser(User):
             self.flow.start()
             self.started = self.flow.wire is not None and self.flow.wire.closed is None
         except WireError:
-            TALLY.record("session", "could not connect")
+            pass
+        TALLY.record(SESSION, None if self.started else "could not connect")
 
     @task
     def live(self) -> None:
@@ -145,7 +147,7 @@ if CONFIG.bad_users:  # Locust runs every User class a locustfile defines
             try:
                 FLOW(context(self.environment)).bad_token(next(self.kinds))
             except WireError:
-                TALLY.record("bad-token connection", "could not connect")
+                TALLY.record(BAD_SESSION, "could not connect")
 
 
 # -- the master and the workers ---------------------------------------------------------------

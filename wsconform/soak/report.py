@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from wsconform.soak.tally import Tally
 
 FIGURES = "soak-figures.json"  # the master's, before judging
+# What the harness counts besides the requirements: a session that never got going, or a
+# bad-token connection that could not be made, is the soak's failure, judged at 100 %.
+SESSION, BAD_SESSION = "sessions", "bad-token connections"
+HARNESS = {SESSION: "connected and started", BAD_SESSION: "made"}
+# "EOP-EXP-01/stop": an observation under an INFO requirement (what the server did), not judged.
+OBSERVATION = "/"
 PERCENTILES = (0.5, 0.95, 0.99)
 
 
@@ -33,7 +39,8 @@ def write(
     state: dict[str, Any],
 ) -> None:
     options = environment.parsed_options
-    counted = {**{req: "" for req in tally.counts}, **flow.WHAT}
+    counted = {**{req: "" for req in tally.counts}, **flow.WHAT, SESSION: HARNESS[SESSION]}
+    counted |= {key: HARNESS[key] for key in counted if key in HARNESS}
     figures = {
         "run": {
             "profile": config.profile,
@@ -84,13 +91,15 @@ class Judged:
 
 def judge(figures: dict[str, Any], thresholds: dict[str, float]) -> Judged:
     """Each counted requirement against its threshold (percent of attempts that succeeded):
-    the user's, else 100 % for MUST and SHOULD and none for INFO; a requirement the run did not
-    exercise at all fails unless its threshold is 0."""
+    the user's, else 100 % for MUST and SHOULD (and the harness's own counts), none for INFO
+    and its observations; a requirement the run did not exercise at all fails unless its
+    threshold is 0."""
     levels = {r.id: r.level for r in catalogue(figures["run"]["profile"]).requirements.values()}
     failed = []
     for row in figures["requirements"]:
-        level = levels.get(row["id"])
-        default = None if level in (Level.INFO, None) else 100.0
+        level = levels.get(row["id"].split(OBSERVATION)[0])
+        informative = level == Level.INFO or OBSERVATION in row["id"]
+        default = None if informative else 100.0
         wanted = thresholds.get(row["id"], default)
         share = 100.0 * row["succeeded"] / row["attempts"] if row["attempts"] else None
         met = wanted is None or wanted == 0 or (share is not None and share >= wanted)

@@ -69,7 +69,7 @@ class EthgasOpSoak(Flow):
         since = wire.mark()
         self.subscribe(wire, self.ctx.public_channel, self.ctx.private_channel)
         private = protocol.is_data(self.ctx.private_channel)
-        self.resumes("EOP-AUTH-02", "first private frame", wire, private, since)
+        self.resumes("EOP-AUTH-02", "first private frame", wire, private, since, timely=False)
         self.keepalive()  # the first at once: a run shorter than KEEPALIVE still has one
 
     def keepalive(self) -> None:

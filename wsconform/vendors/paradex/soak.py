@@ -50,9 +50,8 @@ class ParadexSoak(Flow):
                 lambda: wire.request(request, _reply(request_id), "subscribe"),  # noqa: B023
                 protocol.is_result,
             )
-        self.resumes(
-            "PDX-AUTH-05", "first private frame", wire, _private(self.ctx.private_channel), since
-        )
+        private = _private(self.ctx.private_channel)
+        self.resumes("PDX-AUTH-05", "first private frame", wire, private, since, timely=False)
 
     def after_expiry(self) -> None:
         assert self.wire is not None

@@ -60,7 +60,7 @@ class ZenithSoak(Flow):
                 lambda _: True,
             )
         private = protocol.is_data(self.ctx.private_channel)
-        self.resumes("ZEN-AUTH-05", "first private frame", wire, private, since)
+        self.resumes("ZEN-AUTH-05", "first private frame", wire, private, since, timely=False)
 
     def before_expiry(self) -> None:
         self.reauth("ZEN-EXP-04", "re-auth before expiry")
