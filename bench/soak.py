@@ -7,7 +7,7 @@ count. Loopback only; each run is bounded by its --run-time (and `wsconform soak
 Prints per run: the verdict, each requirement's count line, the latency percentiles Locust
 merged across the workers, and the wall time.
 
-    .venv/bin/python bench/soak.py [--users 10000] [--spawn-rate 500] [--run-time 150s]
+    .venv/bin/python bench/soak.py [--users 10000] [--spawn-rate 200] [--run-time 180s]
                                    [--profiles paradex,zenith,ethgas,ethgas-op]
 """
 
@@ -62,8 +62,8 @@ def soak(profile: str, args: argparse.Namespace, report_dir: Path, *extra: str) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--spawn-rate", type=float, default=500)
-    parser.add_argument("--run-time", default="150s")
+    parser.add_argument("--spawn-rate", type=float, default=200)
+    parser.add_argument("--run-time", default="180s")
     parser.add_argument("--expire-after", type=float, default=20.0)
     parser.add_argument(
         "--data-interval", type=float, default=5.0, help="the mock's data period per subscription"
