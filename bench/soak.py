@@ -68,13 +68,22 @@ def main() -> None:
     parser.add_argument(
         "--data-interval", type=float, default=5.0, help="the mock's data period per subscription"
     )
-    parser.add_argument("--resume-within", type=float, default=6.0)
+    parser.add_argument(
+        "--resume-within",
+        type=float,
+        default=10.0,
+        help="two data periods: the next frame is due within one",
+    )
     parser.add_argument("--profiles", default="paradex,zenith,ethgas,ethgas-op")
+    parser.add_argument(
+        "--no-defect", dest="defect", action="store_false", help="skip the defect's soak"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wsconform-soak-bench-") as scratch:
         for profile in args.profiles.split(","):
             soak(profile, args, Path(scratch) / profile)
-        soak(DEFECT[0], args, Path(scratch) / "defect", "--mock-defect", DEFECT[1])
+        if args.defect:
+            soak(DEFECT[0], args, Path(scratch) / "defect", "--mock-defect", DEFECT[1])
 
 
 if __name__ == "__main__":
