@@ -526,6 +526,12 @@ def soak_parser(sub: Any) -> None:
         "--op-timeout", type=float, default=10.0, help="seconds for any one reply (%(default)s)"
     )
     s.add_argument(
+        "--observation-window",
+        type=float,
+        help="seconds 'no more data arrives' is watched after expiry (2 on a live target; two "
+        "data periods on the embedded mock)",
+    )
+    s.add_argument(
         "--master",
         action="store_true",
         help="only the master: workers come from other machines (`--worker --master-host THIS`)",

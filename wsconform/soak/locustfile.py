@@ -189,6 +189,7 @@ def on_test_start(environment: Environment, **_: Any) -> None:
     STATE["runner"] = environment.runner
     STATE["started"] = time.time()
     if isinstance(environment.runner, MasterRunner):
+        STATE["workers"] = environment.runner.worker_count  # they are gone by the report
         gevent.spawn_later(CONFIG.run_time, finish, environment.runner)
 
 

@@ -48,7 +48,7 @@ def write(
             "users": getattr(options, "num_users", None),
             "spawn_rate": getattr(options, "spawn_rate", None),
             "run_time": config.run_time,
-            "workers": getattr(environment.runner, "worker_count", None),
+            "workers": state.get("workers"),
             "started": state.get("started"),
             "mass_expiry": state.get("expired_at"),
             "lost": state.get("lost"),

@@ -36,6 +36,7 @@ LOCUSTFILE = Path(__file__).resolve().with_name("locustfile.py")
 EXIT_MET, EXIT_NOT_MET, EXIT_NOT_RUN = 0, 1, 2
 MOCK_READY = 30.0  # seconds for the mock to print its addresses
 FINISH_MARGIN = 120.0  # seconds past --run-time for spawning, the workers' last reports, quitting
+DEFAULT_WATCH = 2.0  # seconds "no more data arrives" is watched on a live target (as the suite)
 BAD_USERS = 10  # at most: the bad-token users among which --bad-token-rate is shared
 _TIMESPAN = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
 
@@ -194,6 +195,10 @@ def _soak(args: argparse.Namespace) -> int:
             expire_after=args.expire_after,
             op_timeout=args.op_timeout,
             resume_within=args.resume_within,
+            # Data that must have stopped is watched for two of the mock's data periods: a
+            # shorter watch would call data stopped that is merely not due yet.
+            quiet_after_expiry=args.observation_window
+            or (2 * args.data_interval if mock else DEFAULT_WATCH),
             bad_token_rate=args.bad_token_rate,
             bad_users=bad_users,
         )
