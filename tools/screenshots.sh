@@ -13,12 +13,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 
-shoot() {  # page, png, height: the page as a 1400 px wide window shows it
+shoot() {  # page, png, height[, width]: the page as a window that size (1400 px wide) shows it
     # --no-sandbox: CI and these machines run as root; the background flags keep Chromium from
     # dialling out of a closed network.
     "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$work/profile" --hide-scrollbars --window-size="1400,$3" \
+        --user-data-dir="$work/profile" --hide-scrollbars --window-size="${4:-1400},$3" \
         --screenshot="$2" "file://$(realpath "$1")" 2>/dev/null
     echo "screenshots: $2"
 }
@@ -28,5 +28,5 @@ shoot() {  # page, png, height: the page as a 1400 px wide window shows it
 .venv/bin/wsconform compare reports/paradex/results.json "$work/defect/paradex/results.json" \
     --differences -o "$work/diff" >/dev/null
 shoot reports/certification/paradex-latest/index.html "$out/certificate.png" 2400
-shoot reports/matrix.html "$out/matrix.png" 2000
+shoot reports/matrix.html "$out/matrix.png" 2000 1900
 shoot "$work/diff.html" "$out/compare-differences.png" 900
