@@ -6,7 +6,6 @@ import os
 import queue
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from wsconform.child import NotReady, started
 from wsconform.config import without_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,35 +83,15 @@ def independent_server(profile: str, *args: str) -> Iterator[StandaloneMock]:
 @contextmanager
 def _server(command: list[str], ready: str) -> Iterator[StandaloneMock]:
     """A server process, until it prints a line starting with `ready`; killed afterwards."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=clean_env()
-    )
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line.rstrip("\n"))
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    printed: list[str] = []
     try:
-        while not printed or not printed[-1].startswith(ready):
-            try:
-                line = lines.get(timeout=READY_TIMEOUT)
-            except queue.Empty:
-                raise AssertionError(
-                    f"{command[1]} printed no ready line within {READY_TIMEOUT:g} s: {printed}"
-                ) from None
-            if line is None:
-                raise AssertionError(f"{command[1]} exited before ready: {printed}")
-            printed.append(line)
-        url = next(ln.split(" listening on ")[1].split()[0] for ln in printed if "listening" in ln)
-        yield StandaloneMock(url, printed, process.pid, lines)
-    finally:
-        process.kill()
-        process.wait(10)
+        with started(command, ready, READY_TIMEOUT, clean_env()) as child:
+            printed = child.printed
+            url = next(
+                ln.split(" listening on ")[1].split()[0] for ln in printed if "listening" in ln
+            )
+            yield StandaloneMock(url, printed, child.process.pid, child.lines)
+    except NotReady as exc:
+        raise AssertionError(f"{command[1]} {exc}") from None
 
 
 def venv_python(venv: str, probe: str, what: str) -> Path:

@@ -45,6 +45,8 @@ class SoakContext:
 
 class Flow:
     WHAT: ClassVar[dict[str, str]]  # requirement → what the soak counts under it
+    REFUSED_BY: ClassVar[dict[str, str]]  # bad kind (BAD_KINDS) → the requirement refusing it
+    NOT_REFUSED: ClassVar[str] = "accepted"  # the failure's reason when a bad token is not
     SUBPROTOCOLS: ClassVar[list[str] | None] = None
     KEEPALIVE: ClassVar[float | None] = None  # seconds between documented keepalives, if any
 
@@ -67,8 +69,28 @@ class Flow:
     def after_expiry(self) -> None:
         raise NotImplementedError
 
-    def bad_token(self, kind: str) -> None:
+    def present(self, wire: Wire, token: str) -> Any:
+        """The documented authentication with `token`, and its answer."""
         raise NotImplementedError
+
+    def refused(self, answer: Any) -> bool:
+        """Whether the answer to `present` is the documented refusal."""
+        raise NotImplementedError
+
+    def bad_token(self, kind: str) -> None:
+        """A bad token of `kind` presented on a connection of its own, which must refuse it."""
+        token = self.bad(kind)
+        wire = self.connect()
+        try:
+            self.judge(
+                self.REFUSED_BY[kind],
+                f"{kind} token refused",
+                lambda: self.present(wire, token),
+                self.refused,
+                self.NOT_REFUSED,
+            )
+        finally:
+            wire.close()
 
     # -- what every flow uses --------------------------------------------------------------------
 

@@ -16,17 +16,16 @@ import importlib.util
 import json
 import math
 import os
-import queue
 import re
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from wsconform.child import NotReady, started
 from wsconform.profiles import get_profile
 from wsconform.profiles.base import Profile
 from wsconform.soak import report
@@ -73,39 +72,15 @@ def standalone_mock(profile: Profile, args: argparse.Namespace, home: Path) -> I
         *(["--tls", "--ca-out", str(ca)] if profile.tls_only_rights else []),
         *(["--defect", args.mock_defect] if args.mock_defect else []),
     ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.put(line.rstrip("\n"))
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    said: list[str] = []
     try:
-        while not said or not said[-1].startswith("tokens:"):
-            try:
-                line = lines.get(timeout=MOCK_READY)
-            except queue.Empty:
-                raise SoakError(
-                    f"the {profile.name} mock printed no address in {MOCK_READY:g} s"
-                ) from None
-            if line is None:
-                raise SoakError(f"the {profile.name} mock did not start: {' | '.join(said[-3:])}")
-            said.append(line)
-        url = next(
-            ln.split(" listening on ")[1].split()[0] for ln in said if " listening on " in ln
-        )
-        http = next(ln.split()[2] for ln in said if ln.startswith("http on "))
-        yield Mock(url, f"{http}/control", str(ca) if profile.tls_only_rights else None, str(key))
-    finally:
-        process.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(10)
-        if process.poll() is None:
-            process.kill()
+        with started(command, "tokens:", MOCK_READY) as child:
+            said = child.printed
+            url = next(ln.split(" listening on ")[1].split()[0] for ln in said if " on " in ln)
+            http = next(ln.split()[2] for ln in said if ln.startswith("http on "))
+            ca_file = str(ca) if profile.tls_only_rights else None
+            yield Mock(url, f"{http}/control", ca_file, str(key))
+    except NotReady as exc:
+        raise SoakError(f"the {profile.name} mock {exc}") from None
 
 
 def free_port() -> int:

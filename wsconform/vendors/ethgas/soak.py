@@ -30,6 +30,8 @@ def _refused_401(reply: Any) -> bool:
 
 
 class EthgasSoak(Flow):
+    REFUSED_BY: ClassVar[dict[str, str]] = {"forged": "ETH-REJ-01", "expired": "ETH-REJ-03"}
+    NOT_REFUSED = "not refused with 401"
     WHAT: ClassVar[dict[str, str]] = {
         "ETH-AUTH-01": "login with a valid token: status success",
         "ETH-AUTH-07": "private data after login",
@@ -96,17 +98,8 @@ class EthgasSoak(Flow):
         private = protocol.is_data(self.ctx.private_channel)
         self.resumes("ETH-SUB-01", "private frame after re-login", wire, private, since)
 
-    def bad_token(self, kind: str) -> None:
-        req = "ETH-REJ-01" if kind == "forged" else "ETH-REJ-03"
-        token = self.bad(kind)
-        wire = self.connect()
-        try:
-            self.judge(
-                req,
-                f"{kind} token refused",
-                lambda: self.login(wire, token),
-                _refused_401,
-                wrong="not refused with 401",
-            )
-        finally:
-            wire.close()
+    def present(self, wire: Wire, token: str) -> Any:
+        return self.login(wire, token)
+
+    def refused(self, answer: Any) -> bool:
+        return _refused_401(answer)

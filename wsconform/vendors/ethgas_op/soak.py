@@ -32,6 +32,8 @@ AT_EXPIRY = {  # what was seen at expiry → its row (the mock's "at-expiry" var
 
 
 class EthgasOpSoak(Flow):
+    REFUSED_BY: ClassVar[dict[str, str]] = {"forged": "EOP-REJ-01", "expired": "EOP-REJ-02"}
+    NOT_REFUSED = "the documented success"
     WHAT: ClassVar[dict[str, str]] = {
         "EOP-AUTH-01": "login op answered by the documented ack (event login, code 0)",
         "EOP-AUTH-02": "private data after login",
@@ -122,21 +124,12 @@ class EthgasOpSoak(Flow):
         private = protocol.is_data(self.ctx.private_channel)
         self.resumes("EOP-EXP-03", "private frame after re-login", wire, private, since)
 
-    def bad_token(self, kind: str) -> None:
-        req = "EOP-REJ-01" if kind == "forged" else "EOP-REJ-02"
-        token = self.bad(kind)
-        wire = self.connect()
-
-        def attempt() -> Any:
-            """The answer; None for no answer in time or a close (neither is a success)."""
-            try:
-                return self.login(wire, token)
-            except WireError:  # TimedOut among them
-                return None
-
+    def present(self, wire: Wire, token: str) -> Any:
+        """The answer; None for no answer in time or a close (neither is a success)."""
         try:
-            reply = self.ctx.timed(f"{kind} token refused", attempt)
-            success = reply is not None and protocol.is_login_success(reply)
-            self.ctx.tally.record(req, "the documented success" if success else None)
-        finally:
-            wire.close()
+            return self.login(wire, token)
+        except WireError:  # TimedOut among them
+            return None
+
+    def refused(self, answer: Any) -> bool:
+        return answer is None or not protocol.is_login_success(answer)

@@ -21,6 +21,8 @@ def _private(channel: str) -> Any:
 
 
 class ParadexSoak(Flow):
+    REFUSED_BY: ClassVar[dict[str, str]] = {"forged": "PDX-REJ-02", "expired": "PDX-REJ-03"}
+    NOT_REFUSED = "not refused with 40111"
     WHAT: ClassVar[dict[str, str]] = {
         "PDX-AUTH-01": "auth with a valid JWT",
         "PDX-SUB-01": "subscribe answered",
@@ -64,17 +66,8 @@ class ParadexSoak(Flow):
             wire.mark(),
         )
 
-    def bad_token(self, kind: str) -> None:
-        req = "PDX-REJ-02" if kind == "forged" else "PDX-REJ-03"
-        token = self.bad(kind)
-        wire = self.connect()
-        try:
-            self.judge(
-                req,
-                f"{kind} token refused",
-                lambda: self.auth(wire, token),
-                lambda reply: protocol.error_code(reply) == protocol.INVALID_BEARER,
-                wrong="not refused with 40111",
-            )
-        finally:
-            wire.close()
+    def present(self, wire: Wire, token: str) -> Any:
+        return self.auth(wire, token)
+
+    def refused(self, answer: Any) -> bool:
+        return protocol.error_code(answer) == protocol.INVALID_BEARER

@@ -23,6 +23,7 @@ def _accepted(reply: Any) -> bool:
 
 
 class ZenithSoak(Flow):
+    REFUSED_BY: ClassVar[dict[str, str]] = {"forged": "ZEN-REJ-01", "expired": "ZEN-REJ-04"}
     SUBPROTOCOLS: ClassVar[list[str] | None] = [protocol.SUBPROTOCOL]
     WHAT: ClassVar[dict[str, str]] = {
         "ZEN-AUTH-01": "AuthToken with a valid token",
@@ -74,17 +75,8 @@ class ZenithSoak(Flow):
         self.reauth("ZEN-EXP-03", "re-auth after expiry")
         self.resumes("ZEN-SUB-01", "private frame after re-auth", wire, private, since)
 
-    def bad_token(self, kind: str) -> None:
-        req = "ZEN-REJ-01" if kind == "forged" else "ZEN-REJ-04"
-        token = self.bad(kind)
-        wire = self.connect()
-        try:
-            self.judge(
-                req,
-                f"{kind} token refused",
-                lambda: self.auth(wire, token),
-                protocol.is_refusal,
-                wrong="accepted",
-            )
-        finally:
-            wire.close()
+    def present(self, wire: Wire, token: str) -> Any:
+        return self.auth(wire, token)
+
+    def refused(self, answer: Any) -> bool:
+        return protocol.is_refusal(answer)
