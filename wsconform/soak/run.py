@@ -26,10 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wsconform.child import NotReady, started
+from wsconform.preflight import RunImpossible, preflight
 from wsconform.profiles import get_profile
 from wsconform.profiles.base import Profile
+from wsconform.redact import Redactor
 from wsconform.soak import report
 from wsconform.soak.config import ENV, SoakConfig
+from wsconform.target import client_tls
 
 LOCUSTFILE = Path(__file__).resolve().with_name("locustfile.py")
 EXIT_MET, EXIT_NOT_MET, EXIT_NOT_RUN = 0, 1, 2
@@ -81,6 +84,26 @@ def standalone_mock(profile: Profile, args: argparse.Namespace, home: Path) -> I
             yield Mock(url, f"{http}/control", ca_file, str(key))
     except NotReady as exc:
         raise SoakError(f"the {profile.name} mock {exc}") from None
+
+
+def reachable(config: SoakConfig, profile: Profile) -> None:
+    """A live target that takes no connection at all makes no soak (exit 2), not 0 sessions."""
+    tls = client_tls(config.ca_file, False) if config.url.startswith("wss:") else None
+    headers = [
+        (name.strip(), value.strip())
+        for name, _, value in (h.partition(":") for h in config.headers)
+    ]
+    try:
+        preflight(
+            config.url,
+            tls=tls,
+            headers=headers,
+            subprotocols=list(profile.subprotocols) or None,
+            timeout=config.op_timeout,
+            redactor=Redactor(),
+        )
+    except RunImpossible as exc:
+        raise SoakError(str(exc)) from None
 
 
 def free_port() -> int:
@@ -179,6 +202,8 @@ def _soak(args: argparse.Namespace) -> int:
         )
         if not config.url:
             raise SoakError("--worker needs the target: --endpoint URL (and the token options)")
+        if args.endpoint and not args.worker:
+            reachable(config, profile)
         config_file = home / "soak.json"
         config.save(config_file)
         if args.worker:
