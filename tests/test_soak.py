@@ -83,10 +83,11 @@ def soak(tmp_path: Path, profile: str, *options: str) -> tuple[int, str, dict[st
 def test_a_clean_soak_exercises_and_passes_every_requirement(tmp_path: Path, profile: str) -> None:
     code, output, document = soak(tmp_path, profile)
     assert code == 0, output[-3000:]
-    assert all(row["attempts"] > 0 and row["met"] for row in document["requirements"])
+    judged = [r for r in document["requirements"] if report.OBSERVATION not in r["id"]]
+    assert all(row["attempts"] > 0 and row["met"] for row in judged), judged
     assert (tmp_path / "soak.html").is_file() and (tmp_path / "locust_stats.csv").is_file()
     steps = {row["name"] for row in document["latencies"]}
-    assert {"connect", "auth", "first private frame"} <= steps
+    assert {"connect", "first private frame"} <= steps and steps & {"auth", "login"}
 
 
 @pytest.mark.system
