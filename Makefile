@@ -58,7 +58,7 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 ## test: lint, then everything CI runs: the conformance suites on the mocks and the suite's own
 ## tests, system tests included, in 4 pytest-xdist workers (their child processes wait as much as
 ## they compute). The tests that bound a wall time (-m timed) go first, on two workers of their
-## own; the other workers yield the CPU to them (tests/conftest.py). 10-13 min on 2 cores.
+## own; the other workers yield the CPU to them (tests/conftest.py). 12-15 min on 2 cores.
 test: $(STAMP) $(VENV_INTEROP) $(VENV_CCXT) $(ASYNCAPI_SPECS) $(MOTIF_NODE) lint
 	$(PYTEST) -n 4 --dist loadgroup --no-loadscope-reorder suites tests
 
