@@ -132,7 +132,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("filterwarnings", warning_filter)
     try:
         settings = resolve(lambda name: config.getoption(f"wsconform_{name}"))
-        config.stash[RUN] = Run(settings, strict=bool(config.getoption("strict", False)))
+        journal = config.workerinput.get(BREAKER) if _is_worker(config) else None  # type: ignore[attr-defined]
+        config.stash[RUN] = Run(
+            settings,
+            strict=bool(config.getoption("strict", False)),
+            breaker_journal=Path(journal) if journal else None,
+        )
     except (ConfigError, CatalogueError, BrokenProfile) as exc:  # BrokenProfile: a profile's own
         _bad_configuration(str(exc))
     _check_suite_dirs(config)
@@ -304,6 +309,15 @@ def pytest_deselected(items: list[pytest.Item]) -> None:
 
 
 DESELECTED = "wsconform_deselected"
+BREAKER = "wsconform_breaker_journal"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist, on the controller: the workers share its circuit breaker's journal."""
+    run = node.config.stash.get(RUN, None)
+    if run is not None:
+        node.workerinput[BREAKER] = str(run.breaker.journal)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -319,7 +333,8 @@ def pytest_testnodedown(node: Any, error: object) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     progress.reset()
-    tripped = item.config.stash[RUN].breaker.tripped
+    run = item.config.stash[RUN]
+    tripped = run.breaker.tripped if run.endpoint else None  # only a live run records
     if tripped and profile_of(item) is not None:
         raise Unfinished(tripped)
 

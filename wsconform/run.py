@@ -9,6 +9,8 @@ and the kill matrix starts its runs from settings too (`wsconform.config.as_opti
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +35,9 @@ from wsconform.tokens import TokenSource
 class Run:
     """What one pytest session shares: settings, redactor, pacer, targets, collected results."""
 
-    def __init__(self, settings: Settings, strict: bool = False) -> None:
+    def __init__(
+        self, settings: Settings, strict: bool = False, breaker_journal: Path | None = None
+    ) -> None:
         """Raises ConfigError for what the settings name but cannot be had (a requirement no
         catalogue holds, an unusable baseline), CatalogueError or BrokenProfile for an installed
         profile's own mistake."""
@@ -52,7 +56,6 @@ class Run:
         self.hypothesis = ""  # profile and seed, for the header and results.json
         self.hypothesis_seed: str | None = None  # None when derandomized
         self.summary: list[str] = []  # blocks for the end of the terminal output
-        self.breaker = Breaker()
         # A token source's failure per kind: said once, then the same ERROR at once (not re-run).
         self.token_failures: dict[str, str] = {}
         # profile → deselected test id → its requirements (-k, -m, --req, --lf): the bundle says so.
@@ -82,6 +85,8 @@ class Run:
                 self.baseline.check_requirements(known, where)
         except baseline.BaselineError as exc:
             raise ConfigError(str(exc)) from None
+        # Last: a journal file, which close() removes, once nothing above can raise.
+        self.breaker = Breaker(breaker_journal)
 
     def target(self, profile: Profile) -> Target:
         if profile.name not in self.targets:
@@ -155,6 +160,7 @@ class Run:
         return self._signing_key
 
     def close(self) -> None:
+        self.breaker.close()
         for target in self.targets.values():
             server = getattr(target, "server", None)
             if server is not None:
@@ -165,28 +171,59 @@ class Breaker:
     """The circuit breaker of a live run (as the OpenID suite's runner stops after three modules
     in a row fail to complete): once the target answered nothing in LIMIT tests in a row, the
     target is clearly unusable, and the remaining tests ERROR at once, saying so, instead of
-    each waiting out its time-outs."""
+    each waiting out its time-outs.
+
+    "In a row" is the run's, not one pytest-xdist worker's: the run's processes share a journal
+    file, a line per test that counts, so that four workers trip it together after three
+    time-outs, not each after its own three."""
 
     LIMIT = 3
+    ANSWERED = "answered"
 
-    def __init__(self) -> None:
-        self.unanswered: list[str] = []  # the latest tests in a row the target left unanswered
-        self.tripped: str | None = None
+    def __init__(self, journal: Path | None = None) -> None:
+        """`journal`: the file the controller made, in a worker; None makes one (removed by
+        close)."""
+        self.owned = journal is None
+        if journal is None:
+            descriptor, name = tempfile.mkstemp(prefix="wsconform-breaker-", suffix=".log")
+            os.close(descriptor)
+            journal = Path(name)
+        self.journal = journal
 
     def record(
         self, nodeid: str, outcome: str, message: str, heard: bool, asked: bool = True
     ) -> None:
-        """`asked`: False when the test never got to ask the target (its token source failed);
-        such a test, or one skipped before a word, is no evidence either way."""
-        if not asked or (outcome == "skipped" and not heard):
+        """Only a test the target left unanswered counts, and only an answer resets the count.
+        `asked`: False when the test never got to ask the target (its token source failed). Such
+        a test is no evidence either way, nor is a skip, nor a pass on silence (a SHOULD that
+        timed out is a pass with a WARN; a garbage-answering target passes "no success" tests)."""
+        if heard:
+            line = self.ANSWERED
+        elif not asked or outcome in ("passed", "skipped"):
             return
-        if outcome in ("passed", "skipped") or heard:
-            self.unanswered.clear()
-            return
-        first = message.strip().splitlines()[0] if message.strip() else outcome
-        self.unanswered.append(f"{nodeid.split('::')[-1]}: {first}")
-        if len(self.unanswered) >= self.LIMIT and self.tripped is None:
-            self.tripped = (
-                f"the target answered nothing in {self.LIMIT} tests in a row, so the remaining "
-                "tests were not run (circuit breaker): " + " | ".join(self.unanswered)
-            )
+        else:
+            first = message.strip().splitlines()[0] if message.strip() else outcome
+            line = f"{nodeid.split('::')[-1]}: {first}"[:300]
+        # One write to a file opened for appending: the workers' lines never interleave.
+        descriptor = os.open(self.journal, os.O_WRONLY | os.O_APPEND)
+        try:
+            os.write(descriptor, (line + "\n").encode())
+        finally:
+            os.close(descriptor)
+
+    @property
+    def tripped(self) -> str | None:
+        """Why the breaker tripped, or None. Once tripped it stays so: the journal only grows."""
+        unanswered: list[str] = []
+        for line in self.journal.read_text(encoding="utf-8", errors="replace").splitlines():
+            unanswered = [] if line == self.ANSWERED else [*unanswered, line]
+            if len(unanswered) == self.LIMIT:
+                return (
+                    f"the target answered nothing in {self.LIMIT} tests in a row, so the "
+                    "remaining tests were not run (circuit breaker): " + " | ".join(unanswered)
+                )
+        return None
+
+    def close(self) -> None:
+        if self.owned:
+            self.journal.unlink(missing_ok=True)
