@@ -17,6 +17,14 @@ VENV_CCXT := $(CCXT)/.installed
 # The Motif interop project (tests/interop/motif): typescript and ws from npm, as locked.
 MOTIF := tests/interop/motif
 MOTIF_NODE := $(MOTIF)/node_modules/.installed
+# Real GraphQL-over-WebSocket servers the graphql-ws profile is judged against
+# (tests/real_graphql_servers.py): strawberry-graphql and ariadne under uvicorn in a venv of their
+# own, the graphql-ws reference server and Apollo Server from npm, as locked.
+GRAPHQL := .venv-graphql
+VENV_GRAPHQL := $(GRAPHQL)/.installed
+GRAPHQL_PY := tests/graphql_servers/python
+GRAPHQL_NODE_DIR := tests/graphql_servers/node
+GRAPHQL_NODE := $(GRAPHQL_NODE_DIR)/node_modules/.installed
 
 .PHONY: certify test check lint bench bench-live kill-matrix clean flakes
 
@@ -46,6 +54,18 @@ $(MOTIF_NODE): $(MOTIF)/package.json $(MOTIF)/package-lock.json
 		cd $(MOTIF) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else echo "npm not found: tests/test_interop_motif.py will skip"; fi
 
+$(VENV_GRAPHQL): $(GRAPHQL_PY)/constraints.txt
+	$(PYTHON) -m venv $(GRAPHQL)
+	$(GRAPHQL)/bin/pip install --quiet --disable-pip-version-check -c $(GRAPHQL_PY)/constraints.txt \
+		strawberry-graphql ariadne uvicorn websockets starlette PyJWT cryptography
+	touch $(VENV_GRAPHQL)
+
+# Without npm the graphql-ws and Apollo servers' tests skip, saying so.
+$(GRAPHQL_NODE): $(GRAPHQL_NODE_DIR)/package.json $(GRAPHQL_NODE_DIR)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $(GRAPHQL_NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "npm not found: the graphql-ws and apollo servers' tests will skip"; fi
+
 ## certify: every profile's suite on its embedded mock → reports/: results, signed bundles, matrix, Allure
 certify: $(STAMP)
 	$(BIN)/wsconform certify
@@ -59,7 +79,8 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 ## tests, system tests included, in 4 pytest-xdist workers (their child processes wait as much as
 ## they compute). The tests that bound a wall time (-m timed) go first, on two workers of their
 ## own; the other workers yield the CPU to them (tests/conftest.py). 12-15 min on 2 cores.
-test: $(STAMP) $(VENV_INTEROP) $(VENV_CCXT) $(ASYNCAPI_SPECS) $(MOTIF_NODE) lint
+test: $(STAMP) $(VENV_INTEROP) $(VENV_CCXT) $(ASYNCAPI_SPECS) $(MOTIF_NODE) $(VENV_GRAPHQL) \
+		$(GRAPHQL_NODE) lint
 	$(PYTEST) -n 4 --dist loadgroup --no-loadscope-reorder suites tests
 
 ## check: the edit loop (about 30 s): lint, then the conformance suites on the mocks and every
@@ -92,5 +113,6 @@ flakes: $(STAMP)
 	$(BIN)/python -m wsconform.flakes --runs $(N)
 
 clean:
-	rm -rf $(VENV) $(INTEROP) $(CCXT) $(MOTIF)/node_modules $(MOTIF)/build \
+	rm -rf $(VENV) $(INTEROP) $(CCXT) $(GRAPHQL) $(MOTIF)/node_modules $(MOTIF)/build \
+		$(GRAPHQL_NODE_DIR)/node_modules \
 		tools/allure/node_modules tools/asyncapi/node_modules reports/*/ reports/junit.xml reports/matrix.*

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -31,17 +32,25 @@ def _headings(text: str) -> set[str]:
     anchors, and the short plain lines a page saved as text keeps its titles in."""
     found = set()
     for line in text.splitlines():
-        line = re.sub(r"<a id=[^>]*></a>", "", line).strip().lstrip("#").strip()
+        line = re.sub(r"<[^>]*>|`", "", line).strip().lstrip("#").strip()
         if line and len(line) < 80:
             found.add(line.lower())
     return found
 
 
-def _copy(document: Document) -> str:
+def _copy_path(profile: str, document: Document) -> Path:
+    """Where the reference copy is: beside the catalogue, for a document a profile carries (its
+    licence allows: graphql-ws's PROTOCOL.md), else in ../shared/vendor-docs/."""
+    assert document.copy is not None
+    beside = profiles.get_profile(profile).suite / document.copy
+    return beside if beside.is_file() else VENDOR_DOCS / document.copy
+
+
+def _copy(profile: str, document: Document) -> str:
     if document.copy is None:
         pytest.fail(f"{document.key} has no reference copy: a verbatim quote cannot be checked")
-    path = VENDOR_DOCS / document.copy
-    if not VENDOR_DOCS.is_dir():
+    path = _copy_path(profile, document)
+    if not path.is_file() and not VENDOR_DOCS.is_dir():
         pytest.skip(f"no reference copies here ({VENDOR_DOCS} is absent)")
     return path.read_text(encoding="utf-8")
 
@@ -60,8 +69,9 @@ def test_every_document_is_public_and_pinned(profile: str) -> None:
         if document.anchors == "rfc":
             continue  # an RFC is never changed once published: its number pins it
         assert document.sha256 and re.fullmatch(r"[0-9a-f]{64}", document.sha256), document.key
-        if document.copy is not None and VENDOR_DOCS.is_dir():
-            found = hashlib.sha256((VENDOR_DOCS / document.copy).read_bytes()).hexdigest()
+        path = _copy_path(profile, document) if document.copy is not None else None
+        if path is not None and path.is_file():
+            found = hashlib.sha256(path.read_bytes()).hexdigest()
             assert found == document.sha256, f"{document.key}: {document.copy} changed"
 
 
@@ -72,7 +82,7 @@ def test_quote_is_the_documents_own_words(profile: str, req: Requirement) -> Non
     document = cat.documents[key]
     if req.wording == "paraphrase":
         return  # the project's own words: the certificate says so
-    text = _copy(document)
+    text = _copy(profile, document)
     words = _words(text)
     for piece in filter(None, (p.strip() for p in req.quote.split(ELISION))):
         assert _words(piece) in words, f"{req.id}: not in {document.copy}: {piece!r}"
@@ -85,5 +95,5 @@ def test_the_checker_refuses_a_quote_the_page_does_not_hold() -> None:
     req = catalogue("zenith").requirements
     verbatim = next(r for r in req.values() if r.wording == "verbatim")
     changed = verbatim.quote.replace(" ", " never ", 1)
-    text = _copy(catalogue("zenith").documents[verbatim.clause()[0]])
+    text = _copy("zenith", catalogue("zenith").documents[verbatim.clause()[0]])
     assert _words(changed) not in _words(text)

@@ -30,6 +30,7 @@ LIVE_DEFECT = {
     "zenith": ("subscriptions-forgotten-at-expiry", "ZEN-SUB-01"),
     "ethgas": ("private-data-after-expiry", "ETH-EXP-02"),
     "ethgas-op": ("accept-expired", "EOP-EXP-02"),
+    "graphql-ws": ("accept-expired", "GQL-REJ-03"),
 }
 
 # Live waits kept short, for the tests about token sources and options (not about the verdicts

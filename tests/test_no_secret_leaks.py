@@ -32,6 +32,7 @@ DEFECT = {
     "zenith": "accept-any-token",
     "ethgas": "accept-any-token",
     "ethgas-op": "accept-any-token",
+    "graphql-ws": "accept-any-token",
 }
 
 

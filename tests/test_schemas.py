@@ -52,6 +52,17 @@ EXPECTED_NAMES: dict[str, list[str]] = {
         "unsubscribe-ack",
         "unsubscribe-request",
     ],
+    "graphql-ws": [
+        "complete",
+        "connection-ack",
+        "connection-request",
+        "ping",
+        "pong",
+        "subscribe-complete",
+        "subscribe-error",
+        "subscribe-next",
+        "subscribe-request",
+    ],
     "paradex": [
         "auth-request",
         "auth-success",
@@ -87,6 +98,18 @@ EXPECTED_NAMES: dict[str, list[str]] = {
 WITHOUT_DOC_EXAMPLES: dict[str, set[str]] = {
     "ethgas": {"data-frame", "ping", "pong"},
     "ethgas-op": {"error-event", "subscribe-ack", "unsubscribe-ack"},
+    # PROTOCOL.md gives each message as a TypeScript interface, none as an instance.
+    "graphql-ws": {
+        "complete",
+        "connection-ack",
+        "connection-request",
+        "ping",
+        "pong",
+        "subscribe-complete",
+        "subscribe-error",
+        "subscribe-next",
+        "subscribe-request",
+    },
     "paradex": set(),
     "zenith": {"sub-failed-confirm"},
 }

@@ -195,7 +195,7 @@ def test_every_setting_is_an_option_with_its_env_name_in_the_help():
     assert set(declared) == {option_name(f.name) for f in SETTINGS}
     for f in SETTINGS:
         assert env_name(f.name) in declared[option_name(f.name)]["help"]
-    assert declared["--profile"]["metavar"] == "{ethgas,ethgas-op,paradex,zenith}"
+    assert declared["--profile"]["metavar"] == "{ethgas,ethgas-op,graphql-ws,paradex,zenith}"
 
 
 def test_child_runs_drop_settings_from_the_environment():

@@ -11,13 +11,13 @@ from wsconform import profiles
 from wsconform.layout import SUITES_ROOT
 
 
-def test_wsconform_registers_its_own_four_by_name():
-    assert list(profiles.installed()) == ["ethgas", "ethgas-op", "paradex", "zenith"]
+def test_wsconform_registers_its_own_five_by_name():
+    assert list(profiles.installed()) == ["ethgas", "ethgas-op", "graphql-ws", "paradex", "zenith"]
     assert profiles.get_profile("ethgas-op").suite == SUITES_ROOT / "ethgas_op"
 
 
 def test_an_unknown_profile_names_those_installed():
-    with pytest.raises(profiles.UnknownProfile, match="profiles: ethgas, ethgas-op, paradex"):
+    with pytest.raises(profiles.UnknownProfile, match="profiles: ethgas, ethgas-op, graphql-ws, paradex"):
         profiles.get_profile("nasdaq")
 
 

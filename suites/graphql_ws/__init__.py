@@ -1,0 +1,1 @@
+"""The graphql-ws suite (GraphQL over WebSocket, graphql-transport-ws)."""

@@ -1,0 +1,101 @@
+"""Operations after the ConnectionAck: a streaming subscription delivers Next messages with its
+id and stops at the client's Complete; a single result is one Next and a Complete; an operation
+the server cannot execute gets an Error and nothing after it; a completed id may be used again.
+
+PROTOCOL § Next, § Error, § Complete, § Subscribe, § Single result operation."""
+
+from __future__ import annotations
+
+import pytest
+
+from wsconform.session import ExpectTimeout
+from wsconform.vendors.graphql_ws import protocol
+from wsconform.vendors.graphql_ws.checks import outcome, streams, well_formed
+
+
+@pytest.mark.req("GQL-SUB-01", "GQL-SUB-02", "GQL-AUTH-01", "GQL-ENV-05")
+def test_a_subscription_streams_until_the_client_completes_it(acked, target, check):
+    c = acked()
+    op_id = c.subscribe(target.private_channel)
+    streams(check, "GQL-SUB-01", c, op_id, "the subscription delivers Next messages with its id")
+    c.complete(op_id)
+    c.sync()  # the server has read the Complete: what it sent before was in flight, allowed
+    c.session.drain()
+    target.settle(c.session)
+    late = c.session.pending(protocol.of_operation(op_id, protocol.NEXT))
+    check.true(
+        "GQL-SUB-02",
+        not late,
+        "no Next of the operation after its Complete",
+        expected="no next message",
+        actual=late[0].data if late else None,
+    )
+
+
+@pytest.mark.req("GQL-SUB-03", "GQL-AUTH-01", "GQL-ENV-05")
+def test_a_single_result_is_one_next_then_complete(acked, target, check):
+    c = acked()
+    op_id = c.subscribe(target.public_channel)
+    first = c.of_operation(op_id, "the result")
+    check.true(
+        "GQL-SUB-03",
+        first is not None and protocol.type_of(first.json) == protocol.NEXT,
+        "the single-result operation gets a Next",
+        expected="a next message",
+        actual=outcome(c, first),
+    )
+    assert first is not None
+    well_formed(check, "GQL-ENV-05", first)
+    try:
+        then = c.of_operation(op_id, "the Complete after the result")
+    except ExpectTimeout as exc:
+        check.failed(
+            "GQL-SUB-03", "the Next is followed by Complete", "a complete message", str(exc)
+        )
+        return
+    check.true(
+        "GQL-SUB-03",
+        then is not None and protocol.type_of(then.json) == protocol.COMPLETE,
+        "the Next is followed by Complete, not another Next",
+        expected="a complete message",
+        actual=outcome(c, then),
+    )
+
+
+@pytest.mark.req("GQL-SUB-04", "GQL-AUTH-01", "GQL-ENV-05")
+def test_an_operation_the_server_cannot_execute_gets_an_error_and_nothing_after(
+    acked, target, check
+):
+    c = acked()
+    op_id = c.subscribe(protocol.INVALID_OPERATION)
+    answer = c.of_operation(op_id, "the Error")
+    check.true(
+        "GQL-SUB-04",
+        answer is not None and protocol.type_of(answer.json) == protocol.ERROR,
+        "a query no schema validates gets an Error message",
+        expected="an error message",
+        actual=outcome(c, answer),
+    )
+    assert answer is not None
+    well_formed(check, "GQL-ENV-05", answer)
+    c.sync()  # whatever the server sent after the Error is in
+    after = c.session.pending(protocol.of_operation(op_id))
+    check.true(
+        "GQL-SUB-04",
+        not after,
+        "no Complete (nor anything) of the operation after its Error",
+        expected="nothing more",
+        actual=after[0].data if after else None,
+    )
+
+
+@pytest.mark.req("GQL-SUB-05", "GQL-AUTH-01")
+def test_a_completed_id_may_be_used_again(acked, target, check):
+    c = acked()
+    op_id = c.subscribe(target.private_channel)
+    streams(check, "GQL-SUB-05", c, op_id, "the first subscription streams")
+    c.complete(op_id)
+    c.sync()  # the Complete is read before the id comes again
+    c.session.drain()
+    c.subscribe(target.private_channel, op_id)
+    streams(check, "GQL-SUB-05", c, op_id, "the same id, used again, streams")

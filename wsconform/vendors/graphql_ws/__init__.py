@@ -1,0 +1,1 @@
+"""The GraphQL over WebSocket profile (`graphql-transport-ws`, enisdenjo/graphql-ws PROTOCOL.md)."""
