@@ -26,7 +26,7 @@ GRAPHQL_PY := tests/graphql_servers/python
 GRAPHQL_NODE_DIR := tests/graphql_servers/node
 GRAPHQL_NODE := $(GRAPHQL_NODE_DIR)/node_modules/.installed
 
-.PHONY: certify test check lint bench bench-live kill-matrix clean flakes
+.PHONY: certify test check lint bench bench-live kill-matrix graphql-matrix clean flakes
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +95,10 @@ lint: $(STAMP)
 ## kill-matrix: every defect and conforming variant of every mock → docs/kill-matrix.md
 kill-matrix: $(STAMP)
 	$(BIN)/python -m wsconform.killmatrix --out docs/kill-matrix.md
+
+## graphql-matrix: the graphql-ws profile against each real server → docs/graphql-ws-servers.md
+graphql-matrix: $(STAMP) $(VENV_GRAPHQL) $(GRAPHQL_NODE)
+	PYTHONPATH=tests $(BIN)/python tests/graphql_servers_matrix.py
 
 ## bench: performance figures (not a test; prints numbers; about 2 minutes)
 bench: $(STAMP)

@@ -73,6 +73,9 @@ class Dialect:
     # one gets (101: upgraded, unauthenticated), and whether it is read at all.
     bad_header_status: int = 101
     reads_header: bool = False
+    # A protocol that answers an invalid message by closing the socket (graphql-ws: 4400): each
+    # hostile message goes on a socket of its own, and its answer ends with {"close": code}.
+    answers_by_closing: bool = False
 
     def cases(self) -> Iterator[Case]:
         """Every hostile frame: whole-message garbage, then each field rule's wrong types."""

@@ -18,16 +18,25 @@ through its library's own hook, so what happens then is the library's doing.
 from __future__ import annotations
 
 import json
+import os
 import queue
 import shutil
 import subprocess
+import sys
 import threading
 import time
+import tomllib
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from standalone import WSCONFORM
+
+from wsconform.mock.clock import MockClock
+from wsconform.mock.issuer import TokenIssuer
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "tests" / "graphql_servers"
@@ -218,3 +227,36 @@ def _url_when_ready(
             printed.append(line)
     tail = "\n".join(stderr) or "(nothing)"
     raise ServerFailed(f"{name} server {why}; stdout: {printed[-5:]}; stderr tail:\n{tail}")
+
+
+SUITE_TIMEOUT = 300.0  # seconds for one default live run of the suite (measured 26-32 s)
+
+
+def judge(name: str, workdir: Path) -> dict[str, Any]:
+    """Run the graphql-ws suite against server `name` as a user runs it against staging:
+    default settings, CI=true, tokens from `wsconform mint` (the server verifies them against
+    the issuer's public key). Returns results.json; its transcripts are under `workdir`."""
+    key, public = workdir / "issuer.pem", workdir / "issuer.pub"
+    public.write_bytes(TokenIssuer.from_key_file(MockClock(), key).public_pem)
+    reports = workdir / "reports"
+    with real_server(name, public) as url:
+        subprocess.run(
+            [
+                sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "suites/graphql_ws",
+                "--profile", "graphql-ws", "--endpoint", url,
+                "--token-command", f"{WSCONFORM} mint graphql-ws --key-file {key}",
+                "--report-dir", str(reports), "-q",
+            ],
+            cwd=ROOT, capture_output=True, text=True, timeout=SUITE_TIMEOUT,
+            env={**os.environ, "CI": "true"},
+        )  # fmt: skip
+    results = reports / "graphql-ws" / "results.json"
+    if not results.exists():
+        raise ServerFailed(f"the suite wrote no {results} against {name}")
+    return json.loads(results.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def expected() -> dict[str, dict[str, dict[str, str]]]:
+    """tests/graphql_servers/expected.toml: server → requirement → {verdict, reason}."""
+    with (HERE / "expected.toml").open("rb") as file:
+        return tomllib.load(file)

@@ -29,6 +29,7 @@ from mock_dialects import MIB, Dialect, Frame
 from standalone import StandaloneMock, standalone_mock
 from vendors.ethgas.dialect import ETHGAS
 from vendors.ethgas_op.dialect import ETHGAS_OP
+from vendors.graphql_ws.dialect import GRAPHQL_WS
 from vendors.paradex.dialect import PARADEX
 from vendors.zenith.dialect import ZENITH
 from websockets.asyncio.client import ClientConnection, connect
@@ -53,7 +54,7 @@ STALL_ECHOES = 12  # megabyte answers a non-reading client leaves the mock holdi
 # the kernel buffers of a loopback connection take (tcp_wmem's 4 MiB ceiling)
 
 # Each vendor's Dialect lives beside its tests (tests/vendors/<v>/dialect.py).
-DIALECTS = {d.profile: d for d in (PARADEX, ZENITH, ETHGAS, ETHGAS_OP)}
+DIALECTS = {d.profile: d for d in (PARADEX, ZENITH, ETHGAS, ETHGAS_OP, GRAPHQL_WS)}
 
 
 @dataclass
@@ -256,12 +257,31 @@ def frame_wanted(wanted: Callable[[Frame], bool], frame: Frame) -> bool:
 
 async def exchange(m: Mock, ws: ClientConnection, message: str | bytes, n: int) -> list[Frame]:
     """What the mock answers one message, data frames left out: all that arrives before the
-    answer to barrier n, sent right behind it."""
+    answer to barrier n, sent right behind it (or, where the answer is a close, on a socket of
+    its own: `closing_exchange`)."""
     d = m.dialect
+    if d.answers_by_closing:
+        return await closing_exchange(m, message)
     await ws.send(message)
     await ws.send(d.barrier(n))
     frames = await until(ws, lambda f: d.barrier_reply(f, n), f"the answer to barrier {n}")
     return [f for f in frames if not (isinstance(f, dict) and d.is_data(f))]
+
+
+async def closing_exchange(m: Mock, message: str | bytes) -> list[Frame]:
+    """What the mock answers one message on a new socket: the frames, then {"close": code}
+    (nothing more when it does not close within OP_TIMEOUT)."""
+    async with opened(m) as ws:
+        await ws.send(message)
+        seen: list[Frame] = []
+        with suppress(TimeoutError):
+            async with asyncio.timeout(OP_TIMEOUT):
+                try:
+                    while True:
+                        seen.append(parsed(await ws.recv()))
+                except ConnectionClosed as exc:
+                    return [*seen, {"close": exc.rcvd.code if exc.rcvd else None}]
+        return seen
 
 
 # -- hostile frames ----------------------------------------------------------------------------
@@ -316,8 +336,10 @@ AUTH = "Authorization: Bearer "
 def handshakes(d: Dialect, path: str, host: str) -> list[tuple[str, str, set[int]]]:
     """(what, the raw request, the statuses that are right)."""
 
+    offered = f"Sec-WebSocket-Protocol: {', '.join(d.subprotocols)}\r\n" if d.subprotocols else ""
+
     def upgrade(extra: str = "", version: str = "13", method: str = "GET") -> str:
-        return raw_upgrade(path, host, extra, version, method)
+        return raw_upgrade(path, host, offered + extra, version, method)
 
     bad = {d.bad_header_status}
     repeated = {400 if d.reads_header else 101}

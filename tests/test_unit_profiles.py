@@ -17,7 +17,9 @@ def test_wsconform_registers_its_own_five_by_name():
 
 
 def test_an_unknown_profile_names_those_installed():
-    with pytest.raises(profiles.UnknownProfile, match="profiles: ethgas, ethgas-op, graphql-ws, paradex"):
+    with pytest.raises(
+        profiles.UnknownProfile, match="profiles: ethgas, ethgas-op, graphql-ws, paradex"
+    ):
         profiles.get_profile("nasdaq")
 
 

@@ -23,7 +23,7 @@ def test_the_handshake_selects_graphql_transport_ws(client, check):
         "GQL-AUTH-02",
         session.subprotocol,
         protocol.SUBPROTOCOL,
-        what="the server selects the subprotocol the client offered",
+        what="the selected subprotocol is the one the client offered",
     )
 
 

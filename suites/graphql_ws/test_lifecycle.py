@@ -131,7 +131,7 @@ class GraphqlWsLifecycle(LifecycleMachine):
             self._retire(socket)
             return
         answer = client.init(payload_token)
-        acked = answer is not None and protocol.type_of(answer.json) == protocol.CONNECTION_ACK
+        acked = answer is not None and protocol.type_of(answer.obj) == protocol.CONNECTION_ACK
         if expected is model.Init.EITHER and not acked:
             self._retire(socket)  # refused within SKEW of exp: allowed
             return
@@ -262,7 +262,7 @@ class GraphqlWsLifecycle(LifecycleMachine):
             late = [
                 f
                 for f in session.pending(protocol.of_type(protocol.NEXT))
-                if f.json.get("id") not in socket.active
+                if f.obj.get("id") not in socket.active
             ]
             what = "no Next of an operation that is not running"
             if not self.check.true(

@@ -39,7 +39,7 @@ def test_a_single_result_is_one_next_then_complete(acked, target, check):
     first = c.of_operation(op_id, "the result")
     check.true(
         "GQL-SUB-03",
-        first is not None and protocol.type_of(first.json) == protocol.NEXT,
+        first is not None and protocol.type_of(first.obj) == protocol.NEXT,
         "the single-result operation gets a Next",
         expected="a next message",
         actual=outcome(c, first),
@@ -55,7 +55,7 @@ def test_a_single_result_is_one_next_then_complete(acked, target, check):
         return
     check.true(
         "GQL-SUB-03",
-        then is not None and protocol.type_of(then.json) == protocol.COMPLETE,
+        then is not None and protocol.type_of(then.obj) == protocol.COMPLETE,
         "the Next is followed by Complete, not another Next",
         expected="a complete message",
         actual=outcome(c, then),
@@ -71,7 +71,7 @@ def test_an_operation_the_server_cannot_execute_gets_an_error_and_nothing_after(
     answer = c.of_operation(op_id, "the Error")
     check.true(
         "GQL-SUB-04",
-        answer is not None and protocol.type_of(answer.json) == protocol.ERROR,
+        answer is not None and protocol.type_of(answer.obj) == protocol.ERROR,
         "a query no schema validates gets an Error message",
         expected="an error message",
         actual=outcome(c, answer),

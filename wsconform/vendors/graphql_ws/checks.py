@@ -29,7 +29,7 @@ def outcome(client: GraphqlWsClient, answer: Frame | None) -> str:
 def well_formed(check: Checker, req_id: str, answer: Frame) -> None:
     """GQL-ENV-05 for one server message: JSON with a type, valid against its type's schema."""
     __tracebackhide__ = HIDE_CHECK_FRAMES
-    kind = protocol.type_of(answer.json)
+    kind = protocol.type_of(answer.obj)
     if check.true(
         req_id,
         kind in SCHEMA_OF,
@@ -47,7 +47,7 @@ def acknowledged(
     __tracebackhide__ = HIDE_CHECK_FRAMES
     check.true(
         req_id,
-        answer is not None and protocol.type_of(answer.json) == protocol.CONNECTION_ACK,
+        answer is not None and protocol.type_of(answer.obj) == protocol.CONNECTION_ACK,
         "the ConnectionInit is answered ConnectionAck",
         expected="a connection_ack message",
         actual=outcome(client, answer),
@@ -69,7 +69,7 @@ def refused(
         check.passed(req_id, what)
         check.failed("GQL-REJ-02", "the refusal closes 4403", "a close 4403", str(exc))
         return None
-    acked = answer is not None and protocol.type_of(answer.json) == protocol.CONNECTION_ACK
+    acked = answer is not None and protocol.type_of(answer.obj) == protocol.CONNECTION_ACK
     check.true(
         req_id, not acked, what, expected="no connection_ack", actual=outcome(client, answer)
     )
@@ -113,8 +113,8 @@ def streams(check: Checker, req_id: str, client: GraphqlWsClient, op_id: str, wh
     check.true(
         req_id,
         answer is not None
-        and protocol.type_of(answer.json) == protocol.NEXT
-        and answer.json.get("id") == op_id,
+        and protocol.type_of(answer.obj) == protocol.NEXT
+        and answer.obj.get("id") == op_id,
         what,
         expected=f"a next message with id {op_id!r}",
         actual=outcome(client, answer),

@@ -33,10 +33,10 @@ class GraphqlWsClient:
         ExpectTimeout when neither comes within `timeout` (the op time-out)."""
         try:
             return self.session.expect(
-                lambda f: protocol.type_of(f.json) not in KEEPALIVE, what, timeout
+                lambda f: protocol.type_of(f.obj) not in KEEPALIVE, what, timeout
             )
         except PeerClosed:
-            if not self.session.closed or self.session.close_code is None:
+            if not self.session.closed or self.session.close_detail:
                 raise  # failed by this client, or cut without a close frame: no answer at all
             return None
 
@@ -86,7 +86,7 @@ class GraphqlWsClient:
         try:
             return self.session.expect(protocol.of_operation(op_id), what, timeout)
         except PeerClosed:
-            if self.session.close_code is None:
+            if self.session.close_detail:
                 raise
             return None
 

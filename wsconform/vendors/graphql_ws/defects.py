@@ -9,7 +9,10 @@ from wsconform.mock.defects import Defect, accept_expired, pong_withheld
 DEFECTS: dict[str, Defect] = {
     "no-subprotocol": Defect("the handshake selects no subprotocol", "GQL-AUTH-02"),
     "ack-renamed": Defect(
-        'the acknowledgement is {"type": "connection_acknowledged"}', "GQL-AUTH-01", lifecycle=True
+        'the acknowledgement is {"type": "connection_acknowledged"}',
+        "GQL-AUTH-01",
+        also=("GQL-AUTH-03",),
+        lifecycle=True,
     ),
     "ack-payload-not-object": Defect(
         "the ConnectionAck's payload is a string, not an object", "GQL-ENV-05"
@@ -20,22 +23,26 @@ DEFECTS: dict[str, Defect] = {
     "subscribe-before-ack-served": Defect(
         "a Subscribe before the ConnectionAck is executed, not closed 4401",
         "GQL-AUTH-04",
+        also=("GQL-AUTH-05",),
         lifecycle=True,
     ),
     "accept-any-token": Defect(
         "any token string authenticates",
         "GQL-REJ-04",
-        also=("GQL-REJ-01", "GQL-REJ-03", "GQL-REJ-05", "GQL-REJ-02"),
+        also=("GQL-REJ-01", "GQL-REJ-03", "GQL-REJ-05", "GQL-REJ-06", "GQL-REJ-07"),
         lifecycle=True,
     ),
     "accept-alg-none": Defect(
         "an unsigned token (alg none) authenticates",
         "GQL-REJ-01",
-        also=("GQL-REJ-05", "GQL-REJ-02"),
+        also=("GQL-REJ-05", "GQL-REJ-06", "GQL-REJ-07"),
         lifecycle=True,
     ),
     "accept-forged-signature": Defect(
-        "the signature is not checked", "GQL-REJ-01", also=("GQL-REJ-02",), lifecycle=True
+        "the signature is not checked",
+        "GQL-REJ-01",
+        also=("GQL-REJ-05", "GQL-REJ-06", "GQL-REJ-07"),
+        lifecycle=True,
     ),
     "reject-closes-1008": Defect(
         "a refused ConnectionInit closes 1008 (policy violation), not 4403", "GQL-REJ-02"
@@ -65,11 +72,14 @@ DEFECTS: dict[str, Defect] = {
     "next-without-id": Defect(
         "Next messages of a subscription carry no id",
         "GQL-SUB-01",
-        also=("GQL-ENV-05", "GQL-EXP-01"),
+        also=("GQL-SUB-05",),
         lifecycle=True,
     ),
     "complete-ignored": Defect(
-        "a client's Complete does not stop its subscription", "GQL-SUB-02", lifecycle=True
+        "a client's Complete does not stop its subscription",
+        "GQL-SUB-02",
+        also=("GQL-SUB-05",),
+        lifecycle=True,
     ),
     "single-result-without-complete": Defect(
         "a single-result operation's Next is not followed by Complete", "GQL-SUB-03"
@@ -78,11 +88,11 @@ DEFECTS: dict[str, Defect] = {
     "id-not-reusable": Defect(
         "the id of a completed operation is refused 4409", "GQL-SUB-05", lifecycle=True
     ),
-    "ping-unanswered": Defect("a Ping message gets no Pong", "GQL-HB-01"),
+    "ping-unanswered": Defect("a Ping message gets no Pong", "GQL-HB-01", also=("GQL-HB-03",)),
     "ping-before-init-closes": Defect(
         "a Ping before the ConnectionInit closes the socket 4401", "GQL-HB-03"
     ),
-    **accept_expired("GQL-REJ-03", also=("GQL-REJ-02",)),
+    **accept_expired("GQL-REJ-03", also=("GQL-REJ-06",)),
     **pong_withheld("GQL-HB-02"),
 }
 

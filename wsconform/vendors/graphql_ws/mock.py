@@ -101,8 +101,9 @@ class GraphqlWsMock(MockApp):
             credential, from_header = payload["Authorization"], False
         elif self.defect("header-ignored") or conn.ws.request is None:
             credential, from_header = None, False
-        else:
-            credential, from_header = conn.ws.request.headers.get("Authorization"), True
+        else:  # a header repeated is no agreed credential: refused, as a malformed one
+            values = conn.ws.request.headers.get_all("Authorization")
+            credential, from_header = (values[0] if len(values) == 1 else values or None), True
         if credential is None and not protocol.carries_credential(payload):
             return ANONYMOUS if self.variant("anonymous") == "acked" else None
         token = protocol.token_of(credential)

@@ -109,13 +109,13 @@ def type_of(message: Any) -> str | None:
 
 def of_type(*types: str) -> Callable[[Frame], bool]:
     """Frames of these message types."""
-    return lambda frame: type_of(frame.json) in types
+    return lambda frame: type_of(frame.obj) in types
 
 
 def of_operation(op_id: str, *types: str) -> Callable[[Frame], bool]:
     """Frames of operation `op_id` (of these types, or of any operation type)."""
     wanted = types or OPERATION_TYPES
-    return lambda frame: type_of(frame.json) in wanted and frame.json.get("id") == op_id
+    return lambda frame: type_of(frame.obj) in wanted and frame.obj.get("id") == op_id
 
 
 def data_frame(operation: str) -> Callable[[Frame], bool]:

@@ -1,0 +1,1 @@
+"""The paradex vendor folder's tests: wsconform/vendors/paradex/."""
