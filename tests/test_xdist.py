@@ -56,7 +56,7 @@ def test_two_workers_write_the_reports_a_serial_run_writes(tmp_path: Path) -> No
     with ThreadPoolExecutor(2) as pool:
         serial, parallel = pool.map(lambda args: run(*args), [("serial",), ("xdist", "-n", "2")])
     expected = verdicts(serial)
-    assert set(expected) == {"ethgas", "ethgas-op", "paradex", "zenith"}
+    assert set(expected) == {"ethgas", "ethgas-op", "graphql-ws", "paradex", "zenith"}
     assert verdicts(parallel) == expected
     for profile in expected:  # each profile's signed bundle, from the controller alone
         assert len(list((parallel / "certification").glob(f"{profile}-2*"))) == 1

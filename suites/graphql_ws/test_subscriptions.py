@@ -10,7 +10,7 @@ import pytest
 
 from wsconform.session import ExpectTimeout
 from wsconform.vendors.graphql_ws import protocol
-from wsconform.vendors.graphql_ws.checks import outcome, streams, well_formed
+from wsconform.vendors.graphql_ws.checks import answered_with, streams
 
 
 @pytest.mark.req("GQL-SUB-01", "GQL-SUB-02", "GQL-AUTH-01", "GQL-ENV-05")
@@ -37,15 +37,7 @@ def test_a_single_result_is_one_next_then_complete(acked, target, check):
     c = acked()
     op_id = c.subscribe(target.public_channel)
     first = c.of_operation(op_id, "the result")
-    check.true(
-        "GQL-SUB-03",
-        first is not None and protocol.type_of(first.obj) == protocol.NEXT,
-        "the single-result operation gets a Next",
-        expected="a next message",
-        actual=outcome(c, first),
-    )
-    assert first is not None
-    well_formed(check, "GQL-ENV-05", first)
+    answered_with(check, "GQL-SUB-03", c, first, protocol.NEXT, "the single-result's Next")
     try:
         then = c.of_operation(op_id, "the Complete after the result")
     except ExpectTimeout as exc:
@@ -53,13 +45,8 @@ def test_a_single_result_is_one_next_then_complete(acked, target, check):
             "GQL-SUB-03", "the Next is followed by Complete", "a complete message", str(exc)
         )
         return
-    check.true(
-        "GQL-SUB-03",
-        then is not None and protocol.type_of(then.obj) == protocol.COMPLETE,
-        "the Next is followed by Complete, not another Next",
-        expected="a complete message",
-        actual=outcome(c, then),
-    )
+    what = "the Next is followed by Complete, not another Next"
+    answered_with(check, "GQL-SUB-03", c, then, protocol.COMPLETE, what)
 
 
 @pytest.mark.req("GQL-SUB-04", "GQL-AUTH-01", "GQL-ENV-05")
@@ -69,15 +56,8 @@ def test_an_operation_the_server_cannot_execute_gets_an_error_and_nothing_after(
     c = acked()
     op_id = c.subscribe(protocol.INVALID_OPERATION)
     answer = c.of_operation(op_id, "the Error")
-    check.true(
-        "GQL-SUB-04",
-        answer is not None and protocol.type_of(answer.obj) == protocol.ERROR,
-        "a query no schema validates gets an Error message",
-        expected="an error message",
-        actual=outcome(c, answer),
-    )
-    assert answer is not None
-    well_formed(check, "GQL-ENV-05", answer)
+    what = "a query no schema validates gets an Error message"
+    answered_with(check, "GQL-SUB-04", c, answer, protocol.ERROR, what)
     c.sync()  # whatever the server sent after the Error is in
     after = c.session.pending(protocol.of_operation(op_id))
     check.true(

@@ -11,27 +11,16 @@ import cors from 'cors';
 import express from 'express';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { CONNECTION_INIT_WAIT_TIMEOUT_MS, commandLine, tokenOf, verifiedSubject } from './auth.mjs';
+import { commandLine, serverOptions } from './auth.mjs';
 import { schema } from './schema.mjs';
 
 const { port, publicKey } = commandLine();
-const subjects = new WeakMap(); // graphql-ws's connection context → the verified `sub`
 
 const app = express();
 const httpServer = createServer(app);
 const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
 const serverCleanup = useServer(
-  {
-    schema,
-    connectionInitWaitTimeout: CONNECTION_INIT_WAIT_TIMEOUT_MS,
-    onConnect: (ctx) => {
-      const sub = verifiedSubject(tokenOf(ctx.connectionParams, ctx.extra.request), publicKey);
-      if (sub === null) return false;
-      subjects.set(ctx, sub);
-      return true;
-    },
-    context: (ctx) => ({ sub: subjects.get(ctx) }),
-  },
+  serverOptions(schema, publicKey),
   wsServer,
 );
 

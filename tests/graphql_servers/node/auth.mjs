@@ -1,4 +1,5 @@
-// Token checks and the command line shared by reference.mjs and apollo.mjs: Node's own crypto only.
+// Token checks, the command line and the graphql-ws options shared by reference.mjs and apollo.mjs
+// (Apollo Server's subscriptions are graphql-ws's useServer): Node's own crypto only.
 // A JWT signed ES256 (P-256), verified against the PEM public key given on the command line; `exp`
 // is required and checked without leeway; `sub` (a string) is the identity.
 import { createPublicKey, verify } from 'node:crypto';
@@ -68,3 +69,21 @@ export function tokenOf(connectionParams, request) {
 }
 
 export const CONNECTION_INIT_WAIT_TIMEOUT_MS = 3000;
+
+/** graphql-ws's `useServer` options: authentication only through its documented `onConnect`
+ * hook (returning false rejects: graphql-ws closes 4403 Forbidden); the verified `sub` becomes
+ * the operations' context. */
+export function serverOptions(schema, publicKey) {
+  const subjects = new WeakMap(); // graphql-ws's connection context → the verified `sub`
+  return {
+    schema,
+    connectionInitWaitTimeout: CONNECTION_INIT_WAIT_TIMEOUT_MS,
+    onConnect: (ctx) => {
+      const sub = verifiedSubject(tokenOf(ctx.connectionParams, ctx.extra.request), publicKey);
+      if (sub === null) return false;
+      subjects.set(ctx, sub);
+      return true;
+    },
+    context: (ctx) => ({ sub: subjects.get(ctx) }),
+  };
+}

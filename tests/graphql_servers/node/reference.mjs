@@ -3,25 +3,14 @@
 // rejects (graphql-ws closes 4403 Forbidden). Usage: node reference.mjs --port P --public-key PEM
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { CONNECTION_INIT_WAIT_TIMEOUT_MS, commandLine, tokenOf, verifiedSubject } from './auth.mjs';
+import { commandLine, serverOptions } from './auth.mjs';
 import { schema } from './schema.mjs';
 
 const { port, publicKey } = commandLine();
-const subjects = new WeakMap(); // graphql-ws's connection context → the verified `sub`
 
 const server = new WebSocketServer({ host: '127.0.0.1', port, path: '/graphql' });
 useServer(
-  {
-    schema,
-    connectionInitWaitTimeout: CONNECTION_INIT_WAIT_TIMEOUT_MS,
-    onConnect: (ctx) => {
-      const sub = verifiedSubject(tokenOf(ctx.connectionParams, ctx.extra.request), publicKey);
-      if (sub === null) return false;
-      subjects.set(ctx, sub);
-      return true;
-    },
-    context: (ctx) => ({ sub: subjects.get(ctx) }),
-  },
+  serverOptions(schema, publicKey),
   server,
 );
 server.on('listening', () => {

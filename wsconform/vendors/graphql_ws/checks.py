@@ -40,20 +40,37 @@ def well_formed(check: Checker, req_id: str, answer: Frame) -> None:
         check.schema(req_id, answer.json, SCHEMA_OF[kind])  # type: ignore[index]
 
 
-def acknowledged(
-    check: Checker, req_id: str, client: GraphqlWsClient, answer: Frame | None
-) -> None:
-    """The ConnectionInit was answered ConnectionAck (`req_id`), a well-formed one (ENV-05)."""
+def answered_with(
+    check: Checker,
+    req_id: str,
+    client: GraphqlWsClient,
+    answer: Frame | None,
+    kind: str,
+    what: str,
+    op_id: str | None = None,
+) -> Frame:
+    """`answer` is a `kind` message (of operation `op_id`, when given), well-formed (GQL-ENV-05):
+    `req_id`'s check. A socket closed instead, or another message, is the miss."""
     __tracebackhide__ = HIDE_CHECK_FRAMES
+    right = answer is not None and protocol.type_of(answer.obj) == kind
+    if op_id is not None:
+        right = right and answer is not None and answer.obj.get("id") == op_id
+    with_id = f" with id {op_id!r}" if op_id is not None else ""
     check.true(
-        req_id,
-        answer is not None and protocol.type_of(answer.obj) == protocol.CONNECTION_ACK,
-        "the ConnectionInit is answered ConnectionAck",
-        expected="a connection_ack message",
-        actual=outcome(client, answer),
+        req_id, right, what, expected=f"a {kind} message{with_id}", actual=outcome(client, answer)
     )
     assert answer is not None
     well_formed(check, "GQL-ENV-05", answer)
+    return answer
+
+
+def acknowledged(
+    check: Checker, req_id: str, client: GraphqlWsClient, answer: Frame | None
+) -> None:
+    """The ConnectionInit was answered ConnectionAck (`req_id`)."""
+    __tracebackhide__ = HIDE_CHECK_FRAMES
+    what = "the ConnectionInit is answered ConnectionAck"
+    answered_with(check, req_id, client, answer, protocol.CONNECTION_ACK, what)
 
 
 def refused(
@@ -110,15 +127,4 @@ def streams(check: Checker, req_id: str, client: GraphqlWsClient, op_id: str, wh
     """The subscription `op_id` delivers a Next message carrying its id (`req_id`)."""
     __tracebackhide__ = HIDE_CHECK_FRAMES
     answer = client.answer(f"a Next of operation {op_id}")
-    check.true(
-        req_id,
-        answer is not None
-        and protocol.type_of(answer.obj) == protocol.NEXT
-        and answer.obj.get("id") == op_id,
-        what,
-        expected=f"a next message with id {op_id!r}",
-        actual=outcome(client, answer),
-    )
-    assert answer is not None
-    well_formed(check, "GQL-ENV-05", answer)
-    return answer
+    return answered_with(check, req_id, client, answer, protocol.NEXT, what, op_id)
