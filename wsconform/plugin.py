@@ -434,6 +434,12 @@ def _unfinished(call: pytest.CallInfo[None]) -> str | None:
     if call.excinfo is None:
         return None
     error = call.excinfo.value
+    if isinstance(error, BaseExceptionGroup):  # hypothesis' FlakyFailure: a replay differed
+        found = error.subgroup(lambda e: isinstance(e, Unfinished))
+        if found is not None:  # because the target could not be reached, say
+            while isinstance(found, BaseExceptionGroup):
+                found = found.exceptions[0]
+            return f"{found} (and hypothesis' replay of the example differed)"
     if isinstance(error, Unfinished):
         return str(error)
     if isinstance(error, TokenSourceError):
