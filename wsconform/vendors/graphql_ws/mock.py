@@ -166,6 +166,9 @@ class GraphqlWsMock(MockApp):
         await conn.ws.send(json.dumps(message))
 
     async def close(self, conn: Connection, code: int, reason: str | None = None) -> bool:
+        # Its operations end first: the pump must not send to a socket that is closing (a send
+        # then waits for the close, and so would every other client's data).
+        conn.subscriptions.clear()
         with contextlib.suppress(ConnectionClosed):
             await conn.ws.close(code, reason or protocol.CLOSE_REASONS.get(code, ""))
         return False

@@ -54,7 +54,6 @@ class Socket:
     initialised: bool = False
     token: Token | None = None  # the token its ConnectionInit was acknowledged with
     active: set[str] = field(default_factory=set)  # streaming operations running
-    completed: set[str] = field(default_factory=set)  # ids the client completed
 
     @property
     def acked(self) -> bool:
@@ -105,9 +104,6 @@ class Model:
 
     def streaming(self) -> list[Socket]:
         return [s for s in self.acked() if s.active]
-
-    def reusable(self) -> list[Socket]:
-        return [s for s in self.acked() if s.completed - s.active]
 
     def init(self, socket: Socket, kind: str, token: Token | None, now: float) -> Init:
         """What a ConnectionInit with a token of `kind` must get on `socket`."""
