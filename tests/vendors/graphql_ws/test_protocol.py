@@ -3,20 +3,10 @@ the messages it builds, and the predicates the probe waits on. No target."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from received import frame
 
-from wsconform.session import Frame
 from wsconform.vendors.graphql_ws import protocol
-
-
-def frame(message: object) -> Frame:
-    text = message if isinstance(message, str) else json.dumps(message)
-    try:
-        return Frame(index=0, at=0.0, data=text, _parsed=json.loads(text))
-    except ValueError:
-        return Frame(index=0, at=0.0, data=text)
 
 
 def test_a_connection_init_carries_the_agreed_credential_only_when_given_a_token():

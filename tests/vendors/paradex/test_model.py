@@ -5,14 +5,13 @@ requirement, expiry bookkeeping, the state summary and the frame descriptions. N
 from __future__ import annotations
 
 import ast
-import json
 from pathlib import Path
 
 import pytest
+from received import frame
 
 from wsconform.jwt_forge import FORGED
 from wsconform.requirements import catalogue
-from wsconform.session import Frame
 from wsconform.tokens import Token
 from wsconform.vendors.paradex import model, protocol
 from wsconform.vendors.paradex.model import (
@@ -35,14 +34,6 @@ EXP = 1000.0
 
 def jwt(kind: str = "short-lived", exp: float | None = EXP) -> Token:
     return Token(f"{kind}-{exp}", kind, exp)
-
-
-def frame(message: object) -> Frame:
-    text = message if isinstance(message, str) else json.dumps(message)
-    try:
-        return Frame(index=0, at=0.0, data=text, _parsed=json.loads(text))
-    except ValueError:
-        return Frame(index=0, at=0.0, data=text)
 
 
 def authed(m: Model, token: Token | None = None) -> Connection:

@@ -3,24 +3,18 @@ classifiers tell replies, errors and data apart, and each fact has one home."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
+from received import frame
 
 from wsconform.schemas import registry
-from wsconform.session import Frame
 from wsconform.vendors.paradex import protocol
 from wsconform.vendors.paradex.mock import ParadexMock
 from wsconform.vendors.paradex.profile import PROFILE
 
 PUBLIC, PRIVATE = protocol.DEFAULT_PUBLIC_CHANNEL, protocol.DEFAULT_PRIVATE_CHANNEL
 TIMING = {"usIn": 1, "usOut": 3, "usDiff": 2}  # as the mock adds them to every reply
-
-
-def frame(message: Any) -> Frame:
-    text = json.dumps(message)
-    return Frame(index=0, at=0.0, data=text, _parsed=json.loads(text))
 
 
 BUILT = {
