@@ -49,6 +49,9 @@ class Run:
     red_by_file: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+KILL_MATRIX_TEST_TIMEOUT = 300.0  # seconds per test of a run (the run itself: 600)
+
+
 def run_suite(
     profile: Profile,
     defect: str | None,
@@ -67,6 +70,9 @@ def run_suite(
         profile=profile.name,
         report_dir=str(report_dir),
         op_timeout=op_timeout,
+        # A machine's shrinking on the embedded mock is work, not a hang: on a loaded machine it
+        # may take minutes, and a cut would lose the run's verdict (a live run keeps its limit).
+        test_timeout=KILL_MATRIX_TEST_TIMEOUT,
         signing_key=str(report_dir / "signing-key.pem"),
         mock_defect=defect,
         mock_variant=(variant,) if variant else (),
