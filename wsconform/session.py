@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import ssl as ssl_module
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -399,15 +399,25 @@ class ProbeSession:
         event_loop().run_until_complete(asyncio.sleep(max(0.0, seconds)))
 
     def request(
-        self, message: Any, reply: Predicate, what: str, timeout: float | None = None
+        self,
+        message: Any,
+        reply: Predicate,
+        what: str,
+        timeout: float | None = None,
+        ahead: Sequence[Any] = (),
     ) -> Frame:
-        """Send `message` and expect its `reply`: one entry into the loop, not two."""
-        return event_loop().run_until_complete(self._request(message, reply, what, timeout))
+        """Send `message` and expect its `reply`: one entry into the loop, not two. `ahead`:
+        messages sent first, back to back with it, so that the server reads them together and
+        nothing it schedules meanwhile falls between them."""
+        return event_loop().run_until_complete(
+            self._request([*ahead, message], reply, what, timeout)
+        )
 
     async def _request(
-        self, message: Any, reply: Predicate, what: str, timeout: float | None
+        self, messages: list[Any], reply: Predicate, what: str, timeout: float | None
     ) -> Frame:
-        await self._send(self._encoded(message))
+        for message in messages:
+            await self._send(self._encoded(message))
         return await self._expect(reply, what, timeout)
 
     def pending(self, predicate: Predicate | None = None) -> list[Frame]:

@@ -213,8 +213,7 @@ class GraphqlWsLifecycle(LifecycleMachine):
         which is free again (GQL-SUB-05)."""
         socket = kit.pick(self.model.streaming(), pick)
         client, op_id = self.clients[socket], sorted(socket.active)[0]
-        client.complete(op_id)
-        client.sync()  # read by the server: what it sent before was in flight, allowed
+        client.complete(op_id)  # synced: what the server sent before it read it was in flight
         client.session.take(protocol.of_operation(op_id))
         socket.active.discard(op_id)
         if not again:

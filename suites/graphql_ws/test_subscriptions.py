@@ -18,8 +18,7 @@ def test_a_subscription_streams_until_the_client_completes_it(acked, target, che
     c = acked()
     op_id = c.subscribe(target.private_channel)
     streams(check, "GQL-SUB-01", c, op_id, "the subscription delivers Next messages with its id")
-    c.complete(op_id)
-    c.sync()  # the server has read the Complete: what it sent before was in flight, allowed
+    c.complete(op_id)  # synced: what the server sent before it read it was in flight, allowed
     c.session.drain()
     target.settle(c.session)
     late = c.session.pending(protocol.of_operation(op_id, protocol.NEXT))
@@ -74,8 +73,7 @@ def test_a_completed_id_may_be_used_again(acked, target, check):
     c = acked()
     op_id = c.subscribe(target.private_channel)
     streams(check, "GQL-SUB-05", c, op_id, "the first subscription streams")
-    c.complete(op_id)
-    c.sync()  # the Complete is read before the id comes again
+    c.complete(op_id)  # synced: the Complete is read before the id comes again
     c.session.drain()
     c.subscribe(target.private_channel, op_id)
     streams(check, "GQL-SUB-05", c, op_id, "the same id, used again, streams")

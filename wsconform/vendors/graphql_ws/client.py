@@ -57,24 +57,38 @@ class GraphqlWsClient:
         return op_id
 
     def complete(self, op_id: str) -> None:
-        self.send(protocol.complete(op_id))
+        """Complete `op_id`, synced: afterwards the server has read the Complete, so a message
+        of the operation that arrives later was sent after it (the one sent before was in
+        flight, allowed)."""
+        self.sync(protocol.complete(op_id))
 
-    def ping(self, payload: dict[str, Any] | None = None) -> Frame:
-        """A Ping message, and the Pong that answers it."""
+    def ping(self, payload: dict[str, Any] | None = None, ahead: tuple[Any, ...] = ()) -> Frame:
+        """A Ping message (after the messages `ahead`, back to back), and the Pong that answers
+        it."""
         return self.session.request(
-            protocol.ping(payload), protocol.of_type(protocol.PONG), "a Pong to the Ping"
+            protocol.ping(payload),
+            protocol.of_type(protocol.PONG),
+            "a Pong to the Ping",
+            None,
+            ahead,
         )
 
-    def sync(self) -> None:
-        """Afterwards the server has read what was sent before and what it sent since is in: a
-        Ping's Pong (messages are handled in order). A server that answers no Ping (GQL-HB-01's
-        miss, judged there) gets a WebSocket ping instead; a socket it closes meanwhile has
-        nothing more to send."""
-        if self.session.closed:
+    def sync(self, *ahead: Any) -> None:
+        """Send the messages `ahead` (if any); afterwards the server has read them and what was
+        sent before, and what it sent since is in: a Ping's Pong (messages are handled in
+        order). The Ping goes out back to back with them, so the server reads them together:
+        nothing it schedules meanwhile (a subscription's next result) can pass for having been
+        sent before it read them. A server that answers no Ping (GQL-HB-01's miss, judged
+        there) gets a WebSocket ping instead; a socket it closes meanwhile has nothing more to
+        send."""
+        closed_before = self.session.closed
+        if closed_before and not ahead:
             return
         try:
-            self.ping()
+            self.ping(ahead=ahead)
         except PeerClosed:
+            if closed_before:
+                raise  # `ahead` was never sent: the socket was closed already
             return
         except TargetSilent:
             raise
