@@ -100,7 +100,10 @@ def run_against(case: Case, tokens: dict[str, str], reports: Path) -> tuple[str,
 def test_a_hostile_server_ends_the_run_in_bounds_with_a_reason(case, tokens, tmp_path):
     output, returncode, seconds = run_against(case, tokens, tmp_path)
     assert returncode == 1, output[-3000:]
-    assert seconds < BOUND, f"{case.profile} against {case.behaviour}: {seconds:.1f} s"
+    assert seconds < BOUND, (
+        f"{case.profile} against {case.behaviour}: {seconds:.1f} s; its tests, as they ended:\n"
+        + timeline(tmp_path / case.profile / "results.json")
+    )
     for sign in CRASH_SIGNS:
         assert sign not in output, f"{sign!r} in the output:\n{output[-3000:]}"
     if case.behaviour == "answers-garbage":  # the wire shows what came instead of a reply
@@ -124,3 +127,16 @@ def test_a_hostile_server_ends_the_run_in_bounds_with_a_reason(case, tokens, tmp
         failed = [r["id"] for r in document["requirements"] if r["verdict"] == "FAIL"]
         spoken = [f for f in failed if "-HB-" in f or f in SUBPROTOCOL_REQUIREMENTS]
         assert failed == spoken, failed
+
+
+def timeline(results: Path) -> str:
+    """The child run's tests in the order they ended, a line each (outcome, seconds, the
+    message's start): where a run over its bound spent the time, and when the breaker tripped."""
+    if not results.exists():
+        return "(no results.json)"
+    tests = json.loads(results.read_text())["tests"]
+    return "\n".join(
+        f"{t['outcome']:8} {t['duration']:5.1f} s {t['nodeid'].split('::')[-1]}: "
+        f"{t['message'][:120]}"
+        for t in tests
+    )
