@@ -79,7 +79,7 @@ PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest
 ## tests, system tests included, in 4 pytest-xdist workers (their child processes wait as much as
 ## they compute). The tests that bound a wall time (-m timed) run first, with the machine to
 ## themselves (about 2 min): a bound measured beside the kill matrix measures the load. Both
-## parts run whatever the first gives; either failing fails. 14-17 min on 2 cores.
+## parts run whatever the first gives; either failing fails. 13-16 min on 2 cores.
 test: $(STAMP) $(VENV_INTEROP) $(VENV_CCXT) $(ASYNCAPI_SPECS) $(MOTIF_NODE) $(VENV_GRAPHQL) \
 		$(GRAPHQL_NODE) lint
 	status=0; \
