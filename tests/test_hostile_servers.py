@@ -27,7 +27,7 @@ from wsconform.profiles import get_profile, installed
 
 pytestmark = [pytest.mark.system, pytest.mark.timed]
 
-BOUND = 60.0  # seconds, a whole child run with default settings (measured: 9-29 s, 4 at once)
+BOUND = 60.0  # seconds, a whole child run, default settings (measured: 5-32 s, 4 at once)
 CRASH_SIGNS = (
     "Traceback",
     "During handling of the above exception",
