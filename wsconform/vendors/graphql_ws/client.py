@@ -65,13 +65,8 @@ class GraphqlWsClient:
     def ping(self, payload: dict[str, Any] | None = None, ahead: tuple[Any, ...] = ()) -> Frame:
         """A Ping message (after the messages `ahead`, back to back), and the Pong that answers
         it."""
-        return self.session.request(
-            protocol.ping(payload),
-            protocol.of_type(protocol.PONG),
-            "a Pong to the Ping",
-            None,
-            ahead,
-        )
+        pong = protocol.of_type(protocol.PONG)
+        return self.session.request(protocol.ping(payload), pong, "a Pong to the Ping", ahead=ahead)
 
     def sync(self, *ahead: Any) -> None:
         """Send the messages `ahead` (if any); afterwards the server has read them and what was
